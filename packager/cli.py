@@ -1,0 +1,122 @@
+"""The `packager` command line: global options, one module per verb, one way of failing.
+
+Every user-fixable problem is a PackagerError; `PackagerGroup.invoke` prints it (file, field or
+line, what to do) and exits with its code, never a traceback. An unexpected exception is a bug:
+one line and exit 3, the traceback with --verbose.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .errors import EXIT_BUG, CheckFailed, PackagerError
+from .project import Project
+
+
+def _console(*, stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, highlight=False, width=140)
+    return console
+
+
+@dataclass
+class AppContext:
+    """What every command receives: the project folder, verbosity, consoles, and the project, loaded once."""
+
+    project_dir: Path
+    verbose: bool = False
+    # Tables are read in logs and CI too: give them room when stdout is not a terminal (rich says 80).
+    out: Console = field(default_factory=lambda: _console(stderr=False))
+    err: Console = field(default_factory=lambda: _console(stderr=True))
+    _project: Project | None = None
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            self._project = Project.load(self.project_dir)
+        return self._project
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+class PackagerGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PackagerError as exc:
+            app = ctx.find_object(AppContext)
+            _report_error(exc, app.project_dir if app else None)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; finished outputs are kept, partial ones were removed", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug in packager, not the user's mistake
+            app = ctx.find_object(AppContext)
+            if app is not None and app.verbose:
+                traceback.print_exc()
+            click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+            if app is None or not app.verbose:
+                click.echo("this is a bug in packager; run again with --verbose for the traceback", err=True)
+            ctx.exit(EXIT_BUG)
+
+
+def _report_error(exc: PackagerError, root: Path | None) -> None:
+    problems = exc.problems if isinstance(exc, CheckFailed) else [exc]
+    for problem in problems:
+        path = problem.path
+        if path is not None and root is not None:
+            try:
+                problem.path = path.resolve().relative_to(root.resolve())
+            except ValueError:
+                pass
+        click.secho("error: ", fg="red", bold=True, err=True, nl=False)
+        click.echo(problem.render(), err=True)
+
+
+@click.group(cls=PackagerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default="the current folder", help="The project folder (holding packager.toml).")
+@click.option("-v", "--verbose", is_flag=True, help="Show more detail, and a traceback for internal errors.")
+@click.version_option(__version__, prog_name="packager")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path, verbose: bool) -> None:
+    """Build the bilingual distribution of a training programme from its sources.
+
+    A project folder holds packager.toml, modules/ (one definition per module), subtitles/ and
+    workbooks/. Built outputs go to dist/ and caches to .packager/.
+
+    \b
+    Start with:   packager check     (validate the project)
+                  packager status    (the producer's dashboard)
+                  packager build     (everything, redoing only what changed)
+
+    \b
+    Exit codes: 0 success · 1 a rule failed (e.g. qa --strict) · 2 bad or missing input
+                3 internal error (a bug: rerun with --verbose) · 130 interrupted
+    """
+    ctx.obj = AppContext(project_dir=project_dir, verbose=verbose)
+
+
+def _register() -> None:
+    from .commands import build, check, footage, init, status
+
+    for module in (init, check, status, footage, build):
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def main() -> None:
+    sys.exit(cli.main(prog_name="packager"))

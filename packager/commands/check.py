@@ -1,0 +1,46 @@
+"""`packager check`: validate the project without writing anything."""
+
+from __future__ import annotations
+
+import click
+
+from ..cli import AppContext, pass_app
+from ..errors import EXIT_INPUT, EXIT_OK, CheckFailed
+from ..validate import Finding, check_project
+
+
+def run_check(app: AppContext) -> list[Finding]:
+    """Load and check the project; print every finding. Returns the findings (errors and warnings)."""
+    try:
+        project = app.project
+    except CheckFailed as exc:
+        findings = [Finding.from_error(p) for p in exc.problems]
+        root = app.project_dir.resolve()
+    else:
+        findings = check_project(project)
+        root = project.root
+    for finding in findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        click.secho(f"{finding.severity}: ", fg=colour, bold=True, err=True, nl=False)
+        click.echo(finding.render(root), err=True)
+    return findings
+
+
+@click.command("check")
+@pass_app
+def command(app: AppContext) -> None:
+    """Validate the project file, the module definitions and the files they name.
+
+    Reports every problem at once, each naming the file, the line and field, and what to do.
+    Warnings (such as a total runtime off its target) do not fail the check.
+    Exit 0 when there is no error, 2 otherwise. Writes nothing.
+    """
+    findings = run_check(app)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if errors:
+        click.echo(f"check: {errors} error(s), {warnings} warning(s)", err=True)
+        raise click.exceptions.Exit(EXIT_INPUT)
+    project = app.project
+    click.echo(f"check: {len(project.modules)} modules OK, {warnings} warning(s)")
+    raise click.exceptions.Exit(EXIT_OK)

@@ -1,0 +1,30 @@
+"""`packager status`: the producer's dashboard, one row per module."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from ..cli import AppContext, pass_app
+from ..dashboard import module_rows
+
+
+@click.command("status")
+@pass_app
+def command(app: AppContext) -> None:
+    """Show, per module: footage found, cues per language, Spanish approved, QA errors, documents built.
+
+    Reads what is on disk; writes nothing and renders nothing.
+    """
+    project = app.project
+    src, tgt = project.source_language.upper(), project.target_language.upper()
+    table = Table(title=f"{project.config.programme.title(project.source_language)} — status",
+                  title_justify="left", header_style="bold")
+    for header, justify in (("#", "right"), ("module", "left"), ("kind", "left"), ("footage", "left"),
+                            (f"{src} cues", "right"), (f"{tgt} cues", "right"), (f"{tgt} approved", "right"),
+                            ("QA errors", "right"), ("documents", "left")):
+        table.add_column(header, justify=justify)
+    for row in module_rows(project):
+        table.add_row(str(row.order), row.module_id, row.kind, row.footage, row.source_cues, row.target_cues,
+                      row.approved, row.qa_errors, row.documents)
+    app.out.print(table)

@@ -1,0 +1,206 @@
+"""`packager check`'s rules across files: the plan, the outline, the edit list, durations, files.
+
+Schema errors (types, unknown keys) are found while loading (`Project.load`); this module checks what
+only makes sense once every file has loaded. Findings are errors (exit 2) or warnings (reported only).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .config import ENTERPRISE_THEMES, PROJECT_FILE, PROJECT3_PLAN
+from .errors import PackagerError
+from .project import Module, Project
+from .timecode import format_minutes, format_timecode
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Literal["error", "warning"]
+    message: str
+    path: Path | None = None
+    where: str | None = None
+    hint: str | None = None
+
+    @classmethod
+    def from_error(cls, error: PackagerError) -> Finding:
+        return cls("error", error.message, error.path, error.where, error.hint)
+
+    def render(self, root: Path | None = None) -> str:
+        path = self.path
+        if path is not None and root is not None:
+            try:
+                path = path.relative_to(root)
+            except ValueError:
+                pass
+        return PackagerError(self.message, path=path, where=self.where, hint=self.hint).render()
+
+
+def _where(module: Module, *loc: str | int) -> str:
+    from .config import field_path
+
+    line = module.line_of(*loc)
+    field = field_path(tuple(loc))
+    return f"line {line}, field {field}" if line else f"field {field}"
+
+
+def check_project(project: Project) -> list[Finding]:
+    """Every cross-file finding, errors first within each file, in programme order."""
+    findings: list[Finding] = []
+    findings += _check_plan(project)
+    for module in project.modules:
+        findings += _check_module(project, module)
+    findings += _check_runtime(project)
+    return findings
+
+
+def _check_plan(project: Project) -> list[Finding]:
+    out: list[Finding] = []
+    for attr, label in (("id", "id"), ("order", "order")):
+        counts = Counter(getattr(m, attr) for m in project.modules)
+        for value, n in counts.items():
+            if n > 1:
+                files = ", ".join(m.path.name for m in project.modules if getattr(m, attr) == value)
+                out.append(Finding("error", f"{n} modules share the {label} {value!r} ({files})",
+                                   project.root / "modules", hint=f"give each module its own {label}"))
+    if project.config.programme.plan == "project3":
+        kinds = Counter(m.kind for m in project.modules)
+        if dict(kinds) != PROJECT3_PLAN:
+            have = ", ".join(f"{kinds.get(k, 0)} {k}" for k in PROJECT3_PLAN)
+            want = ", ".join(f"{n} {k}" for k, n in PROJECT3_PLAN.items())
+            out.append(Finding(
+                "error", f"the modules are not Project 3's nine: found {have}; the plan is {want}",
+                project.root / PROJECT_FILE, "field programme.plan",
+                "add or fix the modules' kind, or set programme.plan = \"free\" for another programme"))
+    return out
+
+
+def _check_module(project: Project, module: Module) -> list[Finding]:
+    out: list[Finding] = []
+    d = module.definition
+    duration = d.footage_seconds
+
+    for i, edit in enumerate(d.edits):
+        if edit.out <= edit.in_:
+            out.append(Finding(
+                "error", f"edit point runs backwards: out {format_timecode(edit.out, millis=True)} is not after "
+                f"in {format_timecode(edit.in_, millis=True)}", module.path, _where(module, "edits", i, "out"),
+                "swap the two points or fix the out point"))
+        footage = module.footage_path(edit)
+        if not footage.exists():
+            if project.is_sample:
+                continue  # generated on demand (`packager footage`, or `build`)
+            out.append(Finding("error", f"footage file not found: {edit.source}", module.path,
+                               _where(module, "edits", i, "source"),
+                               "copy the footage there or fix the path (relative to the project folder)"))
+
+    low, high = d.planned_minutes
+    if low > high:
+        out.append(Finding("error", f"planned_minutes [{low:g}, {high:g}] is not a window (minimum above maximum)",
+                           module.path, _where(module, "planned_minutes"), "write [minimum, maximum]"))
+    elif duration > 0:
+        tolerance = project.config.checks.duration_tolerance
+        minutes = duration / project.time_scale
+        if not low * (1 - tolerance) - 1e-9 <= minutes <= high * (1 + tolerance) + 1e-9:
+            scale_note = (f" (sample footage: {duration:g} s at {project.time_scale:g} s per planned minute)"
+                          if project.is_sample else "")
+            out.append(Finding(
+                "error", f"the edit list runs {minutes:.1f} min{scale_note}, outside the planned "
+                f"{low:g}–{high:g} min (±{tolerance:.0%})", module.path, _where(module, "edits"),
+                "shorten or lengthen the edit list, or change planned_minutes"))
+
+    # Outline: strictly increasing, inside the footage; enterprises follow the seed's nine themes.
+    sections = d.sections
+    for i in range(1, len(sections)):
+        previous, current = sections[i - 1], sections[i]
+        if current.start < previous.start:
+            out.append(Finding(
+                "error", f"section {current.theme!r} starts at {format_timecode(current.start, millis=True)}, before "
+                f"the previous section {previous.theme!r} ({format_timecode(previous.start, millis=True)})",
+                module.path, _where(module, "sections", i, "start"), "list the sections in the order they play"))
+        elif current.start == previous.start:
+            out.append(Finding(
+                "error", f"sections {previous.theme!r} and {current.theme!r} both start at "
+                f"{format_timecode(current.start, millis=True)}", module.path, _where(module, "sections", i, "start"),
+                "give each section its own start time"))
+    for i, section in enumerate(sections):
+        if duration > 0 and section.start >= duration:
+            out.append(Finding(
+                "error", f"section {section.theme!r} starts at {format_timecode(section.start, millis=True)}, after the "
+                f"end of the footage ({format_timecode(duration, millis=True)})", module.path,
+                _where(module, "sections", i, "start"), "move it inside the edit list's duration"))
+    if project.config.programme.plan == "project3" and d.kind == "enterprise":
+        themes = [s.theme for s in sections]
+        expected = list(ENTERPRISE_THEMES)
+        if themes != expected:
+            missing = [t for t in expected if t not in themes]
+            extra = [t for t in themes if t not in expected]
+            detail = []
+            if missing:
+                detail.append("missing " + ", ".join(missing))
+            if extra:
+                detail.append("unknown " + ", ".join(extra))
+            if not detail:
+                detail.append("not in the seed's order")
+            out.append(Finding(
+                "error", "an enterprise module follows the nine comparable themes of Project 3 in order: "
+                + "; ".join(detail), module.path, _where(module, "sections"),
+                "use the themes " + ", ".join(expected)))
+
+    # Speakers.
+    ids = Counter(s.id for s in d.speakers)
+    for i, speaker in enumerate(d.speakers):
+        if ids[speaker.id] > 1:
+            out.append(Finding("error", f"speaker id {speaker.id!r} is used twice", module.path,
+                               _where(module, "speakers", i, "id"), "give each speaker its own id"))
+        if duration > 0 and speaker.first_appearance >= duration:
+            out.append(Finding(
+                "error", f"speaker {speaker.id!r} first appears at {format_timecode(speaker.first_appearance)}, "
+                f"after the end of the footage ({format_timecode(duration, millis=True)})", module.path,
+                _where(module, "speakers", i, "first_appearance"), "fix the time"))
+
+    # Source files the module names.
+    for lang in project.languages:
+        srt = module.subtitle_path(lang)
+        if not srt.is_file():
+            if lang == project.source_language:
+                out.append(Finding("error", f"transcript not found: {srt.relative_to(project.root)}",
+                                   module.path, _where(module, "subtitles"),
+                                   "add the source-language SRT or fix the path"))
+            else:
+                out.append(Finding("warning", f"no {lang} subtitles yet ({srt.relative_to(project.root)})",
+                                   module.path, hint="run `packager translate` to make drafts"))
+    questions = module.questions_path(project.source_language)
+    if questions is not None and not questions.is_file():
+        out.append(Finding("error", f"questions file not found: {module.definition.questions}", module.path,
+                           _where(module, "questions"), "add the file or fix the path"))
+    return out
+
+
+def _check_runtime(project: Project) -> list[Finding]:
+    """The total against the target runtime. The seed's own minimums (6×15 + 10 + 10 + 20 = 130 min)
+    exceed its announced 120 min: that is reported, not hidden."""
+    out: list[Finding] = []
+    target = project.config.programme.target_runtime_minutes
+    planned_min = sum(m.definition.planned_minutes[0] for m in project.modules)
+    planned_max = sum(m.definition.planned_minutes[1] for m in project.modules)
+    where = "field programme.target_runtime_minutes"
+    path = project.root / PROJECT_FILE
+    if planned_min > target:
+        out.append(Finding(
+            "warning", f"the modules' planned minimums add up to {planned_min:g} min, over the target runtime of "
+            f"{target:g} min", path, where,
+            "shorten some modules below their planned minimum, or announce a longer programme"))
+    elif planned_max < target:
+        out.append(Finding("warning", f"the modules' planned maximums add up to {planned_max:g} min, under the "
+                           f"target runtime of {target:g} min", path, where))
+    actual = sum(m.footage_seconds for m in project.modules) / project.time_scale * 60
+    tolerance = project.config.checks.duration_tolerance
+    if abs(actual - target * 60) > target * 60 * tolerance:
+        note = " (scaled from the sample footage)" if project.is_sample else ""
+        out.append(Finding("warning", f"the edit lists add up to {format_minutes(actual)}{note}, against the "
+                           f"target runtime of {target:g} min", path, where))
+    return out
