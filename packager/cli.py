@@ -109,10 +109,14 @@ def cli(ctx: click.Context, project_dir: Path, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from .commands import build, check, footage, init, status
+    """Each module in packager/commands/ defines one verb as `command`."""
+    import importlib
+    import pkgutil
 
-    for module in (init, check, status, footage, build):
-        cli.add_command(module.command)
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        cli.add_command(importlib.import_module(f"{commands.__name__}.{info.name}").command)
 
 
 _register()
