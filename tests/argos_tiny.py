@@ -45,7 +45,10 @@ VOCAB_SIZE = 300
 # Decoder position-encoding table length: CTranslate2 refuses decoding positions past it, and
 # argostranslate decodes up to 256 tokens, so keep it above that.
 MAX_POSITIONS = 512
-TUNE = {"dec_emb": 0.3, "pe": 1.0, "query": 1.0, "cross_out": 1.0, "pref": 3.0}
+# Weight scales (found by trial so that outputs differ between inputs and repeat little):
+# decoder embeddings, decoder sinusoids, cross-attention queries (sharper attention over the
+# source) and cross-attention output (more influence of the source).
+TUNE = {"dec_emb": 0.3, "pe": 3.0, "query": 4.0, "cross_out": 3.0, "no_repeat": 0.5}
 
 LANGUAGE_NAMES = {
     "fr": "French",
@@ -184,6 +187,9 @@ def _make_converter_class():
     class TinyRandomTransformerConverter(Converter):
         """Fills a CTranslate2 TransformerSpec with seeded numpy weights.
 
+        ``output_pieces``: when given, the only pieces the decoder can emit (besides ``</s>``);
+        otherwise any piece with a letter or digit.
+
         Dimensions ``d-2`` and ``d-1`` of the decoder's residual stream are reserved: embeddings
         and every sublayer write zero there, so they carry only the decoder position encodings,
         which ramp from strongly negative to strongly positive around position ``eos_position``.
@@ -197,10 +203,10 @@ def _make_converter_class():
             vocabulary: list[str],
             seed: int = 1234,
             eos_position: float = 4.5,
-            preferred_pieces: frozenset = frozenset(),
+            output_pieces: frozenset = frozenset(),
         ):
             self._vocabulary = vocabulary
-            self._preferred = preferred_pieces
+            self._output_pieces = output_pieces
             self._seed = seed
             self._eos_position = eos_position
 
@@ -271,6 +277,9 @@ def _make_converter_class():
             layer_norm(dec.layer_norm)
 
             projection = rand(v, d, scale=1.0)
+            # Discourage emitting the token just read: its embedding dominates the decoder state.
+            unit = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+            projection -= TUNE["no_repeat"] * np.sqrt(d) * unit
             projection[:, gate] = 0.0
             bias = zeros(v)
             eos = self._vocabulary.index("</s>")
@@ -278,10 +287,12 @@ def _make_converter_class():
             projection[eos, gate[0]] = 4.0
             projection[eos, gate[1]] = -4.0
             for i, piece in enumerate(self._vocabulary):
-                if i != eos and not any(ch.isalnum() for ch in piece):
-                    bias[i] = -100.0  # <unk>, <s>, bare "▁", punctuation
-                elif piece in self._preferred:
-                    bias[i] = TUNE["pref"]  # target-language word pieces: output looks like the target
+                if self._output_pieces:
+                    allowed = piece in self._output_pieces
+                else:
+                    allowed = any(ch.isalnum() for ch in piece)
+                if i != eos and not allowed:
+                    bias[i] = -100.0  # never produced: <unk>, <s>, "▁", source pieces...
             dec.projection.weight = projection
             dec.projection.bias = bias
 
@@ -395,12 +406,21 @@ def _build_minisbd_onnx(lang_code: str) -> bytes:
 # Package
 # --------------------------------------------------------------------------------------------
 
-def build_tiny_argos_package(dest_dir: Path, from_code: str = "fr", to_code: str = "es") -> Path:
+def build_tiny_argos_package(
+    dest_dir: Path,
+    from_code: str = "fr",
+    to_code: str = "es",
+    *,
+    with_minisbd: bool = True,
+) -> Path:
     """Build a tiny, genuine .argosmodel file in dest_dir and return its path.
 
-    Same arguments give a byte-for-byte equivalent model (seeded weights, single-threaded
-    SentencePiece training). Any pair of codes works (fr->en, en->es for pivot tests...);
-    fr, es and en get word lists that look like the language, others get pseudo-words.
+    Same arguments give the same model files (seeded weights, single-threaded SentencePiece
+    training). Any pair of codes works (fr->en plus en->es for pivot tests...); fr, es and en
+    get word lists that look like the language, other codes get pseudo-words.
+
+    ``with_minisbd=False`` leaves out ``minisbd/``: argostranslate then tries to DOWNLOAD a
+    MiniSBD model on the first translation (useful only to test a network guard).
     """
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -418,18 +438,22 @@ def build_tiny_argos_package(dest_dir: Path, from_code: str = "fr", to_code: str
         vocabulary = _pieces(sp_model)
         assert vocabulary[:3] == ["<unk>", "<s>", "</s>"], vocabulary[:3]
         source_pieces = _used_pieces(sp_model, source_lines)
-        target_only = frozenset(
+        # Whole target-language words that the source side never uses: the "translation" is
+        # then a few target-looking words (unless the corpus gives too few of them).
+        target_words = frozenset(
             p for p in _used_pieces(sp_model, target_lines) - source_pieces
             if p.startswith("\u2581") and len(p) > 2
         )
-
         converter = _make_converter_class()(
-            vocabulary, seed=seed, preferred_pieces=target_only
+            vocabulary,
+            seed=seed,
+            output_pieces=target_words if len(target_words) >= 8 else frozenset(),
         )
         converter.convert(str(root / "model"), force=True)
 
-        (root / "minisbd").mkdir()
-        (root / "minisbd" / f"{from_code}.onnx").write_bytes(_build_minisbd_onnx(from_code))
+        if with_minisbd:
+            (root / "minisbd").mkdir()
+            (root / "minisbd" / f"{from_code}.onnx").write_bytes(_build_minisbd_onnx(from_code))
 
         metadata = {
             "package_version": "1.0",
