@@ -9,11 +9,33 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _default_mode() -> int:
+    # mkstemp makes 0600 files; a finished artifact gets the mode an ordinary open() would give it.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_DEFAULT_MODE = _default_mode()
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Give `tmp` the permissions `final` has (or ordinary ones), then rename it onto `final`."""
+    try:
+        mode = final.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = _DEFAULT_MODE
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(tmp, mode)
+    os.replace(tmp, final)
+
+
 def temp_path_for(final: Path) -> Path:
     """A temporary sibling of `final` (same folder, so the rename is atomic) whose name no reader trusts."""
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
     os.close(fd)
+    os.chmod(name, _DEFAULT_MODE)
     return Path(name)
 
 
@@ -31,7 +53,7 @@ def atomic_path(final: Path | str) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        os.replace(tmp, final)
+        _publish(tmp, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

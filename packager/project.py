@@ -6,6 +6,7 @@ stages; no stage re-reads the TOML files.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -158,15 +159,18 @@ class Project:
         for module in self.modules:
             if module.id == module_id:
                 return module
-        known = ", ".join(m.id for m in self.modules)
-        raise PackagerError(f"no module {module_id!r} in this project", hint=f"modules are: {known}")
+        known = [m.id for m in self.modules]
+        close = difflib.get_close_matches(module_id, known, n=1)
+        did_you_mean = f"did you mean {close[0]!r}? " if close else ""
+        raise PackagerError(f"no module {module_id!r} in this project",
+                            hint=f"{did_you_mean}modules are: {', '.join(known)}")
 
     def select(self, ids: tuple[str, ...] | list[str]) -> list[Module]:
         """The modules named on a command line (all of them when none is named), in programme order."""
         if not ids:
             return list(self.modules)
-        wanted = [self.module(i) for i in ids]
-        return sorted(set(wanted), key=lambda m: m.order)
+        wanted = {m.id: m for m in (self.module(i) for i in ids)}  # self.module() names unknown ids
+        return sorted(wanted.values(), key=lambda m: m.order)
 
     # ------------------------------------------------------------------ paths
 

@@ -1,0 +1,23 @@
+"""Shared test settings.
+
+Tests that need a system program (Chromium for the offline index, LibreOffice for PDFs) skip with a
+reason when it is missing, so a developer's laptop still runs the rest. CI installs both and sets
+PACKAGER_REQUIRE_SYSTEM_TOOLS=1: there a missing program is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+REQUIRE_TOOLS = os.environ.get("PACKAGER_REQUIRE_SYSTEM_TOOLS") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_TOOLS and report.skipped and "not installed" in str(report.longrepr):
+        report.outcome = "failed"
+        report.longrepr = f"PACKAGER_REQUIRE_SYSTEM_TOOLS=1 but the test was skipped: {report.longrepr}"
