@@ -1,0 +1,86 @@
+"""`packager translate [MODULE...]`: offline machine-translated drafts of subtitles and workbook texts."""
+
+from __future__ import annotations
+
+import click
+
+from ..cli import AppContext, pass_app
+
+
+@click.command("translate")
+@click.argument("modules", nargs=-1, metavar="[MODULE...]")
+@click.option("--documents/--no-documents", default=True, show_default=True,
+              help="Also draft the workbook texts (questions; with no MODULE named, the booklet, guide and synthesis).")
+@pass_app
+def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
+    """Write target-language drafts with the installed Argos Translate models, offline.
+
+    Cues are joined into sentences, translated in one batch per module, and spread back over the
+    same cues: timing and cue count never change. Glossary terms (glossary.toml) are protected.
+    Every translation is remembered (.packager/translation-memory.json): a re-run translates only
+    what changed. Review states live beside each target file (<file>.states.json): a person's text
+    (edited or approved) is never overwritten; when its French changes it becomes needs-review.
+
+    \b
+    Without a model for the language pair:  packager models install FILE.argosmodel
+                                             packager models download fr es   (online)
+    Exit 0 on success, 2 when the input or the model is missing.
+    """
+    from ..glossary import load_glossary
+    from ..progress import step_progress
+    from ..translation.engine import load_engine
+    from ..translation.flow import (DraftMaker, Stats, document_list, now_iso, pending_document_texts,
+                                    translate_document, translate_subtitles)
+    from ..translation.memory import TranslationMemory
+
+    project = app.project
+    selected = _select(project, modules)
+    src, dst = project.source_language, project.target_language
+    engine = load_engine(src, dst)
+    glossary = load_glossary(project)
+    memory = TranslationMemory.for_project(project)
+    maker = DraftMaker(engine, memory, glossary, src, dst)
+    docs = []
+    if documents:
+        wanted = {f"questions/{m.id}" for m in selected}
+        docs = [d for d in document_list(project) if not modules or d.doc_id in wanted]
+    when = now_iso()
+    total = Stats()
+    lines: list[str] = []
+    try:
+        with step_progress(app.err, "translate", len(selected) + len(docs)) as advance:
+            for module in selected:
+                stats = translate_subtitles(project, module, maker, when=when)
+                memory.save()
+                total.add(stats)
+                lines.append(f"{module.id}: {_describe(stats, 'cue')}")
+                advance()
+            if docs:  # every workbook text's pending units in one batch
+                maker.prefetch(pending_document_texts(project, docs))
+                memory.save()
+            for doc in docs:
+                stats = translate_document(project, doc, maker, when=when)
+                memory.save()
+                total.add(stats)
+                lines.append(f"{doc.doc_id}: {_describe(stats, 'unit')}")
+                advance()
+    finally:
+        memory.save()
+    for line in lines:
+        app.out.print(line)
+    app.out.print(f"translate: {total.drafted} drafted, {total.reused} reused from memory, "
+                  f"{total.kept} kept (human), {total.needs_review} needs-review; "
+                  f"{engine.calls} model call(s) ({engine.description}), {total.files_written} file(s) written")
+
+
+def _select(project, ids: tuple[str, ...]) -> list:
+    """The named modules in programme order (all when none is named); unknown ids are a clear error."""
+    if not ids:
+        return list(project.modules)
+    wanted = {project.module(i).id for i in ids}
+    return [m for m in project.modules if m.id in wanted]
+
+
+def _describe(stats, noun: str) -> str:
+    return (f"{stats.units} {noun}(s) — {stats.drafted} drafted, {stats.reused} reused, {stats.kept} kept, "
+            f"{stats.needs_review} needs-review")

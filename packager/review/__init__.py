@@ -1,0 +1,1 @@
+"""Review of the target-language texts: per-unit states (states.py), and the translator's round trip."""

@@ -1,0 +1,377 @@
+"""Drafts for a module's subtitles and for the workbook texts, respecting the review states.
+
+For every unit (a cue, a document unit) the target text and its sidecar entry decide:
+
+- no target text yet, or a machine draft (state ``draft``, text unchanged since) → (re)drafted by
+  the machine, state ``draft`` with the source hash and the machine text;
+- a target text the sidecar does not know (no entry, or the text changed since it was recorded) →
+  a person wrote it: kept, recorded as ``edited`` against the current source;
+- ``edited`` or ``approved`` → kept; if its source changed since, it becomes ``needs-review``, the
+  person's text is kept and the new machine suggestion is stored in ``machine`` for the reviewer;
+- ``needs-review`` → kept, until a person edits or approves it.
+
+A machine never overwrites a person's text. Files are written only when they change, atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..atomic import write_text
+from ..review.states import StateFile, UnitState, text_hash
+from ..subtitles.cues import Cue, format_srt, read_srt, strip_tags
+from .sentences import distribute, group_cues, protect, rebreak, split_sentences
+
+if TYPE_CHECKING:
+    from ..glossary import Glossary
+    from ..project import Module, Project
+    from .engine import Engine
+    from .memory import TranslationMemory
+
+MACHINE = "packager translate"
+
+
+@dataclass
+class Stats:
+    drafted: int = 0  # units drafted with new model output
+    reused: int = 0  # units drafted entirely from the translation memory
+    kept: int = 0  # a person's text kept (edited, approved)
+    needs_review: int = 0  # a person's text kept whose source changed
+    model_calls: int = 0
+    files_written: int = 0
+
+    def add(self, other: Stats) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def units(self) -> int:
+        return self.drafted + self.reused + self.kept + self.needs_review
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class DraftMaker:
+    """Texts in, translations out: sentences, glossary protection, memory first, one batch for the rest."""
+
+    def __init__(self, engine: Engine, memory: TranslationMemory, glossary: Glossary | None,
+                 source_lang: str, target_lang: str):
+        self.engine = engine
+        self.memory = memory
+        self.glossary = glossary
+        self.source_lang = source_lang
+        self.target_lang = target_lang
+        self._model_id: str | None = None
+        self.fresh: set[str] = set()  # pieces the model translated during this run
+
+    @property
+    def model_id(self) -> str:
+        if self._model_id is None:
+            self._model_id = self.engine.model_id
+        return self._model_id
+
+    def _plan(self, text: str) -> list:
+        return [protect(s, self.glossary, self.source_lang, self.target_lang) for s in split_sentences(text)]
+
+    def prefetch(self, texts: list[str]) -> None:
+        """Translate, in one batch, every piece of `texts` the memory lacks (later `translate` calls
+        of these texts make no model call)."""
+        self._fetch({piece: None for text in texts for t in self._plan(text) for piece in t.inputs})
+
+    def _fetch(self, wanted: dict[str, str | None]) -> None:
+        pair = self.engine.pair
+        missing = []
+        for piece in wanted:
+            found = self.memory.get(pair, self.model_id, piece)
+            if found is None:
+                missing.append(piece)
+            else:
+                wanted[piece] = found
+        if missing:
+            for piece, output in zip(missing, self.engine.translate(missing)):
+                wanted[piece] = output
+                self.memory.put(pair, self.model_id, piece, output)
+            self.fresh.update(missing)
+
+    def translate(self, texts: list[str]) -> list[tuple[str, bool]]:
+        """(translation, came entirely from memory) for each text, with as few model calls as possible.
+
+        "From memory" means no piece of it was translated by the model during this run."""
+        plans = [self._plan(text) for text in texts]
+        wanted: dict[str, str | None] = {piece: None for templates in plans for t in templates for piece in t.inputs}
+        self._fetch(wanted)
+        results = []
+        for text, templates in zip(texts, plans):
+            sentences = [t.fill([wanted[p] or "" for p in t.inputs]) for t in templates]
+            from_memory = not any(p in self.fresh for t in templates for p in t.inputs)
+            # An empty output would lose the unit: keep the source, which QA flags as untranslated.
+            translation = " ".join(s for s in sentences if s) or " ".join(text.split())
+            results.append((translation, from_memory))
+        return results
+
+
+# ---------------------------------------------------------------------------------------------- decisions
+
+
+def _decide(entry: UnitState | None, source_text: str, target_text: str | None) -> str:
+    """draft | new-edit | keep | needs-review (see the module docstring)."""
+    if target_text is None or not target_text.strip():
+        return "draft"
+    if entry is None or entry.target_hash != text_hash(target_text):
+        return "new-edit"
+    if entry.state == "draft":
+        return "draft"
+    if entry.state == "needs-review" or entry.source_hash != text_hash(source_text):
+        return "needs-review"
+    return "keep"
+
+
+def _resolve(decision: str, entry: UnitState | None, source_text: str, target_text: str | None,
+             machine: str | None, from_memory: bool, stats: Stats, when: str) -> tuple[str, UnitState]:
+    """The unit's new text and state entry, counting it in `stats`."""
+    source_hash = text_hash(source_text)
+    if decision == "draft":
+        assert machine is not None
+        if from_memory:
+            stats.reused += 1
+        else:
+            stats.drafted += 1
+        if (entry is not None and entry.state == "draft" and entry.machine == machine
+                and entry.source_hash == source_hash and entry.target_hash == text_hash(machine)):
+            return machine, entry  # unchanged: no churn in the sidecar
+        return machine, UnitState("draft", source_hash, text_hash(machine), machine=machine, who=MACHINE,
+                                  when=when, comment=entry.comment if entry else None)
+    assert target_text is not None
+    if decision == "new-edit":
+        stats.kept += 1
+        return target_text, UnitState("edited", source_hash, text_hash(target_text),
+                                      machine=entry.machine if entry else None, who=None, when=when,
+                                      comment=entry.comment if entry else None)
+    if decision == "needs-review":
+        stats.needs_review += 1
+        assert entry is not None
+        if entry.state == "needs-review" and (machine is None or entry.machine == machine) \
+                and entry.source_hash == source_hash:
+            return target_text, entry
+        return target_text, UnitState("needs-review", source_hash, entry.target_hash,
+                                      machine=machine if machine is not None else entry.machine,
+                                      who=entry.who, when=when, comment=entry.comment)
+    stats.kept += 1
+    assert entry is not None
+    return target_text, entry
+
+
+# ---------------------------------------------------------------------------------------------- subtitles
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def _match(source: list[Cue], old: list[Cue]) -> list[int | None]:
+    """For each source cue, the index of the existing target cue that is its translation."""
+    if len(source) == len(old):
+        return list(range(len(source)))
+    by_time = {(_ms(c.start), _ms(c.end)): j for j, c in enumerate(old)}
+    return [by_time.get((_ms(c.start), _ms(c.end))) for c in source]
+
+
+_DASH = re.compile(r"^\s*[-–—]\s*")
+_ITALIC = re.compile(r"^\s*<i>(.*)</i>\s*$", re.DOTALL | re.IGNORECASE)
+
+
+def _is_dialogue(cue: Cue) -> bool:
+    """Two speakers in one cue: every line opens with a dash."""
+    lines = [line for line in cue.text.split("\n") if line.strip()]
+    return len(lines) >= 2 and all(_DASH.match(strip_tags(line)) for line in lines)
+
+
+def machine_cues(project: Project, source: list[Cue], wanted: set[int], maker: DraftMaker) -> dict[int, tuple[str, bool]]:
+    """The machine's text for the cues `wanted` (indexes into `source`): (text, from memory).
+
+    Sentence groups that hold a wanted cue are translated in one batch and spread over their cues;
+    a dialogue cue ("- …" lines) is translated line by line and keeps its dashes; a cue wholly in
+    italics stays in italics; a cue opening with a speaker dash keeps it.
+    """
+    if not wanted:
+        return {}
+    plain = [" ".join(strip_tags(c.text).split()) for c in source]
+    dialogue = {i for i, cue in enumerate(source) if _is_dialogue(cue)}
+    dash = {i for i, text in enumerate(plain) if i not in dialogue and _DASH.match(text)}
+    bare = [_DASH.sub("", text, count=1) if i in dash else text for i, text in enumerate(plain)]
+    groups: list[list[int]] = []
+    for group in group_cues(plain):
+        current: list[int] = []
+        for i in group:  # a dialogue cue is a group of its own
+            if i in dialogue:
+                if current:
+                    groups.append(current)
+                groups.append([i])
+                current = []
+            else:
+                current.append(i)
+        if current:
+            groups.append(current)
+    groups = [g for g in groups if any(i in wanted for i in g)]
+
+    texts: list[str] = []
+    spans: list[tuple[list[int], int, int]] = []  # (group, first text, number of texts)
+    for group in groups:
+        if group[0] in dialogue:
+            lines = [_DASH.sub("", " ".join(strip_tags(line).split()), count=1)
+                     for line in source[group[0]].text.split("\n") if line.strip()]
+        else:
+            lines = [" ".join(bare[i] for i in group)]
+        spans.append((group, len(texts), len(lines)))
+        texts.extend(lines)
+    results = maker.translate(texts)
+
+    qa = project.config.subtitle_qa
+    out: dict[int, tuple[str, bool]] = {}
+    for group, first, count in spans:
+        chunk = results[first:first + count]
+        from_memory = all(m for _, m in chunk)
+        if group[0] in dialogue:
+            out[group[0]] = ("\n".join(f"- {text}" for text, _ in chunk), from_memory)
+            continue
+        parts = distribute(chunk[0][0], [len(bare[i]) for i in group])
+        for i, part in zip(group, parts):
+            text = rebreak(part, max_chars=qa.max_chars_per_line, max_lines=qa.max_lines,
+                           lang=project.target_language)
+            if i in dash:
+                text = "- " + text
+            if _ITALIC.match(source[i].text) and "<i>" not in source[i].text[3:].lower():
+                text = f"<i>{text}</i>"
+            out[i] = (text, from_memory)
+    return {i: value for i, value in out.items() if i in wanted}
+
+
+def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, when: str | None = None) -> Stats:
+    """Draft the module's target subtitles: same cues, same timing, people's text kept."""
+    when = when or now_iso()
+    stats = Stats()
+    calls_before = maker.engine.calls
+    source = read_srt(module.subtitle_path(project.source_language))
+    target_path = module.subtitle_path(project.target_language)
+    old = read_srt(target_path) if target_path.is_file() else []
+    states = StateFile.load(target_path)
+    matched = _match(source, old)
+
+    entries: list[UnitState | None] = []
+    old_texts: list[str | None] = []
+    decisions: list[str] = []
+    for cue, j in zip(source, matched):
+        old_text = old[j].text if j is not None else None
+        entry = states.units.get(str(j + 1)) if j is not None else None
+        entries.append(entry)
+        old_texts.append(old_text)
+        decisions.append(_decide(entry, cue.text, old_text))
+
+    # Translate the sentence groups that hold a cue needing the machine's text.
+    wanted = {i for i, d in enumerate(decisions) if d in ("draft", "needs-review")}
+    machine = machine_cues(project, source, wanted, maker)
+
+    new_cues: list[Cue] = []
+    new_states = StateFile(target_path=target_path)
+    for i, cue in enumerate(source):
+        suggestion, from_memory = machine.get(i, (None, True))
+        text, entry = _resolve(decisions[i], entries[i], cue.text, old_texts[i], suggestion, from_memory,
+                               stats, when)
+        new_cues.append(Cue(index=i + 1, start=cue.start, end=cue.end, text=text))
+        new_states.units[str(i + 1)] = entry
+
+    content = format_srt(new_cues)
+    if _changed(target_path, content):
+        write_text(target_path, content)
+        stats.files_written += 1
+    if new_states.save():
+        stats.files_written += 1
+    stats.model_calls = maker.engine.calls - calls_before
+    return stats
+
+
+def _changed(path: Path, content: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") != content
+    except (OSError, UnicodeDecodeError):
+        return True
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+
+def document_list(project: Project) -> list:
+    """The project's workbook documents (packager.texts), or [] when that module is not there yet."""
+    try:
+        from ..texts import project_documents
+    except ImportError:  # pragma: no cover - the documents helper's module
+        return []
+    return project_documents(project)
+
+
+_SOURCE_LINE = re.compile(r"^\s*(sources?|fuentes?)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_SOURCE_LABELS = {"es": ("Fuente:", "Fuentes:"), "fr": ("Source :", "Sources :")}
+
+
+def _source_line(text: str, target_lang: str) -> str | None:
+    """A "Source : …" line: the label in the target language, the citation (names, titles, years) as is."""
+    match = _SOURCE_LINE.match(text)
+    if not match or target_lang not in _SOURCE_LABELS:
+        return None
+    singular, plural = _SOURCE_LABELS[target_lang]
+    label = plural if match.group(1).lower().endswith("s") else singular
+    return f"{label} {match.group(2).strip()}".strip()
+
+
+def _document_plan(project: Project, doc):
+    from ..texts import read_units
+
+    old = read_units(doc.target_path)
+    states = StateFile.load(doc.target_path)
+    units = [u for u in doc.units if u.text.strip()]
+    decisions = {u.key: _decide(states.units.get(u.key), u.text, old.get(u.key)) for u in units}
+    todo = [u for u in units if decisions[u.key] in ("draft", "needs-review")]
+    sources = {u.key: _source_line(u.text, project.target_language) for u in todo if u.kind == "source"}
+    todo = [u for u in todo if sources.get(u.key) is None]
+    return old, states, units, decisions, todo, sources
+
+
+def pending_document_texts(project: Project, docs: list) -> list[str]:
+    """The texts of every document unit the machine has to (re)draft, to translate them in one batch."""
+    return [u.text for doc in docs for u in _document_plan(project, doc)[4]]
+
+
+def translate_document(project: Project, doc, maker: DraftMaker, *, when: str | None = None) -> Stats:
+    """Draft one workbook text (questions, booklet, guide, synthesis) with the same states and memory."""
+    from ..texts import render_target
+
+    when = when or now_iso()
+    stats = Stats()
+    calls_before = maker.engine.calls
+    old, states, units, decisions, todo, sources = _document_plan(project, doc)
+    results = dict(zip((u.key for u in todo), maker.translate([u.text for u in todo])))
+    results.update({key: (text, True) for key, text in sources.items() if text is not None})
+
+    texts: dict[str, str] = {}
+    new_states = StateFile(target_path=doc.target_path)
+    for unit in units:
+        suggestion, from_memory = results.get(unit.key, (None, True))
+        text, entry = _resolve(decisions[unit.key], states.units.get(unit.key), unit.text, old.get(unit.key),
+                               suggestion, from_memory, stats, when)
+        texts[unit.key] = text
+        new_states.units[unit.key] = entry
+
+    content = render_target(doc, texts)
+    if _changed(doc.target_path, content):
+        write_text(doc.target_path, content)
+        stats.files_written += 1
+    if new_states.save():
+        stats.files_written += 1
+    stats.model_calls = maker.engine.calls - calls_before
+    return stats
