@@ -1,0 +1,424 @@
+"""`packager review export`: a module's Spanish cues in the forms translators work in.
+
+- DOCX: a bilingual table, one row per cue (number, timecode, French, Spanish, state, comment),
+  editable in Word or LibreOffice. Its identity travels inside it: a line under the title names the
+  module and the export time, and each cue number carries a hidden run (Word's "hidden" font
+  attribute) with the cue's source hash, the hash of the Spanish it carried and its state, so the
+  import can tell what the translator changed and what changed at home since.
+- SRT: the Spanish track as it is, for Subtitle Edit or Aegisub (no room for an identity: the import
+  matches its cues by timing).
+- XLIFF 2.0, built with lxml: one `<unit>` per cue (id = cue number), the state mapped on XLIFF's
+  (draft → initial, edited → translated, approved → final, needs-review → initial with subState),
+  comments as `<note>`s, timing and hashes in the metadata module (`mda`).
+
+Every export is written atomically; nothing is written when the module cannot be exported.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..atomic import write_bytes
+from ..errors import PackagerError
+
+if TYPE_CHECKING:
+    from ..project import Module, Project
+
+FORMATS = ("docx", "srt", "xliff")
+IDENTITY_FORMAT = "packager-review/1"
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
+MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
+
+# What the translator sees in the state column (Spanish), and what the import accepts as "approved".
+STATE_LABELS = {"draft": "borrador", "edited": "editado", "approved": "aprobado", "needs-review": "a revisar"}
+APPROVE_WORDS = frozenset({
+    "approved", "approve", "aprobado", "aprobada", "aprobar", "approuvé", "approuvée", "approuve", "approuver",
+    "validé", "valide", "validado", "validada", "ok", "final", "✓", "✔", "x", "sí", "si", "oui",
+})
+
+XLIFF_STATES = {"draft": "initial", "edited": "translated", "approved": "final", "needs-review": "initial"}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def format_tc(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+_TC = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})")
+
+
+def parse_tc_pair(text: str) -> tuple[float, float] | None:
+    """"00:00:01,000 → 00:00:04,000" (as the DOCX shows it) → (1.0, 4.0); None when unreadable."""
+    found = _TC.findall(text or "")
+    if len(found) != 2:
+        return None
+    out = []
+    for h, m, s, ms in found:
+        out.append(int(h) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000)
+    return out[0], out[1]
+
+
+def is_approve_word(text: str | None) -> bool:
+    return bool(text) and text.strip().lower().rstrip(".!") in APPROVE_WORDS
+
+
+@dataclass
+class ReviewRow:
+    """One cue as exported: where it is, both texts, its state now, and the hashes that identify it."""
+
+    number: int
+    start: float
+    end: float
+    source: str
+    target: str
+    state: str
+    comment: str | None
+    source_hash: str
+    target_hash: str
+
+    def carried(self) -> dict:
+        """What a kit's manifest records for the cue (the draft it carried)."""
+        return {"n": self.number, "start": round(self.start, 3), "end": round(self.end, 3),
+                "source_hash": self.source_hash, "target_hash": self.target_hash, "draft": self.target,
+                "state": self.state, "comment": self.comment}
+
+
+def module_rows(project: Project, module: Module) -> list[ReviewRow]:
+    """The module's cues, French beside Spanish, with their effective review states."""
+    from ..subtitles.cues import read_srt
+    from .states import StateFile, effective_state, text_hash
+
+    src, dst = project.source_language, project.target_language
+    target_path = module.subtitle_path(dst)
+    if not target_path.is_file():
+        raise PackagerError(f"module {module.id!r} has no {dst} subtitles to review yet", path=target_path,
+                            hint=f"make the drafts first: packager translate {module.id}")
+    source = read_srt(module.subtitle_path(src))
+    target = read_srt(target_path)
+    if len(source) != len(target):
+        raise PackagerError(f"the {dst} file has {len(target)} cues, the {src} one {len(source)}", path=target_path,
+                            hint="the tracks must be aligned cue for cue: run packager translate, or fix the file")
+    states = StateFile.load(target_path)
+    rows = []
+    for n, (s, t) in enumerate(zip(source, target), start=1):
+        entry = states.units.get(str(n))
+        rows.append(ReviewRow(number=n, start=t.start, end=t.end, source=s.text, target=t.text,
+                              state=effective_state(entry, s.text, t.text),
+                              comment=entry.comment if entry else None,
+                              source_hash=text_hash(s.text), target_hash=text_hash(t.text)))
+    return rows
+
+
+def file_stem(project: Project, module: Module) -> str:
+    return f"{module.order:02d}-{module.id}.{project.target_language}"
+
+
+# ---------------------------------------------------------------------------------------------- DOCX
+
+
+def _shade(cell, colour: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(marker)
+
+
+def _set_text(cell, text: str, *, size: float = 10, bold: bool = False, colour=None) -> None:
+    from docx.shared import Pt
+
+    paragraph = cell.paragraphs[0]
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            paragraph = cell.add_paragraph()
+        run = paragraph.add_run(line)
+        run.font.size = Pt(size)
+        run.bold = bold
+        if colour is not None:
+            run.font.color.rgb = colour
+
+
+def identity_line(kind: str, module_id: str, exported: str, extra: str = "") -> str:
+    return f"{IDENTITY_FORMAT} {kind}={module_id} exported={exported}{extra}"
+
+
+_IDENTITY = re.compile(r"packager-review/1 (module|documents)=(\S+) exported=(\S+)(?: kit=(\S+))?")
+
+
+def parse_identity(text: str) -> dict | None:
+    match = _IDENTITY.search(text or "")
+    if not match:
+        return None
+    return {"kind": match.group(1), "id": match.group(2), "exported": match.group(3), "kit": match.group(4)}
+
+
+def new_document(title: str, identity: str, instructions: list[str]):
+    """A landscape A4 document with a title, its identity line and the instructions."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt, RGBColor
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    document.add_heading(title, level=1)
+    run = document.add_paragraph().add_run(identity)
+    run.font.size = Pt(7)
+    run.font.color.rgb = RGBColor(0x88, 0x88, 0x88)
+    for line in instructions:
+        document.add_paragraph(line).runs[0].font.size = Pt(9)
+    document.core_properties.subject = identity
+    document.core_properties.title = title
+    return document
+
+
+def review_table(document, headers: list[str], widths_cm: list[float]):
+    from docx.shared import Cm, RGBColor
+
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    for cell, header, width in zip(table.rows[0].cells, headers, widths_cm):
+        _set_text(cell, header, size=9, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
+        _shade(cell, "404040")
+        cell.width = Cm(width)
+    _repeat_header(table.rows[0])
+    return table
+
+
+def finish_table(table, widths_cm: list[float]) -> None:
+    """Column widths on the grid and on every cell (Word reads the cells, LibreOffice the grid)."""
+    from docx.shared import Cm
+
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def add_hidden(cell, text: str) -> None:
+    """A run the translator does not see (hidden font), read back by the import."""
+    from docx.shared import Pt
+
+    run = cell.paragraphs[0].add_run(text)
+    run.font.hidden = True
+    run.font.size = Pt(6)
+
+
+SUBTITLE_HEADERS = ["N°", "Tiempo / Temps", "Français (no editar / ne pas modifier)", "Español",
+                    "Estado / État", "Comentario / Commentaire"]
+SUBTITLE_WIDTHS = [1.2, 3.2, 8.0, 8.0, 2.3, 4.0]
+
+INSTRUCTIONS = [
+    "ES: Corrija solo la columna «Español». Escriba «aprobado» en la columna «Estado» para aprobar un "
+    "subtítulo, y sus observaciones en «Comentario». No cambie los números, los tiempos ni el francés.",
+    "FR : Ne modifiez que la colonne « Español ». Écrivez « approuvé » dans la colonne « État » pour approuver "
+    "un sous-titre, et vos remarques dans « Commentaire ». Ne touchez ni aux numéros, ni aux temps, ni au français.",
+]
+
+
+def hidden_cue_identity(row: ReviewRow) -> str:
+    return f" [{row.source_hash}/{row.target_hash}/{row.state}]"
+
+
+_HIDDEN_CUE = re.compile(r"^\s*(\d+)\s*(?:\[([0-9a-f]{16})/([0-9a-f]{16})/([a-z-]+)\])?\s*$")
+
+
+def parse_cue_cell(text: str) -> tuple[int | None, dict | None]:
+    match = _HIDDEN_CUE.match(text or "")
+    if not match:
+        return None, None
+    carried = None
+    if match.group(2):
+        carried = {"source_hash": match.group(2), "target_hash": match.group(3), "state": match.group(4)}
+    return int(match.group(1)), carried
+
+
+def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, exported: str,
+               kit: str | None = None) -> bytes:
+    from docx.shared import RGBColor
+
+    src, dst = project.source_language, project.target_language
+    title = f"{module.order}. {module.title(src)} / {module.title(dst)}"
+    identity = identity_line("module", module.id, exported, f" kit={kit}" if kit else "")
+    document = new_document(title, identity, INSTRUCTIONS)
+    table = review_table(document, SUBTITLE_HEADERS, SUBTITLE_WIDTHS)
+    grey = RGBColor(0x55, 0x55, 0x55)
+    for row in rows:
+        cells = table.add_row().cells
+        _set_text(cells[0], str(row.number), colour=grey)
+        add_hidden(cells[0], hidden_cue_identity(row))
+        _set_text(cells[1], f"{format_tc(row.start)} → {format_tc(row.end)}", size=8, colour=grey)
+        _set_text(cells[2], row.source, colour=grey)
+        _shade(cells[2], "EEEEEE")
+        _set_text(cells[3], row.target)
+        _set_text(cells[4], STATE_LABELS.get(row.state, row.state), size=9)
+        _set_text(cells[5], row.comment or "", size=9)
+    finish_table(table, SUBTITLE_WIDTHS)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- SRT
+
+
+def srt_bytes(rows: list[ReviewRow]) -> bytes:
+    from ..subtitles.cues import Cue, format_srt
+
+    return format_srt([Cue(r.number, r.start, r.end, r.target) for r in rows]).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- XLIFF
+
+
+def xliff_bytes(project: Project, module: Module, rows: list[ReviewRow], *, exported: str,
+                kit: str | None = None) -> bytes:
+    from lxml import etree
+
+    x = f"{{{XLIFF_NS}}}"
+    m = f"{{{MDA_NS}}}"
+    root = etree.Element(x + "xliff", nsmap={None: XLIFF_NS, "mda": MDA_NS},
+                         version="2.0", srcLang=project.source_language, trgLang=project.target_language)
+    source_path = module.subtitle_path(project.source_language)
+    try:
+        original = source_path.relative_to(project.root).as_posix()
+    except ValueError:
+        original = source_path.name
+    file_el = etree.SubElement(root, x + "file", id=module.id, original=original)
+
+    def meta(parent, values: dict[str, str]) -> None:
+        group = etree.SubElement(etree.SubElement(parent, m + "metadata"), m + "metaGroup", category="packager")
+        for key, value in values.items():
+            etree.SubElement(group, m + "meta", type=key).text = value
+
+    file_meta = {"format": IDENTITY_FORMAT, "module": module.id, "exported": exported}
+    if kit:
+        file_meta["kit"] = kit
+    meta(file_el, file_meta)
+    for row in rows:
+        unit = etree.SubElement(file_el, x + "unit", id=str(row.number),
+                                name=f"{format_tc(row.start)} --> {format_tc(row.end)}")
+        meta(unit, {"start": f"{row.start:.3f}", "end": f"{row.end:.3f}", "source-hash": row.source_hash,
+                    "target-hash": row.target_hash, "state": row.state})
+        if row.comment:
+            notes = etree.SubElement(unit, x + "notes")
+            etree.SubElement(notes, x + "note", category="comment").text = row.comment
+        segment = etree.SubElement(unit, x + "segment", id=str(row.number), state=XLIFF_STATES[row.state])
+        if row.state in ("draft", "needs-review"):
+            segment.set("subState", f"packager:{row.state}")
+        source = etree.SubElement(segment, x + "source")
+        source.text = row.source
+        source.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        target = etree.SubElement(segment, x + "target")
+        target.text = row.target
+        target.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# ---------------------------------------------------------------------------------------------- entry
+
+
+def export_bytes(project: Project, module: Module, fmt: str, *, exported: str | None = None,
+                 kit: str | None = None, rows: list[ReviewRow] | None = None) -> bytes:
+    exported = exported or now_iso()
+    rows = rows if rows is not None else module_rows(project, module)
+    if fmt == "docx":
+        return docx_bytes(project, module, rows, exported=exported, kit=kit)
+    if fmt == "srt":
+        return srt_bytes(rows)
+    if fmt in ("xliff", "xlf"):
+        return xliff_bytes(project, module, rows, exported=exported, kit=kit)
+    raise PackagerError(f"unknown review format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
+
+
+EXPORTS_FILE = "review-exports.json"
+KEEP_EXPORTS = 10
+
+
+def export_module(project: Project, module: Module, fmt: str, output: Path) -> list[ReviewRow]:
+    """Write one module's review file atomically. Returns the rows it carries."""
+    rows = module_rows(project, module)
+    exported = now_iso()
+    write_bytes(output, export_bytes(project, module, fmt, rows=rows, exported=exported))
+    record_export(project, module, rows, exported=exported, fmt=fmt)
+    return rows
+
+
+def _exports_path(project: Project) -> Path:
+    return project.cache_dir / EXPORTS_FILE
+
+
+def _read_exports(project: Project) -> dict[str, list[dict]]:
+    try:
+        data = json.loads(_exports_path(project).read_text(encoding="utf-8"))
+        return {k: v for k, v in data.get("modules", {}).items() if isinstance(v, list)}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def record_export(project: Project, module: Module, rows: list[ReviewRow], *, exported: str, fmt: str) -> None:
+    """Remember what an export carried (per cue: hashes, state, comment) in .packager/review-exports.json.
+
+    An SRT has no room for an identity: when one comes back, the export it came from is found here
+    (the one most of its cues still match), so a stale SRT cannot undo newer work."""
+    from ..atomic import write_text
+
+    exports = _read_exports(project)
+    records = exports.get(module.id, [])
+    records.append({"exported": exported, "format": fmt,
+                    "cues": [{k: v for k, v in r.carried().items() if k != "draft"} for r in rows]})
+    exports[module.id] = records[-KEEP_EXPORTS:]
+    write_text(_exports_path(project), json.dumps({"format": "packager-review-exports/1", "modules": exports},
+                                                  ensure_ascii=False, indent=1) + "\n")
+
+
+def matching_export(project: Project, module: Module, returned: dict[str, tuple[float, float, str]]) -> dict | None:
+    """The recorded export a returned file most likely came from: {cue key: carried}, or None.
+
+    `returned`: cue key → (start, end, text). The export whose Spanish hashes match the most returned
+    cues wins (the newest on a tie); none when no cue matches any recorded export."""
+    from .states import text_hash
+
+    best, best_score = None, 0
+    for record in reversed(_read_exports(project).get(module.id, [])):
+        cues = {str(c.get("n")): c for c in record.get("cues", []) if isinstance(c, dict)}
+        score = sum(1 for key, (start, end, text) in returned.items()
+                    if key in cues and cues[key].get("target_hash") == text_hash(text)
+                    and abs(cues[key].get("start", -1) - start) < 0.002 and abs(cues[key].get("end", -1) - end) < 0.002)
+        if score > best_score:
+            best, best_score = cues, score
+    return best
+
+
+def rows_json(rows: list[ReviewRow]) -> str:
+    return json.dumps([asdict(r) for r in rows], ensure_ascii=False)

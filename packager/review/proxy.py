@@ -1,0 +1,101 @@
+"""The translator's proxy video: small, with the French subtitles and a running timecode burned in.
+
+Made from the module's edit list (the edits cut and joined, scaled to 360 lines), on the footage
+timeline the subtitles use, so the timecode in the picture is the cue's time in the review files.
+Each burned subtitle starts with its cue number ("[37] …"): a translator finds cue 37 at 00:12:41.
+Low bitrate (about 150 kb/s video + 48 kb/s mono audio: a 20-minute module is about 30 MB).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..atomic import atomic_path
+from ..errors import PackagerError
+
+if TYPE_CHECKING:
+    from ..project import Module, Project
+
+PROXY_HEIGHT = 360
+VIDEO_KBPS = 150
+AUDIO_KBPS = 48
+
+
+def ensure_footage(project: Project, module: Module) -> None:
+    """The module's footage exists: generated for a sample project, an error naming the file otherwise."""
+    missing = [e for e in module.definition.edits if not module.footage_path(e).exists()]
+    if not missing:
+        return
+    if project.is_sample:
+        from ..sample import make_clip, planned_clips
+
+        wanted = {module.footage_path(e) for e in missing}
+        for clip in planned_clips(project):
+            if clip.path in wanted:
+                make_clip(clip, project.config.programme.frame_rate)
+        return
+    edit = missing[0]
+    raise PackagerError(f"footage of module {module.id!r} is missing", path=module.footage_path(edit),
+                        hint="add the footage file or fix the module's edit list (packager check)")
+
+
+def make_proxy(project: Project, module: Module, output: Path, *, preset: str = "veryfast",
+               height: int = PROXY_HEIGHT) -> Path:
+    """Encode the proxy of one module to `output` (atomically)."""
+    from ..fonts import font_file
+    from ..subtitles.cues import read_srt
+    from ..video import ffmpeg
+    from ..video.render import write_ass
+
+    ensure_footage(project, module)
+    fps = project.config.programme.frame_rate
+    width = round(height * 16 / 9 / 2) * 2
+    cues = read_srt(module.subtitle_path(project.source_language))
+    numbered = [c.with_text(f"[{n}] {c.text}") for n, c in enumerate(cues, start=1)]
+    with tempfile.TemporaryDirectory(prefix="packager-proxy-") as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "fonts").mkdir()
+        shutil.copy(font_file(), tmp / "fonts" / "DejaVuSans.ttf")
+        write_ass(tmp / "fr.ass", numbered, width, height)
+        args: list[str] = ["-y"]
+        graph: list[str] = []
+        labels: list[str] = []
+        n_input = 0
+        for n, edit in enumerate(module.definition.edits):
+            path = module.footage_path(edit)
+            info = ffmpeg.probe(path)
+            args += ["-ss", f"{edit.in_:.6f}", "-t", f"{edit.duration:.6f}", "-i", str(path)]
+            video_input = n_input
+            n_input += 1
+            if info.has_audio:
+                audio = f"[{video_input}:a]"
+            else:
+                args += ["-f", "lavfi", "-t", f"{edit.duration:.6f}", "-i", "anullsrc=r=48000:cl=mono"]
+                audio = f"[{n_input}:a]"
+                n_input += 1
+            graph.append(f"[{video_input}:v]fps={fps:g},scale={width}:{height}:force_original_aspect_ratio=decrease,"
+                         f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p,"
+                         f"trim=duration={edit.duration:.6f},setpts=PTS-STARTPTS[v{n}]")
+            graph.append(f"{audio}aresample=48000,aformat=channel_layouts=mono,"
+                         f"atrim=duration={edit.duration:.6f},asetpts=PTS-STARTPTS[a{n}]")
+            labels.append(f"[v{n}][a{n}]")
+        graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=1[vcat][acat]")
+        size = max(12, height // 20)
+        graph.append("[vcat]subtitles=filename=fr.ass:fontsdir=fonts[vsub]")
+        graph.append(f"[vsub]drawtext=fontfile=fonts/DejaVuSans.ttf:text='%{{pts\\:hms}}':fontsize={size}:"
+                     f"fontcolor=white:box=1:boxcolor=black@0.75:boxborderw={size // 3}:x={size // 2}:y={size // 2}[vout]")
+        args += ["-filter_complex", ";".join(graph), "-map", "[vout]", "-map", "[acat]",
+                 "-c:v", "libx264", "-preset", preset, "-b:v", f"{VIDEO_KBPS}k", "-maxrate", f"{VIDEO_KBPS * 3 // 2}k",
+                 "-bufsize", f"{VIDEO_KBPS * 2}k", "-profile:v", "main", "-pix_fmt", "yuv420p",
+                 "-g", str(round(fps * 2)), "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "1",
+                 "-movflags", "+faststart"]
+        with atomic_path(output) as tmp_out:
+            try:
+                ffmpeg.run([*args, "-f", "mp4", str(tmp_out)], cwd=tmp)
+            except ffmpeg.FFmpegFailed as exc:
+                raise PackagerError(f"ffmpeg could not make the proxy of {module.id}:\n{exc.tail()}",
+                                    path=output) from None
+    return output

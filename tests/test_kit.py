@@ -1,0 +1,340 @@
+"""The translator's kit: `packager kit` and `packager review import KIT.zip|folder`, with real zips and videos."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from packager.cli import cli
+from packager.project import Project
+from packager.review.kit import kit_history
+from packager.review.states import StateFile, effective_state, text_hash
+from packager.subtitles.cues import read_srt
+
+FR = [
+    (1.0, 3.0, "Bonjour à tous."),
+    (3.5, 6.0, "Nous formons des jeunes\nen cuisine."),
+    (6.5, 9.0, "Le taux de placement est de 14,9 %."),
+]
+ES = ["Hola a todos.", "Formamos a jóvenes\nen cocina.", "La tasa de colocación es de 14,9 %."]
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def srt(cues) -> str:
+    def tc(s: float) -> str:
+        ms = round(s * 1000)
+        return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+    return "".join(f"{n}\n{tc(a)} --> {tc(b)}\n{t}\n\n" for n, (a, b, t) in enumerate(cues, start=1))
+
+
+def run(project: Path, *args: str, code: int | None = 0):
+    result = CliRunner().invoke(cli, ["-C", str(project), *args], catch_exceptions=False)
+    if code is not None:
+        assert result.exit_code == code, result.output
+    return result
+
+
+def make_project(root: Path) -> Path:
+    run(root.parent, "init", str(root))
+    (root / "subtitles/fr/module-1.srt").write_text(srt(FR), encoding="utf-8")
+    es = root / "subtitles/es/module-1.srt"
+    es.write_text(srt([(a, b, t) for (a, b, _), t in zip(FR, ES)]), encoding="utf-8")
+    units = {str(n): {"state": "draft", "source_hash": text_hash(f[2]), "target_hash": text_hash(t), "machine": t,
+                      "who": "packager translate", "when": "2026-01-01T00:00:00Z", "comment": None}
+             for n, (f, t) in enumerate(zip(FR, ES), start=1)}
+    (root / "subtitles/es/module-1.srt.states.json").write_text(
+        json.dumps({"format": "packager-states/1", "units": units}), encoding="utf-8")
+    (root / "glossary.toml").write_text('[[term]]\nfr = "entreprise d\'insertion"\nes = "empresa de inserción"\n\n'
+                                        '[[term]]\nfr = "MESS"\nkeep = true\n', encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def proxy_kit(tmp_path_factory) -> tuple[Path, Path]:
+    """One kit with its proxy video, made once (the encode is the slow part)."""
+    root = make_project(tmp_path_factory.mktemp("kitp") / "proj")
+    out = root.parent / "kit.zip"
+    run(root, "kit", "-o", str(out), "--preset", "ultrafast")
+    return root, out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "proj")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    files = [*sorted((root / "subtitles/es").iterdir()), *sorted((root / "workbooks").rglob("*.*"))]
+    return {str(p.relative_to(root)): p.read_bytes() for p in files if p.is_file()}
+
+
+def states_now(root: Path) -> list[str]:
+    module = Project.load(root).module("module-1")
+    source, target = read_srt(module.subtitle_path("fr")), read_srt(module.subtitle_path("es"))
+    states = StateFile.load(module.subtitle_path("es"))
+    return [effective_state(states.units.get(str(n)), s.text, t.text)
+            for n, (s, t) in enumerate(zip(source, target), start=1)]
+
+
+def unzip(kit: Path, where: Path) -> Path:
+    with zipfile.ZipFile(kit) as archive:
+        archive.extractall(where)
+    (top,) = list(where.iterdir())
+    return top
+
+
+def rezip(folder: Path, out: Path) -> Path:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                archive.write(file, f"{folder.name}/{file.relative_to(folder).as_posix()}")
+    return out
+
+
+def gray_frame(path: Path, seconds: float) -> np.ndarray:
+    raw = subprocess.run([FFMPEG, "-loglevel", "error", "-ss", str(seconds), "-i", str(path), "-frames:v", "1",
+                          "-vf", "scale=640:360", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(360, 640).astype(int)
+
+
+# ---------------------------------------------------------------------------------------------- making
+
+
+def test_kit_contents_and_proxy(proxy_kit):
+    root, kit = proxy_kit
+    with zipfile.ZipFile(kit) as archive:
+        names = archive.namelist()
+        tops = {n.split("/", 1)[0] for n in names}
+        assert len(tops) == 1
+        top = tops.pop()
+        inner = {n.split("/", 1)[1] for n in names}
+        assert {"01-module-1/01-module-1.es.docx", "01-module-1/01-module-1.es.srt", "01-module-1/01-module-1.es.xliff",
+                "01-module-1/01-module-1.proxy.mp4", "glosario-glossaire.docx", "glosario-glossaire.csv",
+                "qa-borradores.csv", "LEAME.txt", "LISEZMOI.txt", "manifest.json"} <= inner
+        manifest = json.loads(archive.read(f"{top}/manifest.json"))
+        leame = archive.read(f"{top}/LEAME.txt").decode("utf-8")
+        lisezmoi = archive.read(f"{top}/LISEZMOI.txt").decode("utf-8")
+        glossary_csv = archive.read(f"{top}/glosario-glossaire.csv").decode("utf-8-sig")
+        (tmp_proxy := root.parent / "proxy.mp4").write_bytes(archive.read(f"{top}/01-module-1/01-module-1.proxy.mp4"))
+    assert manifest["format"] == "packager-kit/1" and manifest["created"].endswith("Z")
+    cues = manifest["modules"][0]["cues"]
+    assert [c["draft"] for c in cues] == ES and cues[1]["source_hash"] == text_hash(FR[1][2])
+    assert "aprobado" in leame and "tiempos" in leame and "approuvé" in lisezmoi and "timecodes" in lisezmoi
+    assert "empresa de inserción" in glossary_csv and "MESS" in glossary_csv
+    # Workbook questions with no Spanish yet: in the documents DOCX.
+    assert "documentos-borrador.docx" in inner
+    # The proxy: H.264, 360 lines, the timecode burned in (the top-left corner differs from the footage).
+    info = subprocess.run([FFMPEG, "-hide_banner", "-i", str(tmp_proxy)], capture_output=True, text=True).stderr
+    assert "Video: h264" in info and "640x360" in info
+    assert tmp_proxy.stat().st_size * 8 / 20 < 300_000  # low bitrate: 20 s of footage, under 300 kb/s all in
+    footage = root / ".packager/sample-footage/footage/module-1.mp4"
+    proxy_frame, plain = gray_frame(tmp_proxy, 2.0), gray_frame(footage, 2.0)
+    corner = np.abs(proxy_frame[4:28, 4:140] - plain[4:28, 4:140]).mean()
+    background = np.abs(proxy_frame[40:90, 250:400] - plain[40:90, 250:400]).mean()
+    assert corner > 25 and background < 6, (corner, background)
+    assert kit_history(Project.load(root))["module-1"]["returned"] is None
+
+
+def test_kit_returned_unchanged_changes_nothing(proxy_kit, tmp_path: Path):
+    root, kit = proxy_kit
+    before = snapshot(root)
+    result = run(root, "review", "import", str(kit))
+    assert "0 changed, 0 approved, 0 commented" in result.output
+    assert snapshot(root) == before
+    assert kit_history(Project.load(root))["module-1"]["returned"] is not None
+    # The unzipped folder (or the folder holding it) works the same.
+    folder = unzip(kit, tmp_path / "unz")
+    run(root, "review", "import", str(folder))
+    run(root, "review", "import", str(folder.parent))
+    assert snapshot(root) == before
+
+
+def test_kit_with_edits_applies_exactly_those(project: Path, tmp_path: Path):
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    folder = unzip(kit, tmp_path / "unz")
+    table_doc = folder / "01-module-1/01-module-1.es.docx"
+    document = docx.Document(str(table_doc))
+    rows = document.tables[0].rows
+    rows[1].cells[3].text = "¡Hola a todos!"
+    rows[2].cells[4].text = "aprobado"
+    rows[3].cells[5].text = "Cifra verificada."
+    document.save(str(table_doc))
+    # The documents DOCX: translate the first question.
+    documents = folder / "documentos-borrador.docx"
+    doc = docx.Document(str(documents))
+    first = doc.tables[0].rows[1]
+    key = first.cells[0].text.split(" ")[0]
+    first.cells[2].text = "¿Qué aprendió usted?"
+    doc.save(str(documents))
+    back = rezip(folder, tmp_path / "back.zip")
+    timing = [(c.start, c.end) for c in read_srt(project / "subtitles/es/module-1.srt")]
+    result = run(project, "review", "import", str(back))
+    assert "2 changed, 1 approved, 1 commented" in result.output
+    assert [c.text for c in read_srt(project / "subtitles/es/module-1.srt")] == ["¡Hola a todos!", ES[1], ES[2]]
+    assert [(c.start, c.end) for c in read_srt(project / "subtitles/es/module-1.srt")] == timing
+    assert states_now(project) == ["edited", "approved", "draft"]
+    assert StateFile.load(project / "subtitles/es/module-1.srt").units["3"].comment == "Cifra verificada."
+    doc_id, unit_key = key.split("|")
+    target = project / "workbooks/es/questions/module-1.toml"
+    from packager.texts import read_units
+    assert read_units(target)[unit_key] == "¿Qué aprendió usted?"
+    assert StateFile.load(target).units[unit_key].state == "edited"
+
+
+def test_stale_kit_keeps_the_newer_approval(project: Path, tmp_path: Path):
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    run(project, "review", "approve", "module-1", "--cues", "2")  # after the kit went out
+    folder = unzip(kit, tmp_path / "unz")
+    xliff = folder / "01-module-1/01-module-1.es.xliff"
+    xliff.write_text(xliff.read_text(encoding="utf-8").replace("Formamos a jóvenes", "Capacitamos a jóvenes"),
+                     encoding="utf-8")
+    result = run(project, "review", "import", str(rezip(folder, tmp_path / "back.zip")), code=1)
+    assert "conflict" in result.output and "Capacitamos" in result.output
+    assert read_srt(project / "subtitles/es/module-1.srt")[1].text == ES[1]
+    assert states_now(project)[1] == "approved"
+
+
+def test_french_changed_since_the_kit_is_needs_review(project: Path, tmp_path: Path):
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    changed = list(FR)
+    changed[0] = (1.0, 3.0, "Bonjour à toutes et à tous.")
+    (project / "subtitles/fr/module-1.srt").write_text(srt(changed), encoding="utf-8")
+    folder = unzip(kit, tmp_path / "unz")
+    srt_file = folder / "01-module-1/01-module-1.es.srt"
+    srt_file.write_text(srt_file.read_text(encoding="utf-8").replace("Hola a todos.", "Hola, buenos días."),
+                        encoding="utf-8")
+    result = run(project, "review", "import", str(folder))
+    assert "1 needs-review" in result.output
+    assert states_now(project)[0] == "needs-review"
+
+
+def test_per_module_kits(project: Path, tmp_path: Path):
+    run(project, "kit", "module-1", "-o", str(tmp_path / "kit.zip"), "--per-module", "--no-proxy")
+    assert (tmp_path / "kit-module-1.zip").is_file()
+    with zipfile.ZipFile(tmp_path / "kit-module-1.zip") as archive:
+        assert not any(n.endswith(".mp4") for n in archive.namelist())
+
+
+# ---------------------------------------------------------------------------------------------- refusals
+
+
+def _refused(project: Path, kit: Path, message: str) -> None:
+    before = snapshot(project)
+    history = kit_history(Project.load(project))
+    result = run(project, "review", "import", str(kit), code=2)
+    assert message in result.output and "nothing was written" in result.output, result.output
+    assert "Traceback" not in result.output
+    assert snapshot(project) == before
+    assert kit_history(Project.load(project)) == history
+
+
+def test_zip_with_a_parent_path_member_is_refused(project: Path, tmp_path: Path):
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    folder = unzip(kit, tmp_path / "unz")
+    table_doc = folder / "01-module-1/01-module-1.es.docx"
+    document = docx.Document(str(table_doc))
+    document.tables[0].rows[1].cells[3].text = "Cambiado."
+    document.save(str(table_doc))
+    evil = rezip(folder, tmp_path / "evil.zip")
+    with zipfile.ZipFile(evil, "a") as archive:
+        archive.writestr(f"{folder.name}/../../escape.txt", "x")
+    _refused(project, evil, "unsafe member name")
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_foreign_or_damaged_kits_are_refused(project: Path, tmp_path: Path):
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    folder = unzip(kit, tmp_path / "unz")
+    table_doc = folder / "01-module-1/01-module-1.es.docx"
+    document = docx.Document(str(table_doc))
+    document.tables[0].rows[1].cells[3].text = "Cambiado."
+    document.save(str(table_doc))
+    # An unexpected member.
+    (folder / "extra.exe").write_bytes(b"MZ")
+    _refused(project, rezip(folder, tmp_path / "extra.zip"), "unexpected member extra.exe")
+    (folder / "extra.exe").unlink()
+    # A manifest from another project.
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["project"] = "otro-proyecto"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _refused(project, rezip(folder, tmp_path / "foreign.zip"), "made for project 'otro-proyecto'")
+    # Not a zip at all.
+    (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04 damaged")
+    _refused(project, tmp_path / "junk.zip", "not a readable zip")
+    # Office junk left by Word is ignored, not refused.
+    shutil.rmtree(tmp_path / "unz")
+    folder = unzip(kit, tmp_path / "unz")
+    (folder / "01-module-1/~$-module-1.es.docx").write_bytes(b"lock")
+    run(project, "review", "import", str(rezip(folder, tmp_path / "ok.zip")))
+
+
+def test_rezipped_contents_or_parent_folder_and_dry_run(project: Path, tmp_path: Path):
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    folder = unzip(kit, tmp_path / "unz")
+    srt_file = folder / "01-module-1/01-module-1.es.srt"
+    srt_file.write_text(srt_file.read_text(encoding="utf-8").replace("Hola a todos.", "Hola, gente."),
+                        encoding="utf-8")
+    (folder / "01-module-1/01-module-1.es.docx").unlink()  # the translator sent back only what they used
+    # Zipped without the top folder (the files selected, not the folder).
+    flat = tmp_path / "flat.zip"
+    with zipfile.ZipFile(flat, "w") as archive:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                archive.write(file, file.relative_to(folder).as_posix())
+    before = snapshot(project)
+    result = run(project, "review", "import", str(flat), "--dry-run")
+    assert "1 changed" in result.output and snapshot(project) == before
+    # Zipped one folder too high ("Descargas/kit-…/…").
+    nested = tmp_path / "nested.zip"
+    with zipfile.ZipFile(nested, "w") as archive:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                archive.write(file, f"Descargas/{folder.name}/{file.relative_to(folder).as_posix()}")
+    result = run(project, "review", "import", str(nested))
+    assert "1 changed" in result.output
+    assert read_srt(project / "subtitles/es/module-1.srt")[0].text == "Hola, gente."
+
+
+def test_status_shows_when_the_kit_went_out_and_came_back(project: Path, tmp_path: Path):
+    pytest.importorskip("packager.subtitles.qa", reason="the QA module (used by the dashboard) is not there yet")
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    result = run(project, "status")
+    assert "sent" in result.output and "back" not in result.output
+    run(project, "review", "import", str(kit))
+    result = run(project, "status")
+    assert "back" in result.output
+    history = kit_history(Project.load(project))
+    assert history["module-1"]["returned"] >= history["module-1"]["sent"]
+
+
+@pytest.mark.parametrize("member", ["/tmp/absolute.txt", "C:/Windows/evil.txt", "link"])
+def test_absolute_drive_and_symlink_members_are_refused(project: Path, tmp_path: Path, member: str):
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    evil = tmp_path / "evil.zip"
+    shutil.copy(kit, evil)
+    with zipfile.ZipFile(evil, "a") as archive:
+        info = zipfile.ZipInfo(member)
+        if member == "link":
+            info.external_attr = 0o120777 << 16  # a symbolic link to ../../etc/passwd
+            archive.writestr(info, "../../etc/passwd")
+        else:
+            archive.writestr(info, "x")
+    _refused(project, evil, "refused: this is not a kit packager made")
