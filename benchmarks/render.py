@@ -1,0 +1,212 @@
+"""Benchmark of `packager render` (a script, not a test): prints ratios measured in one run.
+
+    /work/venv/bin/python benchmarks/render.py [--seconds 120] [--skip-moviepy]
+
+Generates a 1280×720 30 fps clip with audio and a 40-cue two-line French/Spanish subtitle pair, then:
+- packager's render of it (cards, lower-thirds, burn-in, soft tracks, chapters, two-pass loudness)
+  against a bare `ffmpeg -c:v libx264 -preset veryfast -crf 23 -c:a aac -b:a 128k` encode: target ≤ 1.10;
+- the moviepy way (SubtitlesClip over CompositeVideoClip, same encoder settings) against packager's:
+  target ≥ 6;
+- a no-op re-render: target < 2 s;
+- peak memory (resident set) of each way, its encoder processes included.
+
+The bare encode and packager's render run --repeat times (default 3), alternated, each render from
+scratch (cache and cards removed); the fastest run of each is compared.
+
+Each way runs in its own Python process so its peak memory is its own. The machine is noisy: compare
+the ratios of one run, not absolute times across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from packager.video.ffmpeg import ffmpeg_exe  # noqa: E402
+
+FR = ["Nous avons commencé avec une cuisine de quartier", "et une poignée de jeunes « sans expérience ».",
+      "Le financement vient d'abord du ministère,", "puis de nos ventes : ça change tout, voyez-vous."]
+ES = ["Empezamos con una cocina de barrio", "y un puñado de jóvenes «sin experiencia».",
+      "El financiamiento viene primero del ministerio,", "luego de nuestras ventas: eso lo cambia todo."]
+
+MEASURE = """
+import json, resource, sys, time
+started = time.monotonic()
+{body}
+wall = time.monotonic() - started
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({{"wall": wall, "peak_mb": peak / 1024}}))
+"""
+
+
+def measured(body: str) -> dict:
+    code = MEASURE.format(body=body)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(f"benchmark step failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def srt(lines: list[str], seconds: float, cues: int = 40) -> str:
+    step = seconds / cues
+    out = []
+    for n in range(cues):
+        start, end = n * step + 0.1, (n + 1) * step - 0.2
+        text = f"{lines[(2 * n) % 4]}\n{lines[(2 * n + 1) % 4]}"
+        out.append(f"{n + 1}\n{_t(start)} --> {_t(end)}\n{text}\n")
+    return "\n".join(out) + "\n"
+
+
+def _t(s: float) -> str:
+    ms = round(s * 1000)
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+
+def make_project(root: Path, seconds: float) -> None:
+    (root / "footage").mkdir(parents=True)
+    clip = root / "footage" / "clip.mp4"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", f"testsrc2=s=1280x720:r=30:d={seconds}",
+                    "-f", "lavfi", "-i", f"sine=f=330:sample_rate=48000:d={seconds},volume=0.2",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-pix_fmt", "yuv420p",
+                    "-c:a", "aac", "-b:a", "192k", "-shortest", str(clip)], check=True)
+    (root / "packager.toml").write_text(
+        '[programme]\ntitle_fr = "Banc d\'essai"\ntitle_es = "Banco de pruebas"\nslug = "bench"\n'
+        'target_runtime_minutes = 2\nframe_rate = 30\ncredits_fr = ["Production : banc d\'essai"]\n'
+        'credits_es = ["Producción: banco de pruebas"]\n', encoding="utf-8")
+    (root / "modules").mkdir()
+    (root / "modules" / "01-bench.toml").write_text(f"""
+id = "bench"
+order = 1
+kind = "interview"
+title_fr = "Module de mesure"
+title_es = "Módulo de medición"
+planned_minutes = [1, 3]
+subtitles = "subtitles/fr/bench.srt"
+
+[[speakers]]
+id = "a"
+name = "Hélène L."
+role_fr = "Directrice générale"
+role_es = "Directora general"
+first_appearance = 0
+
+[[speakers]]
+id = "b"
+name = "Kevin B."
+role_fr = "Participant"
+role_es = "Participante"
+first_appearance = {seconds / 2}
+
+[[sections]]
+theme = "histoire"
+title_fr = "Histoire"
+title_es = "Historia"
+start = 0
+
+[[sections]]
+theme = "financement"
+title_fr = "Financement"
+title_es = "Financiamiento"
+start = {seconds / 2}
+
+[[edits]]
+source = "footage/clip.mp4"
+in = 0
+out = {seconds}
+""", encoding="utf-8")
+    for lang, lines in (("fr", FR), ("es", ES)):
+        (root / "subtitles" / lang).mkdir(parents=True)
+        (root / "subtitles" / lang / "bench.srt").write_text(srt(lines, seconds), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--skip-moviepy", action="store_true", help="skip the (slow) moviepy way")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the bare encode and of packager's render, alternated; the fastest of each "
+                             "counts (the machine is noisy)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp_name:
+        root = Path(tmp_name) / "project"
+        print(f"generating a {args.seconds:g} s 1280×720 30 fps clip and a 40-cue fr/es subtitle pair …", flush=True)
+        make_project(root, args.seconds)
+        clip = root / "footage" / "clip.mp4"
+
+        bare_code = f"""
+import subprocess
+subprocess.run([{ffmpeg_exe()!r}, "-hide_banner", "-loglevel", "error", "-y", "-i", {str(clip)!r},
+                "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-c:a", "aac", "-b:a", "128k",
+                {str(Path(tmp_name) / "bare.mp4")!r}], check=True)
+"""
+        render = f"""
+from pathlib import Path
+from packager.project import Project
+from packager.video.render import render_project
+result = render_project(Project.load(Path({str(root)!r})), "usb", jobs=1)
+assert len(result.rendered) == 1
+"""
+        bares, ours_runs = [], []
+        for run in range(max(1, args.repeat)):
+            shutil.rmtree(root / "dist", ignore_errors=True)
+            shutil.rmtree(root / ".packager", ignore_errors=True)  # cards and cache too: a first render each time
+            bares.append(measured(bare_code))
+            ours_runs.append(measured(render))
+            print(f"run {run + 1}: bare {bares[-1]['wall']:.1f} s, packager {ours_runs[-1]['wall']:.1f} s "
+                  f"(ratio {ours_runs[-1]['wall'] / bares[-1]['wall']:.2f})", flush=True)
+        bare = min(bares, key=lambda r: r["wall"])
+        ours = min(ours_runs, key=lambda r: r["wall"])
+        print(f"bare ffmpeg encode:      {bare['wall']:6.1f} s  ({args.seconds / bare['wall']:.1f}× realtime)  "
+              f"peak {bare['peak_mb']:.0f} MB", flush=True)
+        print(f"packager render:         {ours['wall']:6.1f} s  ({(args.seconds + 8) / ours['wall']:.1f}× realtime, "
+              f"cards included)  peak {ours['peak_mb']:.0f} MB", flush=True)
+        noop = measured(render.replace("assert len(result.rendered) == 1", "assert not result.rendered"))
+        print(f"no-op re-render:         {noop['wall']:6.2f} s (target < 2 s)", flush=True)
+
+        moviepy = None
+        if not args.skip_moviepy:
+            out = Path(tmp_name) / "moviepy.mp4"
+            moviepy = measured(f"""
+import os
+os.chdir({tmp_name!r})  # moviepy writes its temporary audio file in the current folder
+from moviepy import CompositeVideoClip, TextClip, VideoFileClip
+from moviepy.video.tools.subtitles import SubtitlesClip
+from packager.fonts import font_file
+video = VideoFileClip({str(clip)!r})
+font = str(font_file())
+subs = SubtitlesClip({str(root / "subtitles/es/bench.srt")!r}, encoding="utf-8",
+                     make_textclip=lambda text: TextClip(font=font, text=text, font_size=40, color="white",
+                                                         stroke_color="black", stroke_width=2, method="caption",
+                                                         size=(1000, None), text_align="center"))
+final = CompositeVideoClip([video, subs.with_position(("center", 0.78), relative=True)])
+final.write_videofile({str(out)!r}, codec="libx264", preset="veryfast", ffmpeg_params=["-crf", "23"],
+                      audio_codec="aac", audio_bitrate="128k", audio_fps=48000, threads=2, logger=None)
+""")
+            print(f"moviepy SubtitlesClip:   {moviepy['wall']:6.1f} s  "
+                  f"({args.seconds / moviepy['wall']:.2f}× realtime)  peak {moviepy['peak_mb']:.0f} MB", flush=True)
+
+        print()
+        ratio = ours["wall"] / bare["wall"]
+        print(f"packager / bare encode:  {ratio:.2f}  (target ≤ 1.10) {'OK' if ratio <= 1.10 else 'MISSED'}")
+        if moviepy:
+            ratio = moviepy["wall"] / ours["wall"]
+            print(f"moviepy / packager:      {ratio:.1f}  (target ≥ 6) {'OK' if ratio >= 6 else 'MISSED'}")
+        print(f"no-op re-render:         {noop['wall']:.2f} s  (target < 2 s) {'OK' if noop['wall'] < 2 else 'MISSED'}")
+        peaks = f"bare {bare['peak_mb']:.0f} MB, packager {ours['peak_mb']:.0f} MB"
+        if moviepy:
+            peaks += f", moviepy {moviepy['peak_mb']:.0f} MB"
+        print(f"peak memory (RSS):       {peaks}")
+
+
+if __name__ == "__main__":
+    main()

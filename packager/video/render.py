@@ -1,0 +1,946 @@
+"""Render each module, and the full programme, for one medium (usb, dvd or cd).
+
+Per module, one video encode (two passes for the disc targets' average bit rate) does all the per-frame
+work in an ffmpeg filter graph: the edit list cut and joined (scaled and padded to the target, never
+stretched), the speakers' lower-thirds overlaid between times, the target-language subtitles burned by
+libass in the shipped DejaVu Sans. At the same time, in other processes: the audio (EBU R128 loudness
+measured, then normalised to LOUDNESS_TARGET LUFS and encoded to AAC; audio only, a few seconds) and
+the opening and closing cards (composed once with moviepy, encoded once to short clips and cached).
+A final mux copies the cards, the body and the audio into one MP4 (concat demuxer: the x264 streams are
+`stitchable`), adds the soft subtitle tracks in both languages (mov_text, fra/spa), the chapters (the
+module's title, then its outline sections, titled in both languages) and faststart.
+
+Writes dist/render/<target>/ (see the "Render outputs" contract): <NN>-<id>.mp4, sidecar SRT and WebVTT
+timed on the rendered video (shifted by the opening card), <NN>-<id>.chapters.json, programme.mp4
+(concat demuxer, no second encode, a chapter per module) or programme.m3u (cd), and render.json.
+Every file is written under a temporary name and renamed when complete; leftovers of a killed run are
+removed on the next one. Each module is keyed on everything it depends on
+(.packager/render-cache/<target>/<id>.json): an unchanged module is not rendered again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from .. import __version__
+from ..atomic import atomic_path, write_text
+from ..errors import CheckFailed, PackagerError
+from ..fonts import FONT_FAMILY, font_file
+from ..project import Module, Project
+from ..subtitles.cues import Cue, format_srt, format_vtt, read_srt, shift
+from . import ffmpeg
+from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_card, lower_third,
+                    lower_third_geometry, opening_card)
+from .targets import TARGETS, Plan, plan_target
+
+__all__ = ["CARD_SECONDS", "LOUDNESS_TARGET", "TARGETS", "RenderOptions", "RenderResult", "ModuleRender",
+           "render_project", "render_dir"]
+
+RENDER_VERSION = 4  # bump when the output of the same inputs changes
+LOUDNESS_TARGET = -23.0  # LUFS integrated, EBU R128 (broadcast); true peak ≤ -1 dBTP
+TRUE_PEAK = -1.0
+LOUDNESS_RANGE = 11.0
+SUBTITLE_TOLERANCE = 0.05  # seconds a cue may run past the footage (rounding in editors)
+LANGUAGE_TAGS = {"fr": "fra", "es": "spa", "en": "eng"}
+LANGUAGE_NAMES = {"fr": "Français", "es": "Español", "en": "English"}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Knobs for tests and benchmarks; the defaults are what users get."""
+
+    size: tuple[int, int] | None = None  # override the target's resolution (tests use tiny frames)
+    preset: str = "veryfast"  # x264 preset
+    threads: int | None = None  # x264 threads per encode (default: cores / jobs)
+
+
+@dataclass
+class ModuleRender:
+    module_id: str
+    video: Path
+    duration: float
+    rendered: bool  # False: reused from a previous run
+    seconds: float = 0.0  # wall time of the encode
+
+    @property
+    def realtime(self) -> float:
+        return self.duration / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class RenderResult:
+    target: str
+    directory: Path
+    plan: Plan
+    modules: list[ModuleRender] = field(default_factory=list)
+    programme: Path | None = None
+    manifest: Path | None = None
+    runtime: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rendered(self) -> list[ModuleRender]:
+        return [m for m in self.modules if m.rendered]
+
+
+def render_dir(project: Project, target: str) -> Path:
+    return project.dist_dir / "render" / target
+
+
+def base_name(module: Module) -> str:
+    return f"{module.order:02d}-{module.id}"
+
+
+def module_runtime(module: Module) -> float:
+    return module.footage_seconds + 2 * CARD_SECONDS
+
+
+# ---------------------------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class Job:
+    """Everything one module's render needs, gathered and checked before any encode starts."""
+
+    module: Module
+    plan: Plan
+    fps: Fraction
+    key: str
+    out_dir: Path
+    cues: dict[str, list[Cue]]  # lang -> cues on the footage timeline (a missing target file: absent)
+    clips: list[tuple[Path, float, float]] = field(default_factory=list)  # (path, in, duration)
+    opening_png: Path | None = None
+    closing_png: Path | None = None
+    cards: Future | None = None  # the card clips, encoded while the body encodes
+    opening: Path | None = None  # the card clips
+    closing: Path | None = None
+    lower_thirds: list[tuple[Path, float]] = field(default_factory=list)  # (png, start on the footage timeline)
+    probes: dict[Path, ffmpeg.MediaInfo] = field(default_factory=dict)
+    tmp: Path | None = None  # the job's temporary folder (under .packager/)
+    burn: bool = False
+    audio: Future | None = None  # the audio encode, running while the video encodes
+
+    @property
+    def name(self) -> str:
+        return base_name(self.module)
+
+    @property
+    def duration(self) -> float:
+        return self.module.footage_seconds + 2 * CARD_SECONDS
+
+
+def _file_identity(path: Path) -> list:
+    try:
+        st = path.stat()
+    except OSError:
+        return [str(path), None]
+    return [str(path), st.st_size, st.st_mtime_ns]
+
+
+def _bytes_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def module_key(project: Project, module: Module, plan: Plan, options: RenderOptions) -> str:
+    """A hash of everything the module's outputs depend on (cheap: stats and small files only)."""
+    parts = {
+        "version": [__version__, RENDER_VERSION, CARD_VERSION],
+        "definition": module.definition.model_dump(mode="json", by_alias=True),
+        "programme": project.config.programme.model_dump(mode="json"),
+        "footage": [_file_identity(module.footage_path(e)) for e in module.definition.edits],
+        "subtitles": {lang: _bytes_hash(module.subtitle_path(lang)) for lang in project.languages},
+        "plan": plan.key(),
+        "options": [options.size, options.preset],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _cache_file(project: Project, target: str, name: str) -> Path:
+    return project.cache_dir / "render-cache" / target / f"{name}.json"
+
+
+def _outputs_current(entry: dict, out_dir: Path) -> bool:
+    for name, (size, mtime) in entry.get("outputs", {}).items():
+        try:
+            st = (out_dir / name).stat()
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    return bool(entry.get("outputs"))
+
+
+def _read_cache(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _readable(out_dir: Path, names: list[str]) -> None:
+    """Outputs are for everyone who gets the stick or disc (temporary files are created private)."""
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.chmod(out_dir / name, 0o644)
+
+
+def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
+    out = {}
+    for name in names:
+        st = (out_dir / name).stat()
+        out[name] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def check_inputs(job: Job, probes: dict[Path, ffmpeg.MediaInfo]) -> None:
+    """Footage readable, complete, with sound, long enough for its edit points; subtitles inside the module.
+
+    Raises PackagerError naming the module and the clip (exit 2).
+    """
+    module = job.module
+    for number, edit in enumerate(module.definition.edits, start=1):
+        path = module.footage_path(edit)
+        where = f"module {module.id}, edit {number} ({edit.source})"
+        if edit.out <= edit.in_:
+            raise PackagerError(f"module {module.id}: edit {number} ends before it starts", path=module.path,
+                                where=f"edit {number}", hint="fix its in and out points")
+        if not path.is_file():
+            raise PackagerError(f"module {module.id}: footage clip {edit.source} not found", path=path, where=where,
+                                hint="put the clip there or fix the edit's source")
+        info = probes.get(path)
+        if info is None:
+            try:
+                info = probes[path] = ffmpeg.probe(path)
+            except PackagerError as exc:
+                raise PackagerError(f"module {module.id}: footage clip {edit.source}: {exc.message}", path=path,
+                                    where=where, hint="export the clip again (H.264/AAC MP4 or MOV)") from None
+        if info.truncated:
+            claimed = f" of the {info.header_duration:.1f} s its header announces" if info.header_duration else ""
+            raise PackagerError(
+                f"module {module.id}: footage clip {edit.source} is truncated or damaged "
+                f"({', '.join(info.problems) or 'packets missing'}): only {info.duration:.1f} s can be read{claimed}",
+                path=path, where=where, hint="copy or export the clip again")
+        if not info.has_video:
+            raise PackagerError(f"module {module.id}: footage clip {edit.source} has no video stream", path=path,
+                                where=where, hint="export the clip again with its picture")
+        if not info.has_audio:
+            raise PackagerError(f"module {module.id}: footage clip {edit.source} has no audio track", path=path,
+                                where=where, hint="export the clip again with its sound (the module's sound "
+                                                  "comes from its footage)")
+        frame = 1 / (info.fps or 25)
+        if edit.out > info.duration + frame + 0.02:
+            raise PackagerError(
+                f"module {module.id}: edit {number} ends at {edit.out:.3f} s, past the end of clip {edit.source} "
+                f"({info.duration:.3f} s long)", path=module.path, where=f"edit {number}, field out",
+                hint="move the out point inside the clip, or use the complete clip")
+        job.clips.append((path, edit.in_, edit.duration))
+    for lang, cues in job.cues.items():
+        for cue in cues:
+            if cue.end > module.footage_seconds + SUBTITLE_TOLERANCE:
+                raise PackagerError(
+                    f"module {module.id}: cue {cue.index} ends at {cue.end:.3f} s, past the end of the module "
+                    f"({module.footage_seconds:.3f} s of footage in its edit list)",
+                    path=module.subtitle_path(lang), where=f"cue {cue.index}, line {cue.line}",
+                    hint="fix the cue's timing or the module's edit list")
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def _ass_time(seconds: float) -> str:
+    cs = max(0, round(seconds * 100))
+    h, cs = divmod(cs, 360000)
+    m, cs = divmod(cs, 6000)
+    s, cs = divmod(cs, 100)
+    return f"{h}:{m:02d}:{s:02d}.{cs:02d}"
+
+
+_ASS_TAGS = {"<i>": r"{\i1}", "</i>": r"{\i0}", "<b>": r"{\b1}", "</b>": r"{\b0}", "<u>": r"{\u1}", "</u>": r"{\u0}"}
+
+
+def ass_text(text: str) -> str:
+    """Cue text as ASS dialogue text: braces and backslashes kept literal, <i>/<b>/<u> kept, lines as \\N."""
+    text = re.sub(r"</?font[^>]*>", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\{\\[^}]*\}", "", text)  # SSA override tags an editor left in an SRT
+    out = []
+    for part in re.split(r"(</?[ibu]>)", text, flags=re.IGNORECASE):
+        tag = _ASS_TAGS.get(part.lower())
+        if tag:
+            out.append(tag)
+            continue
+        # A backslash followed by n, N or h is a command in libass; a word joiner keeps it literal.
+        part = part.replace("\\", "\\\u2060")
+        part = part.replace("{", "\\{").replace("}", "\\}")
+        out.append(part)
+    return "".join(out).replace("\n", "\\N")
+
+
+def write_ass(path: Path, cues: list[Cue], width: int, height: int) -> None:
+    """Burn-in style: white DejaVu Sans with a dark outline, bottom centre, inside the title-safe area.
+
+    No drop shadow: libass blends every layer onto every frame, and the shadow layer alone cost ~8 % of
+    the encode's time in the benchmark; the outline keeps the text readable on any picture."""
+    u = height / 720
+    style = (f"Style: Default,{FONT_FAMILY},{round(40 * u)},&H00FFFFFF,&H00FFFFFF,&H00101010,&H80000000,"
+             f"0,0,0,0,100,100,0,0,1,{2.8 * u:.2f},0,2,{round(width * 0.1)},{round(width * 0.1)},"
+             f"{round(height * 0.1)},1")
+    lines = [
+        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}", "WrapStyle: 0",
+        "ScaledBorderAndShadow: yes", "YCbCr Matrix: TV.709", "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, "
+        "Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
+        "MarginL, MarginR, MarginV, Encoding",
+        style, "",
+        "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+    ]
+    lines += [f"Dialogue: 0,{_ass_time(c.start)},{_ass_time(c.end)},Default,,0,0,0,,{ass_text(c.text)}" for c in cues]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _ffmeta_escape(text: str) -> str:
+    return re.sub(r"([=;#\\\n])", r"\\\1", text)
+
+
+def write_ffmetadata(path: Path, title: str, chapters: list[tuple[float, float, str]]) -> None:
+    lines = [";FFMETADATA1", f"title={_ffmeta_escape(title)}"]
+    for start, end, name in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(start * 1000)}", f"END={round(end * 1000)}",
+                  f"title={_ffmeta_escape(name)}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def module_chapters(module: Module, languages: tuple[str, str]) -> list[dict[str, Any]]:
+    """Chapters on the rendered timeline: the opening (module title), then each outline section."""
+    chapters = [{"start": 0.0, "title": {lang: module.title(lang) for lang in languages}}]
+    for section in sorted(module.definition.sections, key=lambda s: s.start):
+        start = round(section.start + CARD_SECONDS, 3)
+        if section.start < module.footage_seconds:
+            chapters.append({"start": start, "title": {lang: section.title(lang) for lang in languages}})
+    return chapters
+
+
+def _duration_text(seconds: float) -> dict[str, str]:
+    seconds = round(seconds)
+    minutes, secs = divmod(seconds, 60)
+    value = f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+    return {"fr": f"Durée : {value}", "es": f"Duración: {value}", "en": f"Length: {value}"}
+
+
+# ---------------------------------------------------------------------------------------------- ffmpeg graphs
+#
+# A module is made by three ffmpeg commands: the video encode (the one per-frame pass: cards, edits,
+# lower-thirds, burned subtitles) and, at the same time in another process, the audio (loudnorm's
+# measuring pass, then its normalising pass and the AAC encode: audio only, a few seconds); then a mux
+# that copies both and adds the soft subtitle tracks, the chapters and faststart (a fraction of a second).
+
+
+def _fps_text(fps: Fraction) -> str:
+    return f"{fps.numerator}/{fps.denominator}"
+
+
+def _audio_inputs(job: Job) -> list[str]:
+    args: list[str] = []
+    for path, start, duration in job.clips:
+        args += ["-vn", "-sn", "-dn", "-ss", f"{start:.6f}", "-t", f"{duration:.6f}", "-i", str(path)]
+    return args
+
+
+def _audio_graph(job: Job) -> list[str]:
+    """The clips' sound cut and joined on the footage timeline (cards excluded), as [acat]."""
+    graph, labels = [], []
+    for n, (_, _, duration) in enumerate(job.clips):
+        graph.append(f"[{n}:a]aresample=48000,aformat=channel_layouts=stereo,atrim=duration={duration:.6f},"
+                     f"apad=whole_dur={duration:.6f},asetpts=PTS-STARTPTS[a{n}]")
+        labels.append(f"[a{n}]")
+    graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=0:a=1[acat]")
+    return graph
+
+
+def measure_loudness(job: Job, tmp: Path) -> dict[str, float] | None:
+    """Pass 1: EBU R128 figures of the joined clips (integrated I, its gating threshold, LRA, true peak).
+
+    Measured by ffmpeg's ebur128 filter (the BS.1770 meter loudnorm also uses), on the audio alone:
+    about 200× realtime, a third of the cost of loudnorm's own measuring pass. None for silence.
+    """
+    graph = _audio_graph(job)
+    graph.append("[acat]ebur128=peak=true:framelog=quiet[m]")
+    log = ffmpeg.run([*_audio_inputs(job), "-filter_complex", ";".join(graph), "-map", "[m]", "-f", "null", "-"],
+                     cwd=tmp, background=True)
+    summary = log.rsplit("Summary:", 1)[-1]
+    figures = {}
+    for key, pattern in (("I", r"I:\s+(-?[\d.]+|-inf) LUFS\s+Threshold:\s+(-?[\d.]+|-inf) LUFS"),
+                         ("LRA", r"LRA:\s+(-?[\d.]+) LU"), ("TP", r"Peak:\s+(-?[\d.]+|-inf) dBFS")):
+        match = re.search(pattern, summary)
+        if not match:
+            return None
+        figures[key] = float(match.group(1))
+        if key == "I":
+            figures["thresh"] = float(match.group(2))
+    if figures["I"] < -70 or figures["TP"] == float("-inf"):
+        return None
+    return figures
+
+
+def normalise_filter(loud: dict[str, float] | None) -> str:
+    """Pass 2: the gain to LOUDNESS_TARGET. loudnorm's linear mode is one constant gain, so when the
+    measured true peak leaves room for it, that gain is applied with `volume` (bit-identical in effect,
+    without loudnorm's 192 kHz resampling); otherwise loudnorm itself with the measured values, which
+    limits the peaks (its dynamic mode)."""
+    if loud is None:
+        return "anull"
+    gain = LOUDNESS_TARGET - loud["I"]
+    if loud["TP"] + gain <= TRUE_PEAK:
+        return f"volume={gain:.2f}dB"
+    lra = min(50.0, max(LOUDNESS_RANGE, loud["LRA"] + 1))
+    return (f"loudnorm=I={LOUDNESS_TARGET}:TP={TRUE_PEAK}:LRA={lra:.1f}:"
+            f"measured_I={loud['I']}:measured_TP={loud['TP']}:measured_LRA={loud['LRA']}:"
+            f"measured_thresh={loud['thresh']}:linear=true,aresample=48000")
+
+
+def encode_audio(job: Job, tmp: Path) -> Path:
+    """Two-pass EBU R128 normalisation of the joined clips, silence under the cards, AAC: tmp/audio.m4a."""
+    loud = measure_loudness(job, tmp)
+    graph = _audio_graph(job)
+    delay = round(CARD_SECONDS * 1000)
+    graph.append(f"[acat]{normalise_filter(loud)},adelay=delays={delay}:all=1,apad=whole_dur={job.duration:.6f},"
+                 f"atrim=duration={job.duration:.6f}[aout]")
+    out = tmp / "audio.m4a"
+    ffmpeg.run(["-y", *_audio_inputs(job), "-filter_complex", ";".join(graph), "-map", "[aout]",
+                "-c:a", "aac", "-b:a", f"{job.plan.audio_kbps}k", "-ar", "48000", "-ac", "2", str(out)], cwd=tmp,
+               background=True)
+    return out
+
+
+def _x264(plan: Plan, fps: Fraction, preset: str, threads: int | None) -> list[str]:
+    """Encoder settings shared by the body and the card clips: `stitchable` keeps the stream headers
+    independent of the content, so the concat demuxer can join the parts without re-encoding."""
+    args = ["-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", "-profile:v", "high",
+            "-x264-params", "stitchable=1", "-r", _fps_text(fps)]
+    if threads:
+        args += ["-threads", str(threads)]
+    return args
+
+
+def _fit(plan: Plan) -> str:
+    w, h = plan.width, plan.height
+    return f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1"
+
+
+_card_lock = threading.Lock()
+
+
+def card_clip(png: Path, plan: Plan, fps: Fraction, preset: str) -> Path:
+    """A card held for CARD_SECONDS with a fade in and out, encoded once (video only) and cached next to
+    its image; the same encoder settings as the modules, so it joins them without re-encoding."""
+    key = hashlib.sha256(json.dumps([png.name, plan.key(), _fps_text(fps), preset, RENDER_VERSION]).encode())
+    path = png.with_name(f"{png.stem}-{key.hexdigest()[:12]}.mp4")
+    if path.is_file():
+        return path
+    frames = max(1, round(CARD_SECONDS * float(fps)))
+    fade = min(0.5, CARD_SECONDS / 4)
+    graph = (f"[0:v]{_fit(plan)},format=yuv420p,loop=loop={frames - 1}:size=1:start=0,"
+             f"setpts=N/({_fps_text(fps)})/TB,fade=t=in:st=0:d={fade},"
+             f"fade=t=out:st={CARD_SECONDS - fade}:d={fade}[v]")
+    rate = ["-crf", str(plan.crf)] if plan.crf is not None else ["-b:v", f"{plan.video_kbps}k"]
+    with _card_lock:
+        if not path.is_file():
+            with atomic_path(path) as tmp:
+                try:
+                    ffmpeg.run(["-y", "-i", str(png), "-filter_complex", graph, "-map", "[v]",
+                                *_x264(plan, fps, preset, None), *rate, "-frames:v", str(frames), "-an",
+                                "-f", "mp4", str(tmp)], background=True)
+                except ffmpeg.FFmpegFailed as exc:
+                    raise PackagerError(f"could not encode a card:\n{exc.tail()}", path=png) from None
+    return path
+
+
+def build_video_args(job: Job, *, burn: bool, threads: int | None, preset: str, pass_no: int | None,
+                     output: str) -> list[str]:
+    """The per-frame pass over the footage: the edits cut and joined (scaled and padded, never
+    stretched), lower-thirds overlaid between times, target-language subtitles burned by libass.
+    Video only, on the footage timeline (the cards are joined at the mux)."""
+    plan, fps = job.plan, job.fps
+    w, h = plan.width, plan.height
+    args: list[str] = ["-y"]
+    for png, _ in job.lower_thirds:
+        args += ["-i", str(png)]
+    first_clip = len(job.lower_thirds)
+    for path, start, duration in job.clips:
+        args += ["-an", "-sn", "-dn", "-ss", f"{start:.6f}", "-t", f"{duration:.6f}", "-i", str(path)]
+    graph: list[str] = []
+    labels = []
+    for n, (path, _, duration) in enumerate(job.clips):
+        info = job.probes.get(path)
+        same = info is not None and (info.width, info.height) == (w, h)
+        fitting = "setsar=1" if same else _fit(plan)  # footage already at the target size is not touched
+        same_rate = info is not None and info.fps is not None and abs(info.fps - float(fps)) < 0.01
+        rate = "" if same_rate else f"fps={_fps_text(fps)},"
+        graph.append(f"[{first_clip + n}:v]{rate}{fitting},format=yuv420p,"
+                     f"trim=duration={duration:.6f},setpts=PTS-STARTPTS[v{n}]")
+        labels.append(f"[v{n}]")
+    if len(labels) > 1:
+        graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0[vcat]")
+        current = "vcat"
+    else:
+        current = "v0"
+    x, bottom, _ = lower_third_geometry(w, h)
+    footage = job.module.footage_seconds
+    for n, (_, start) in enumerate(job.lower_thirds):
+        end = min(start + LOWER_THIRD_SECONDS, footage)
+        graph.append(f"[{current}][{n}:v]overlay=x={x}:y={bottom}-h:eof_action=repeat:"
+                     f"enable='between(t,{start:.3f},{end:.3f})'[lt{n}]")
+        current = f"lt{n}"
+    if burn:
+        graph.append(f"[{current}]subtitles=filename=burn.ass:fontsdir=fonts:"
+                     f"force_style='FontName={FONT_FAMILY}'[vsub]")
+        current = "vsub"
+    args += ["-filter_complex", ";".join(graph), "-map", f"[{current}]", *_x264(plan, fps, preset, threads)]
+    if plan.two_pass:
+        args += ["-b:v", f"{plan.video_kbps}k", "-pass", str(pass_no), "-passlogfile", "x264pass"]
+    else:
+        args += ["-crf", str(plan.crf)]
+    if pass_no == 1:
+        return args + ["-an", "-f", "null", "-"]
+    return args + ["-an", "-f", "mp4", output]
+
+
+def build_mux_args(job: Job, output: str) -> list[str]:
+    """Video and audio copied, soft subtitles (mov_text, fra/spa), chapters, faststart."""
+    project = job.module.project
+    parts = [job.opening, Path("video.mp4"), job.closing]
+    (job.tmp / "parts.txt").write_text("".join(
+        "file '{}'\n".format(str(p).replace("'", "'\\''")) for p in parts), encoding="utf-8")
+    args = ["-y", "-f", "concat", "-safe", "0", "-i", "parts.txt", "-i", "audio.m4a"]
+    maps = ["-map", "0:v", "-map", "1:a"]
+    n = 2
+    sub_index = 0
+    for lang in project.languages:
+        if lang in job.cues:
+            args += ["-i", f"soft.{lang}.srt"]
+            maps += ["-map", f"{n}:s", f"-metadata:s:s:{sub_index}", f"language={LANGUAGE_TAGS.get(lang, lang)}",
+                     f"-metadata:s:s:{sub_index}", f"title={LANGUAGE_NAMES.get(lang, lang)}",
+                     f"-disposition:s:{sub_index}", "0"]
+            n += 1
+            sub_index += 1
+    args += ["-f", "ffmetadata", "-i", "chapters.ffmeta"]
+    source = project.source_language
+    return (args + maps + ["-c:v", "copy", "-c:a", "copy", "-c:s", "mov_text",
+                           "-metadata:s:a:0", f"language={LANGUAGE_TAGS.get(source, source)}",
+                           "-map_metadata", str(n), "-map_chapters", str(n), "-movflags", "+faststart",
+                           "-f", "mp4", output])
+
+
+# ---------------------------------------------------------------------------------------------- one module
+
+
+def prepare_files(job: Job) -> None:
+    """The job's temporary folder: the font, the burn-in ASS, the soft-track SRTs, the chapters."""
+    module = job.module
+    project = module.project
+    languages = project.languages
+    tmp = job.tmp
+    (tmp / "fonts").mkdir(exist_ok=True)
+    shutil.copyfile(font_file(), tmp / "fonts" / font_file().name)
+    burn_lang = project.target_language
+    job.burn = bool(job.cues.get(burn_lang))
+    if job.burn:
+        write_ass(tmp / "burn.ass", job.cues[burn_lang], job.plan.width, job.plan.height)  # footage timeline
+    for lang, cues in job.cues.items():
+        (tmp / f"soft.{lang}.srt").write_text(format_srt(shift(cues, CARD_SECONDS)), encoding="utf-8")
+    chapters = module_chapters(module, languages)
+    spans = [(c["start"], (chapters[i + 1]["start"] if i + 1 < len(chapters) else job.duration),
+              " / ".join(c["title"][lang] for lang in languages)) for i, c in enumerate(chapters)]
+    write_ffmetadata(tmp / "chapters.ffmeta", " / ".join(module.title(lang) for lang in languages), spans)
+
+
+def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache_path: Path) -> ModuleRender:
+    module = job.module
+    languages = module.project.languages
+    started = time.monotonic()
+    out_dir = job.out_dir
+    name = job.name
+    tmp = job.tmp
+    try:
+        passes = [1, 2] if job.plan.two_pass else [None]
+        body = job.module.footage_seconds
+        total = body * len(passes)
+        for number, pass_no in enumerate(passes):
+            offset = body * number
+            args = build_video_args(job, burn=job.burn, threads=threads, preset=preset, pass_no=pass_no,
+                                    output=str(tmp / "video.mp4"))
+            ffmpeg.run(args, cwd=tmp, on_time=lambda t, o=offset: on_time(min(total, o + t), total))
+        assert job.audio is not None and job.cards is not None
+        job.audio.result()
+        job.opening, job.closing = job.cards.result()
+        final = out_dir / f"{name}.mp4"
+        with atomic_path(final) as tmp_out:
+            ffmpeg.run(build_mux_args(job, str(tmp_out)), cwd=tmp)
+    except ffmpeg.FFmpegFailed as exc:
+        raise PackagerError(f"module {module.id}: ffmpeg failed to render it:\n{exc.tail()}",
+                            path=module.path, hint="check the footage clips this module names") from None
+    produced = [f"{name}.mp4"]
+    for lang, cues in job.cues.items():
+        shifted = shift(cues, CARD_SECONDS)
+        write_text(out_dir / f"{name}.{lang}.srt", format_srt(shifted))
+        write_text(out_dir / f"{name}.{lang}.vtt", format_vtt(shifted))
+        produced += [f"{name}.{lang}.srt", f"{name}.{lang}.vtt"]
+    write_text(out_dir / f"{name}.chapters.json", json.dumps(
+        {"duration": round(job.duration, 3), "chapters": module_chapters(module, languages)},
+        ensure_ascii=False, indent=2) + "\n")
+    produced.append(f"{name}.chapters.json")
+    _readable(out_dir, produced)
+    seconds = time.monotonic() - started
+    entry = {"key": job.key, "outputs": _record(out_dir, produced), "duration": round(job.duration, 3),
+             "subtitles": sorted(job.cues), "burned": job.burn}
+    write_text(cache_path, json.dumps(entry, indent=1) + "\n")
+    return ModuleRender(module.id, final, job.duration, True, seconds)
+
+
+# ---------------------------------------------------------------------------------------------- the project
+
+
+def _documents_bytes(project: Project) -> int:
+    docs = project.dist_dir / "documents"
+    if not docs.is_dir():
+        return 0
+    return sum(p.stat().st_size for p in docs.rglob("*") if p.is_file())
+
+
+def _clean_partials(out_dir: Path) -> None:
+    """Temporary files a killed render left (named .<name>.XXXX.part.<ext>): never mistaken for outputs."""
+    if out_dir.is_dir():
+        for leftover in out_dir.glob(".*.part*"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _sweep(scratch: Path, max_age: float = 12 * 3600) -> None:
+    """Working folders of renders killed long ago (a running render's folder is never that old)."""
+    now = time.time()
+    for folder in scratch.iterdir():
+        with contextlib.suppress(OSError):
+            if now - folder.stat().st_mtime > max_age:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def plan_for(project: Project, target: str, options: RenderOptions | None = None) -> Plan:
+    options = options or RenderOptions()
+    plan = plan_target(target, [(m.id, module_runtime(m)) for m in project.modules],
+                       documents_bytes=_documents_bytes(project))
+    if options.size:
+        plan = replace(plan, width=options.size[0], height=options.size[1])
+    return plan
+
+
+def render_project(project: Project, target: str, module_ids=None, jobs: int | None = None,
+                   console: Console | None = None, *, options: RenderOptions | None = None) -> RenderResult:
+    """Render the named modules (all when None) for `target`, then the full programme and render.json.
+
+    Unchanged modules are reused. Raises PackagerError (exit 2) on bad input, before any encode starts.
+    """
+    if target not in TARGETS:
+        raise PackagerError(f"unknown target {target!r}", hint="use usb, dvd or cd")
+    options = options or RenderOptions()
+    console = console or Console(stderr=True, quiet=True)
+    cores = os.cpu_count() or 1
+    if project.is_sample:
+        from ..sample import generate_sample_footage, planned_clips
+
+        todo_clips = planned_clips(project)
+        if todo_clips:
+            console.print(f"render: generating {len(todo_clips)} sample footage clip(s)")
+            generate_sample_footage(project, jobs=max(1, min(cores, 4)))
+    plan = plan_for(project, target, options)
+    out_dir = render_dir(project, target)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clean_partials(out_dir)
+    result = RenderResult(target=target, directory=out_dir, plan=plan)
+    fps = Fraction(project.config.programme.frame_rate).limit_denominator(1001)
+    selected = _select(project, module_ids)
+
+    # 1. What is already done (cheap: stats and hashes of small files), what must be rendered.
+    todo: list[Job] = []
+    for module in selected:
+        key = module_key(project, module, plan, options)
+        entry = _read_cache(_cache_file(project, target, module.id))
+        if entry.get("key") == key and _outputs_current(entry, out_dir):
+            result.modules.append(ModuleRender(module.id, out_dir / f"{base_name(module)}.mp4",
+                                               float(entry["duration"]), False))
+            continue
+        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}))
+
+    # 2. Check every input before encoding anything.
+    problems: list[PackagerError] = []
+    probes: dict[Path, ffmpeg.MediaInfo] = {}
+    for job in todo:
+        module = job.module
+        try:
+            for lang in project.languages:
+                path = module.subtitle_path(lang)
+                if path.is_file():
+                    job.cues[lang] = read_srt(path)
+                elif lang == project.source_language:
+                    raise PackagerError(f"module {module.id}: source subtitles not found", path=path,
+                                        hint="write the transcript, or fix the module's `subtitles` field")
+                else:
+                    warning = (f"module {module.id}: no {lang} subtitles ({path.relative_to(project.root)}): "
+                               f"rendered without burned-in subtitles")
+                    result.warnings.append(warning)
+                    console.print(f"[yellow]warning:[/] {warning}")
+            check_inputs(job, probes)
+        except PackagerError as exc:
+            problems.append(exc)
+            _remove_outputs(out_dir, module)
+    if problems:
+        raise problems[0] if len(problems) == 1 else CheckFailed(problems)
+
+    # 3. Each module's audio starts in the background (other processes, lower priority); meanwhile the cards
+    #    and lower-thirds are composed (moviepy, once, cached); then the card clips (background too) and the
+    #    video encodes, `jobs` at a time.
+    if todo:
+        for job in todo:
+            job.probes = probes
+        jobs = max(1, min(jobs or min(2, cores), len(todo)))
+        audio_pool = ThreadPoolExecutor(max_workers=jobs)
+        card_pool = ThreadPoolExecutor(max_workers=1)
+        try:
+            scratch = project.cache_dir / "render-tmp"
+            scratch.mkdir(parents=True, exist_ok=True)
+            _sweep(scratch)
+            for job in todo:  # in programme order, so each module's audio is ready when its video is
+                job.tmp = Path(tempfile.mkdtemp(prefix=f"{job.name}-", dir=scratch))
+                prepare_files(job)
+                job.audio = audio_pool.submit(encode_audio, job, job.tmp)
+            _make_graphics(project, plan, todo, options.preset)  # while the audio runs
+            for job in todo:
+                job.cards = card_pool.submit(lambda j: (card_clip(j.opening_png, plan, fps, options.preset),
+                                                        card_clip(j.closing_png, plan, fps, options.preset)), job)
+            result.modules += _run_jobs(todo, jobs=jobs, cores=cores, options=options, console=console,
+                                        cache=lambda m: _cache_file(project, target, m.id))
+        finally:
+            for job in todo:
+                for future in (job.audio, job.cards):
+                    if future is not None:
+                        future.cancel()
+            audio_pool.shutdown(wait=True)
+            card_pool.shutdown(wait=True)
+            for job in todo:
+                if job.tmp is not None:
+                    shutil.rmtree(job.tmp, ignore_errors=True)
+
+    order = {m.id: m.order for m in project.modules}
+    result.modules.sort(key=lambda r: order[r.module_id])
+
+    # 4. The full programme and the manifest.
+    _programme_and_manifest(project, target, plan, result, console, options)
+    return result
+
+
+def _select(project: Project, module_ids) -> list[Module]:
+    if not module_ids:
+        return list(project.modules)
+    wanted = {module_id: project.module(module_id) for module_id in module_ids}  # unknown id: PackagerError
+    return sorted(wanted.values(), key=lambda m: (m.order, m.id))
+
+
+def _remove_outputs(out_dir: Path, module: Module) -> None:
+    for path in out_dir.glob(f"{base_name(module)}.*"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _make_graphics(project: Project, plan: Plan, todo: list[Job], preset: str) -> None:
+    cards_dir = project.cache_dir / "render-cache" / "cards"
+    languages = project.languages
+    programme_title = {lang: project.config.programme.title(lang) for lang in languages}
+    credits = {lang: list(getattr(project.config.programme, f"credits_{lang}", [])) for lang in languages}
+    closing = closing_card(cards_dir, width=plan.width, height=plan.height, programme=programme_title,
+                           credits=credits, languages=languages)
+    for job in todo:
+        module = job.module
+        job.closing_png = closing
+        job.opening_png = opening_card(cards_dir, width=plan.width, height=plan.height, programme=programme_title,
+                                   module={lang: module.title(lang) for lang in languages}, order=module.order,
+                                   duration_text=_duration_text(job.duration), languages=languages)
+        for speaker in sorted(module.definition.speakers, key=lambda s: s.first_appearance):
+            if speaker.first_appearance < module.footage_seconds:
+                png = lower_third(cards_dir, width=plan.width, height=plan.height, name=speaker.name,
+                                  roles={lang: speaker.role(lang) for lang in languages}, languages=languages)
+                job.lower_thirds.append((png, speaker.first_appearance))
+
+
+def _run_jobs(todo: list[Job], *, jobs: int, cores: int, options: RenderOptions, console: Console,
+              cache) -> list[ModuleRender]:
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    # One encode at a time: x264 picks its own thread count. Several: the cores are shared out.
+    threads = options.threads or (None if jobs == 1 else max(1, cores // jobs))
+    done: list[ModuleRender] = []
+    errors: list[PackagerError] = []
+    lock = threading.Lock()
+    with Progress(TextColumn("render {task.description}"), BarColumn(), TaskProgressColumn(),
+                  TimeRemainingColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        tasks = {job.name: progress.add_task(job.name, total=job.duration, start=False) for job in todo}
+
+        def work(job: Job) -> None:
+            task = tasks[job.name]
+            progress.start_task(task)
+
+            def on_time(seconds: float, total: float) -> None:
+                progress.update(task, completed=seconds, total=total)
+
+            try:
+                rendered = _encode_module(job, threads=threads, preset=options.preset, on_time=on_time,
+                                          cache_path=cache(job.module))
+            except PackagerError as exc:
+                with lock:
+                    errors.append(exc)
+                progress.update(task, visible=False)
+                return
+            progress.update(task, completed=progress.tasks[task].total, visible=False)
+            with lock:
+                done.append(rendered)
+            console.print(f"render: {job.name}.mp4  {rendered.duration:.1f} s of video in {rendered.seconds:.1f} s "
+                          f"({rendered.realtime:.1f}× realtime)")
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(work, todo))
+    if errors:
+        raise errors[0] if len(errors) == 1 else CheckFailed(errors)
+    return done
+
+
+def _programme_and_manifest(project: Project, target: str, plan: Plan, result: RenderResult,
+                            console: Console, options: RenderOptions) -> None:
+    out_dir = result.directory
+    languages = project.languages
+    entries: list[dict[str, Any]] = []
+    complete = True
+    for module in project.modules:
+        entry = _read_cache(_cache_file(project, target, module.id))
+        if not entry or not _outputs_current(entry, out_dir) or \
+                entry.get("key") != module_key(project, module, plan, options):
+            complete = False
+            continue
+        name = base_name(module)
+        entries.append({
+            "id": module.id, "order": module.order, "kind": module.kind,
+            "title": {lang: module.title(lang) for lang in languages},
+            "video": f"{name}.mp4", "duration": entry["duration"],
+            "speakers": [{"name": s.name, "role": {lang: s.role(lang) for lang in languages}}
+                         for s in sorted(module.definition.speakers, key=lambda s: s.first_appearance)],
+            "subtitles": {lang: {"srt": f"{name}.{lang}.srt", "vtt": f"{name}.{lang}.vtt"}
+                          for lang in languages if lang in entry.get("subtitles", [])},
+            "chapters": module_chapters(module, languages),
+        })
+    runtime = round(sum(e["duration"] for e in entries), 3)
+    result.runtime = runtime
+    programme_name = None
+    if complete and entries:
+        programme_name = "programme.mp4" if plan.programme_copy else "programme.m3u"
+        _write_programme(project, target, entries, out_dir / programme_name, console)
+        result.programme = out_dir / programme_name
+        for stale in ("programme.mp4", "programme.m3u"):
+            if stale != programme_name:
+                with contextlib.suppress(OSError):
+                    (out_dir / stale).unlink()
+        wanted = project.config.programme.target_runtime_minutes * 60 * (project.time_scale / 60)
+        scale = " (sample: 1 planned minute = {:g} s)".format(project.time_scale) if project.is_sample else ""
+        cards = 2 * CARD_SECONDS * len(entries)
+        console.print(f"render: programme {_clock(runtime)} ({_clock(runtime - cards)} of footage + "
+                      f"{_clock(cards)} of cards) against a target of {_clock(wanted)}{scale}: "
+                      f"{(runtime - wanted) / wanted:+.0%}")
+    elif not complete:
+        console.print("render: the full programme is made once every module is rendered for this target")
+    manifest = {
+        "target": target, "programme": programme_name, "runtime": runtime, "width": plan.width,
+        "height": plan.height, "loudness": {"integrated_lufs": LOUDNESS_TARGET, "true_peak_dbtp": TRUE_PEAK},
+        "modules": entries,
+    }
+    path = out_dir / "render.json"
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    try:
+        unchanged = path.read_text(encoding="utf-8") == text
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        write_text(path, text)
+        _readable(out_dir, [path.name])
+    result.manifest = path
+
+
+def _clock(seconds: float) -> str:
+    seconds = round(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"
+
+
+def _write_programme(project: Project, target: str, entries: list[dict[str, Any]], final: Path,
+                     console: Console) -> None:
+    out_dir = final.parent
+    languages = project.languages
+    inputs = [[e["video"], *(_file_identity(out_dir / e["video"])[1:])] for e in entries]
+    key = hashlib.sha256(json.dumps([RENDER_VERSION, __version__, final.name, inputs,
+                                     [e["title"] for e in entries],
+                                     project.config.programme.model_dump(mode="json")],
+                                    ensure_ascii=False).encode()).hexdigest()
+    cache_path = _cache_file(project, target, "programme")
+    entry = _read_cache(cache_path)
+    if entry.get("key") == key and _outputs_current(entry, out_dir):
+        return
+    titles = [" / ".join(f"{e['order']}. {e['title'][lang]}" for lang in languages) for e in entries]
+    if final.suffix == ".m3u":
+        lines = ["#EXTM3U", f"#PLAYLIST:{' / '.join(project.config.programme.title(lang) for lang in languages)}"]
+        for e, title in zip(entries, titles):
+            lines += [f"#EXTINF:{round(e['duration'])},{title}", e["video"]]
+        write_text(final, "\n".join(lines) + "\n")
+    else:
+        started = time.monotonic()
+        project.cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="programme-", dir=project.cache_dir) as tmp_name:
+            tmp = Path(tmp_name)
+            (tmp / "list.txt").write_text("".join(
+                "file '{}'\n".format(str(out_dir / e["video"]).replace("'", "'\\''")) for e in entries),
+                encoding="utf-8")
+            spans, t = [], 0.0
+            for e, title in zip(entries, titles):
+                spans.append((t, t + e["duration"], title))
+                t += e["duration"]
+            write_ffmetadata(tmp / "chapters.ffmeta",
+                             " / ".join(project.config.programme.title(lang) for lang in languages), spans)
+            subtitle_tracks = all(len(e["subtitles"]) == len(languages) for e in entries)
+            maps = ["-map", "0:v", "-map", "0:a"] + (["-map", "0:s"] if subtitle_tracks else [])
+            with atomic_path(final) as tmp_out:
+                try:
+                    ffmpeg.run(["-y", "-f", "concat", "-safe", "0", "-i", "list.txt", "-f", "ffmetadata",
+                                "-i", "chapters.ffmeta", *maps, "-c", "copy", "-map_metadata", "1",
+                                "-map_chapters", "1", "-movflags", "+faststart", "-f", "mp4", str(tmp_out)],
+                               cwd=tmp)
+                except ffmpeg.FFmpegFailed as exc:
+                    raise PackagerError(f"could not join the modules into the full programme:\n{exc.tail()}",
+                                        path=final) from None
+        console.print(f"render: {final.name} joined without re-encoding in {time.monotonic() - started:.1f} s")
+    _readable(out_dir, [final.name])
+    write_text(cache_path, json.dumps({"key": key, "outputs": _record(out_dir, [final.name])}) + "\n")
+

@@ -1,0 +1,381 @@
+"""Render: real ffmpeg encodes of a tiny project (320×180 clips of a few seconds, x264 ultrafast)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from packager.cli import cli
+from packager.errors import PackagerError
+from packager.project import Project
+from packager.video import ffmpeg
+from packager.video.render import (CARD_SECONDS, LOUDNESS_TARGET, RenderOptions, ass_text, normalise_filter,
+                                    render_project)
+from packager.video.targets import CD_R, DVD_5, plan_target
+
+FFMPEG = ffmpeg.ffmpeg_exe()
+FPS = 25
+SIZE = (320, 180)
+OPTIONS = RenderOptions(size=SIZE, preset="ultrafast")
+
+PROJECT_TOML = """
+[programme]
+title_fr = "Programme d'essai"
+title_es = "Programa de prueba"
+slug = "essai"
+target_runtime_minutes = 1
+frame_rate = 25
+credits_fr = ["Réalisation : « essai »"]
+credits_es = ["Realización: «prueba»"]
+"""
+
+MODULE_ONE = """
+id = "alpha"
+order = 1
+kind = "enterprise"
+title_fr = "Entreprise Alpha"
+title_es = "Empresa Alfa"
+planned_minutes = [0.1, 0.5]
+subtitles = "subtitles/fr/alpha.srt"
+
+[[speakers]]
+id = "dir"
+name = "Hélène L."
+role_fr = "Directrice"
+role_es = "Directora"
+first_appearance = 0
+
+[[sections]]
+theme = "histoire"
+title_fr = "Histoire"
+title_es = "Historia"
+start = 0
+
+[[sections]]
+theme = "financement"
+title_fr = "Financement"
+title_es = "Financiamiento"
+start = 4
+
+[[edits]]
+source = "footage/wide.mp4"
+in = 1
+out = 5
+
+[[edits]]
+source = "footage/square.mp4"
+in = 0.5
+out = 3.5
+"""
+
+MODULE_TWO = """
+id = "beta"
+order = 2
+kind = "interview"
+title_fr = "Entretien Bêta"
+title_es = "Entrevista Beta"
+planned_minutes = [0.1, 0.5]
+subtitles = "subtitles/fr/beta.srt"
+
+[[edits]]
+source = "footage/wide.mp4"
+in = 0
+out = 2
+"""
+
+SRT_FR_ONE = """1
+00:00:00,500 --> 00:00:03,000
+Bonjour, « ça va » ?
+
+2
+00:00:04,000 --> 00:00:06,500
+Deuxième réplique
+sur deux lignes.
+"""
+
+SRT_ES_ONE = """1
+00:00:00,500 --> 00:00:03,000
+Hola, «¿qué tal?» {sí}
+
+2
+00:00:04,000 --> 00:00:06,500
+Segunda réplica
+en dos líneas, señoría.
+"""
+
+SRT_FR_TWO = "1\n00:00:00,200 --> 00:00:01,800\nCourt.\n"
+SRT_ES_TWO = "1\n00:00:00,200 --> 00:00:01,800\nCorto.\n"
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+def make_clip(path: Path, *, size: str, rate: int, seconds: float, audio: bool = True) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    args = ["-f", "lavfi", "-i", f"testsrc2=s={size}:r={rate}:d={seconds}"]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=f=440:sample_rate=48000:d={seconds},volume=0.05"]
+    args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    args += ["-c:a", "aac", "-shortest"] if audio else ["-an"]
+    _ffmpeg(*args, "-movflags", "+faststart", str(path))
+
+
+@pytest.fixture(scope="module")
+def footage(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("footage")
+    make_clip(folder / "wide.mp4", size="320x180", rate=25, seconds=6)
+    make_clip(folder / "square.mp4", size="240x180", rate=30, seconds=4)  # 4:3 at 30 fps: padded, not stretched
+    make_clip(folder / "silent.mp4", size="320x180", rate=25, seconds=6, audio=False)
+    return folder
+
+
+def make_project(root: Path, footage: Path, *, es: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "packager.toml").write_text(PROJECT_TOML, encoding="utf-8")
+    (root / "modules").mkdir()
+    (root / "modules" / "01-alpha.toml").write_text(MODULE_ONE, encoding="utf-8")
+    (root / "modules" / "02-beta.toml").write_text(MODULE_TWO, encoding="utf-8")
+    for lang, texts in (("fr", (SRT_FR_ONE, SRT_FR_TWO)), ("es", (SRT_ES_ONE, SRT_ES_TWO))):
+        if lang == "es" and not es:
+            continue
+        (root / "subtitles" / lang).mkdir(parents=True)
+        (root / "subtitles" / lang / "alpha.srt").write_text(texts[0], encoding="utf-8")
+        (root / "subtitles" / lang / "beta.srt").write_text(texts[1], encoding="utf-8")
+    shutil.copytree(footage, root / "footage")
+    return root
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, footage):
+    root = make_project(tmp_path_factory.mktemp("project") / "p", footage)
+    started = time.monotonic()
+    result = render_project(Project.load(root), "usb", options=OPTIONS)
+    return root, result, time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def unsubtitled(tmp_path_factory, footage):
+    root = make_project(tmp_path_factory.mktemp("bare") / "p", footage, es=False)
+    result = render_project(Project.load(root), "usb", ["alpha"], options=OPTIONS)
+    return root, result
+
+
+def header(path: Path) -> str:
+    return subprocess.run([FFMPEG, "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
+
+
+def frame(path: Path, seconds: float) -> np.ndarray:
+    out = path.parent / f".frame-{path.stem}-{seconds}.png"
+    _ffmpeg("-ss", f"{seconds}", "-i", str(path), "-frames:v", "1", str(out))
+    data = np.asarray(Image.open(out).convert("RGB")).astype(float)
+    out.unlink()
+    return data
+
+
+# ---------------------------------------------------------------------------------------------- outputs
+
+
+def test_streams_video_audio_and_two_language_subtitle_tracks(rendered):
+    root, result, _ = rendered
+    text = header(root / "dist/render/usb/01-alpha.mp4")
+    assert re.search(r"Video: h264.*320x180", text)
+    assert re.search(r"Audio: aac.*48000 Hz, stereo", text)
+    subtitles = re.findall(r"Stream #0:\d+\[0x\w+\]\((\w+)\): Subtitle: mov_text", text)
+    assert subtitles == ["fra", "spa"]
+
+
+def test_chapters_titled_in_both_languages(rendered):
+    root, _, _ = rendered
+    text = header(root / "dist/render/usb/01-alpha.mp4")
+    titles = re.findall(r"Chapter #0:\d+: start ([\d.]+).*\n(?:\s+Metadata:\n)?\s+title\s+: (.+)", text)
+    assert titles == [("0.000000", "Entreprise Alpha / Empresa Alfa"), ("4.000000", "Histoire / Historia"),
+                      ("8.000000", "Financement / Financiamiento")]
+    data = json.loads((root / "dist/render/usb/01-alpha.chapters.json").read_text(encoding="utf-8"))
+    assert data["duration"] == pytest.approx(15.0)
+    assert data["chapters"][2] == {"start": 8.0, "title": {"fr": "Financement", "es": "Financiamiento"}}
+
+
+def test_duration_is_edit_list_plus_cards_within_two_frames(rendered):
+    root, _, _ = rendered
+    for name, footage_seconds in (("01-alpha.mp4", 7.0), ("02-beta.mp4", 2.0)):
+        info = ffmpeg.probe(root / "dist/render/usb" / name)
+        assert abs(info.duration - (footage_seconds + 2 * CARD_SECONDS)) <= 2 / FPS, name
+
+
+def test_subtitles_are_burned_in_the_bottom_band_only(rendered, unsubtitled):
+    root, _, _ = rendered
+    bare_root, bare = unsubtitled
+    assert any("no es subtitles" in w for w in bare.warnings)
+    at = CARD_SECONDS + 1.5  # cue 1 (0.5–3.0 s of footage) is on screen
+    with_text = frame(root / "dist/render/usb/01-alpha.mp4", at)
+    without = frame(bare_root / "dist/render/usb/01-alpha.mp4", at)
+    h = with_text.shape[0]
+    bottom = np.abs(with_text[int(h * 0.75):] - without[int(h * 0.75):]).mean()
+    above = np.abs(with_text[: int(h * 0.6)] - without[: int(h * 0.6)]).mean()
+    assert bottom > 3 and above < 1.5 and bottom > 4 * above, (bottom, above)  # above: encoder noise only
+    # white text with a dark outline: the band holds near-white pixels that the bare frame lacks
+    band = with_text[int(h * 0.75):]
+    assert (band.min(axis=2) > 200).sum() > (without[int(h * 0.75):].min(axis=2) > 200).sum() + 10
+
+
+def test_other_aspect_is_padded_not_stretched(rendered):
+    root, _, _ = rendered
+    # video time 4 (card) + 4 (first edit) + 1.5: the 240×180 clip, pillarboxed in 320×180
+    image = frame(root / "dist/render/usb/01-alpha.mp4", CARD_SECONDS + 4 + 1.5)
+    assert image[:100, :36].mean() < 20  # black side bars, 40 px each
+    assert image[:100, 60:260].mean() > 40
+
+
+def test_loudness_normalised_to_target(rendered):
+    root, _, _ = rendered
+    measured = ffmpeg.loudness(root / "dist/render/usb/01-alpha.mp4")
+    assert abs(measured["I"] - LOUDNESS_TARGET) <= 1.0, measured
+
+
+def test_sidecars_and_manifest_follow_the_contract(rendered):
+    root, result, _ = rendered
+    out = root / "dist/render/usb"
+    srt = (out / "01-alpha.es.srt").read_text(encoding="utf-8")
+    assert srt.startswith("1\n00:00:04,500 --> 00:00:07,000\nHola, «¿qué tal?» {sí}")
+    assert (out / "01-alpha.fr.vtt").read_text(encoding="utf-8").startswith("WEBVTT\n\n1\n00:00:04.500 -->")
+    manifest = json.loads((out / "render.json").read_text(encoding="utf-8"))
+    assert manifest["target"] == "usb" and manifest["programme"] == "programme.mp4"
+    assert (manifest["width"], manifest["height"]) == SIZE
+    assert manifest["runtime"] == pytest.approx(25.0)
+    alpha = manifest["modules"][0]
+    assert alpha["id"] == "alpha" and alpha["order"] == 1 and alpha["kind"] == "enterprise"
+    assert alpha["video"] == "01-alpha.mp4" and alpha["title"] == {"fr": "Entreprise Alpha", "es": "Empresa Alfa"}
+    assert alpha["speakers"] == [{"name": "Hélène L.", "role": {"fr": "Directrice", "es": "Directora"}}]
+    assert alpha["subtitles"]["es"] == {"srt": "01-alpha.es.srt", "vtt": "01-alpha.es.vtt"}
+    for module in manifest["modules"]:
+        for name in [module["video"], *(f for s in module["subtitles"].values() for f in s.values())]:
+            assert (out / name).is_file()
+    assert not list(out.glob(".*part*"))
+
+
+def test_programme_is_joined_without_reencoding_with_a_chapter_per_module(rendered):
+    root, _, _ = rendered
+    programme = root / "dist/render/usb/programme.mp4"
+    text = header(programme)
+    assert re.findall(r"title\s+: (\d\. .+)", text) == ["1. Entreprise Alpha / 1. Empresa Alfa",
+                                                         "2. Entretien Bêta / 2. Entrevista Beta"]
+    assert abs(ffmpeg.probe(programme).duration - 25.0) <= 3 / FPS
+    assert re.findall(r"\((\w+)\): Subtitle", text) == ["fra", "spa"]
+
+
+def test_noop_render_does_no_encode_and_a_change_renders_only_its_module(rendered):
+    root, _, first = rendered
+    video = root / "dist/render/usb/01-alpha.mp4"
+    stamp = video.stat().st_mtime_ns
+    started = time.monotonic()
+    again = render_project(Project.load(root), "usb", options=OPTIONS)
+    assert again.rendered == [] and time.monotonic() - started < 2.0
+    assert video.stat().st_mtime_ns == stamp
+    # what a render killed with kill -9 leaves (a temporary output) is removed, never taken for an output
+    leftover = root / "dist/render/usb/.01-alpha.k9x2.part.mp4"
+    leftover.write_bytes(b"half a video")
+    render_project(Project.load(root), "usb", options=OPTIONS)
+    assert not leftover.exists()
+    (root / "subtitles/es/beta.srt").write_text(SRT_ES_TWO.replace("Corto", "Breve"), encoding="utf-8")
+    changed = render_project(Project.load(root), "usb", options=OPTIONS)
+    assert [m.module_id for m in changed.rendered] == ["beta"]
+    assert video.stat().st_mtime_ns == stamp
+    assert "Breve" in (root / "dist/render/usb/02-beta.es.srt").read_text(encoding="utf-8")
+
+
+def test_cd_render_fits_its_budget_and_lists_a_playlist(tmp_path, footage):
+    root = make_project(tmp_path / "p", footage)
+    result = render_project(Project.load(root), "cd", options=OPTIONS)
+    out = root / "dist/render/cd"
+    assert result.plan.two_pass and result.plan.budget == CD_R
+    assert sum(p.stat().st_size for p in out.iterdir()) < CD_R
+    assert not (out / "programme.mp4").exists()
+    playlist = (out / "programme.m3u").read_text(encoding="utf-8").splitlines()
+    assert playlist[0] == "#EXTM3U" and "01-alpha.mp4" in playlist and "02-beta.mp4" in playlist
+    assert json.loads((out / "render.json").read_text(encoding="utf-8"))["programme"] == "programme.m3u"
+
+
+# ---------------------------------------------------------------------------------------------- planning
+
+
+def test_plans_fit_the_media_with_a_margin():
+    two_hours = [(f"m{i}", 800.0) for i in range(9)]  # 2 h of video
+    dvd = plan_target("dvd", two_hours)
+    cd = plan_target("cd", two_hours)
+    usb = plan_target("usb", two_hours)
+    assert (usb.width, usb.height, usb.crf) == (1280, 720, 23)
+    assert dvd.height == 720 and cd.height < 720 and cd.height >= 360
+    for plan, copies in ((dvd, 2), (cd, 1)):
+        video_bytes = (plan.video_kbps + plan.audio_kbps) * 1000 / 8 * 7200 * copies
+        assert video_bytes < plan.budget * 0.96
+    assert dvd.budget == DVD_5
+
+
+def test_cd_refuses_when_even_360p_does_not_fit():
+    four_hours = [(f"m{i}", 1800.0) for i in range(8)]
+    with pytest.raises(PackagerError) as info:
+        plan_target("cd", four_hours)
+    message = info.value.render()
+    assert "do not fit a CD-R" in message and "640×360" in message
+    assert "would have to go: " in message and "m7" in message and "m0, m1" in message
+
+
+def test_ass_text_keeps_braces_and_backslashes_literal():
+    assert ass_text("a {b}\nc\\nd <i>e</i>") == "a \\{b\\}\\Nc\\\u2060nd {\\i1}e{\\i0}"
+
+
+# ---------------------------------------------------------------------------------------------- bad input
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+
+
+BAD_INPUTS = {
+    "missing footage": (lambda root: (root / "footage/square.mp4").unlink(), "square.mp4", "not found"),
+    "truncated footage": (lambda root: _truncate(root / "footage/square.mp4"), "square.mp4", "truncated"),
+    "unreadable footage": (lambda root: (root / "footage/square.mp4").write_bytes(b"not a video" * 100),
+                           "square.mp4", "cannot read"),
+    "clip without audio": (lambda root: shutil.copy(root / "footage/silent.mp4", root / "footage/square.mp4"),
+                           "square.mp4", "no audio track"),
+    "edit past the end": (lambda root: _edit_module(root, 'out = 3.5', 'out = 9.5'), "square.mp4",
+                          "past the end of clip"),
+    "cue past the end": (lambda root: (root / "subtitles/es/alpha.srt").write_text(
+        SRT_ES_ONE + "\n3\n00:00:07,500 --> 00:00:09,000\nDemasiado tarde.\n", encoding="utf-8"),
+        "alpha.srt", "past the end of the module"),
+}
+
+
+def _edit_module(root: Path, old: str, new: str) -> None:
+    path = root / "modules/01-alpha.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_names_module_and_clip_exits_2_and_leaves_nothing(tmp_path, footage, case):
+    spoil, clip, words = BAD_INPUTS[case]
+    root = make_project(tmp_path / "p", footage)
+    spoil(root)
+    result = CliRunner().invoke(cli, ["-C", str(root), "render", "--size", "320x180", "--preset", "ultrafast"])
+    assert result.exit_code == 2, result.output
+    assert "module alpha" in result.output and clip in result.output and words in result.output
+    out = root / "dist/render/usb"
+    assert not out.exists() or not [p for p in out.iterdir() if p.suffix in (".mp4", ".srt", ".vtt", ".json")]
+
+
+def test_loudness_gain_is_linear_unless_the_peak_needs_loudnorm():
+    assert normalise_filter(None) == "anull"
+    assert normalise_filter({"I": -30.0, "thresh": -40.0, "LRA": 3.0, "TP": -12.0}) == "volume=7.00dB"
+    limited = normalise_filter({"I": -30.0, "thresh": -40.0, "LRA": 3.0, "TP": -3.0})  # +7 dB would clip
+    assert limited.startswith("loudnorm=I=-23.0:TP=-1.0:") and "measured_I=-30.0" in limited
