@@ -1,0 +1,366 @@
+"""A thin writer over python-docx that only uses named styles (no direct formatting).
+
+Styles come from python-docx's default template (Title, Subtitle, Heading 1–3, List Bullet, Table
+Grid, Light Grid Accent 1, Header, Footer) plus a few project styles defined here once (Source,
+Draft Mark, Draft Text, Draft Note, Placeholder, Spanish Text, Table Text, Table Header, Speaker,
+Matrix Text, Matrix Spanish, Answer Space, toc 1–3).
+A reader who changes a style in Word changes every place that uses it.
+
+Every document gets a header (its title), a footer with the PAGE field, and a table of contents
+field that Word and LibreOffice refresh on open (w:updateFields in settings.xml); the field's cached
+result already lists the headings, so the contents are readable even before a refresh.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from ..atomic import write_bytes
+
+TABLE_STYLE = "Light Grid Accent 1"  # data tables: statistics, plans, glossary, matrix
+GRID_STYLE = "Table Grid"  # the transcript and the room to write
+
+DRAFT_MARK = "[BORRADOR]"
+DRAFT_NOTE = "BORRADOR — traducción automática sin revisar"
+MISSING_MARK = "[SIN TRADUCCIÓN]"
+
+_PLACEHOLDER = re.compile(r"\[(?:À COMPLÉTER|A COMPLETAR)\s*:[^\]]*\]")
+
+
+def _shade(style, fill: str) -> None:
+    """Background shading on a style's run properties (Word and LibreOffice both honour it in styles)."""
+    rpr = style.element.get_or_add_rPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    rpr.append(shd)
+
+
+def _define_styles(document) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = "DejaVu Sans"
+    normal.font.size = Pt(10)
+
+    def paragraph_style(name: str, base: str = "Normal"):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        style.quick_style = True
+        return style
+
+    def character_style(name: str):
+        style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style.base_style = styles["Default Paragraph Font"]
+        style.quick_style = True
+        return style
+
+    source = paragraph_style("Source")
+    source.font.italic = True
+    source.font.size = Pt(8.5)
+    source.paragraph_format.space_after = Pt(10)
+
+    note = paragraph_style("Draft Note")
+    note.font.bold = True
+    note.font.color.rgb = RGBColor(0x9C, 0x27, 0x00)
+    _shade(note, "FFF2CC")
+
+    small = paragraph_style("Matrix Text")
+    small.font.size = Pt(7.5)
+    small.paragraph_format.space_after = Pt(2)
+
+    small_es = paragraph_style("Matrix Spanish", "Matrix Text")
+    small_es.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+
+    table_text = paragraph_style("Table Text")
+    table_text.font.size = Pt(9)
+    table_text.paragraph_format.space_after = Pt(0)
+
+    table_header = paragraph_style("Table Header", "Table Text")
+    table_header.font.bold = True
+
+    speaker = paragraph_style("Speaker", "Table Text")
+    speaker.font.italic = True
+
+    answer = paragraph_style("Answer Space")
+    answer.paragraph_format.space_after = Pt(0)
+    answer.paragraph_format.line_spacing = 1.6
+
+    spanish = paragraph_style("Spanish Text")
+    spanish.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+
+    for level in (1, 2, 3):
+        toc = paragraph_style(f"toc {level}")
+        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        toc.paragraph_format.space_after = Pt(2)
+
+    mark = character_style("Draft Mark")
+    mark.font.bold = True
+    mark.font.color.rgb = RGBColor(0x9C, 0x27, 0x00)
+    _shade(mark, "FFD966")
+
+    draft_text = character_style("Draft Text")
+    _shade(draft_text, "FFF2CC")
+
+    placeholder = character_style("Placeholder")
+    placeholder.font.italic = True
+    _shade(placeholder, "FCE4D6")
+
+
+def _field(paragraph, instruction: str, result: str = "") -> None:
+    """A complex field (begin, instruction, separate, cached result, end) in one paragraph."""
+    _field_begin(paragraph, instruction)
+    if result:
+        paragraph.add_run(result)
+    _field_end(paragraph)
+
+
+def _fld_char(run, kind: str, dirty: bool = False) -> None:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    if dirty:
+        element.set(qn("w:dirty"), "true")
+    run._r.append(element)
+
+
+def _field_begin(paragraph, instruction: str) -> None:
+    _fld_char(paragraph.add_run(), "begin", dirty=True)
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    _fld_char(paragraph.add_run(), "separate")
+
+
+def _field_end(paragraph) -> None:
+    _fld_char(paragraph.add_run(), "end")
+
+
+class DocWriter:
+    """One document being written. Methods append in reading order; `save` writes atomically."""
+
+    def __init__(self, title: str, *, lang: str = "fr"):
+        self.document = Document()
+        self.title = title
+        _define_styles(self.document)
+        # python-docx looks a style up by scanning every style on each use: map names to ids once.
+        self.document.part._packager_ids = {style.name: style.style_id for style in self.document.styles}
+        self.document.core_properties.title = title
+        self.document.core_properties.language = lang
+        self.document.core_properties.author = "packager"
+        self._headings: list[tuple[int, str]] = []
+        self._toc_paragraph = None
+        section = self.document.sections[0]
+        section.header.paragraphs[0].text = title
+        section.header.paragraphs[0].style = self.document.styles["Header"]
+        footer = section.footer.paragraphs[0]
+        footer.style = self.document.styles["Footer"]
+        footer.add_run(f"{title} — ")
+        _field(footer, "PAGE", "1")
+        settings = self.document.settings.element
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+    # ------------------------------------------------------------------ text
+
+    def paragraph(self, text: str = "", style: str | None = None, *, draft: bool = False,
+                  missing: bool = False):
+        """A paragraph; author placeholders get the Placeholder style, drafts a visible mark."""
+        paragraph = self.document.add_paragraph()
+        set_style(paragraph, style)
+        fill_paragraph(paragraph, text, draft=draft, missing=missing)
+        return paragraph
+
+    def title_block(self, title: str, subtitle_lines: Iterable[str] = ()) -> None:
+        self.paragraph(title, "Title")
+        for line in subtitle_lines:
+            self.paragraph(line, "Subtitle")
+
+    def heading(self, text: str, level: int = 1, *, draft: bool = False):
+        level = max(1, min(level, 3))
+        paragraph = self.paragraph(text, f"Heading {level}", draft=draft)
+        self._headings.append((level, text))
+        return paragraph
+
+    def bullets(self, items: Iterable[str], *, drafts: Iterable[bool] | None = None, style: str = "List Bullet"):
+        flags = list(drafts) if drafts is not None else None
+        for i, item in enumerate(items):
+            self.paragraph(item, style, draft=bool(flags and flags[i]))
+
+    def draft_note(self) -> None:
+        self.paragraph(DRAFT_NOTE, "Draft Note")
+
+    def page_break(self) -> None:
+        self.document.add_page_break()
+
+    def toc(self, heading: str) -> None:
+        """The table of contents: a TOC field, refreshed on open; filled in by `save` meanwhile."""
+        self.paragraph(heading, "TOC Heading")
+        self._toc_paragraph = self.paragraph("", "toc 1")
+
+    # ------------------------------------------------------------------ tables
+
+    def table(self, rows: list[list[str]], *, header: bool = True, style: str = TABLE_STYLE,
+              text_style: str = "Table Text", drafts: list[list[bool]] | None = None,
+              widths: list[float] | None = None):
+        """A real table. `rows[0]` is the header row when `header`; `drafts` marks cells."""
+        columns = max(len(r) for r in rows)
+        table = self.document.add_table(rows=len(rows), cols=columns)
+        table.style = self.document.styles[style]
+        cells = table._cells  # computed once: table.cell(r, c) recomputes the whole grid each call
+        for r, row in enumerate(rows):
+            for c in range(columns):
+                cell = cells[r * columns + c]
+                text = row[c] if c < len(row) else ""
+                draft = bool(drafts and drafts[r][c]) if drafts else False
+                paragraph = cell.paragraphs[0]
+                set_style(paragraph, "Table Header" if header and r == 0 else text_style)
+                fill_paragraph(paragraph, text, draft=draft)
+                if widths and c < len(widths):
+                    cell.width = Cm(widths[c])
+        if header:
+            _repeat_header(table.rows[0])
+        return table
+
+    def answer_space(self, lines: int = 4) -> None:
+        """Room to write: a framed cell with a few empty lines."""
+        table = self.document.add_table(rows=1, cols=1)
+        table.style = self.document.styles[GRID_STYLE]
+        cell = table.cell(0, 0)
+        set_style(cell.paragraphs[0], "Answer Space")
+        for _ in range(lines - 1):
+            set_style(cell.add_paragraph(), "Answer Space")
+        self.document.add_paragraph()
+
+    def landscape(self) -> None:
+        """Continue on a new landscape section (for wide tables)."""
+        from docx.enum.section import WD_SECTION
+
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        if section.page_width < section.page_height:
+            section.page_width, section.page_height = section.page_height, section.page_width
+
+    def portrait(self) -> None:
+        from docx.enum.section import WD_SECTION
+
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.PORTRAIT
+        if section.page_width > section.page_height:
+            section.page_width, section.page_height = section.page_height, section.page_width
+
+    # ------------------------------------------------------------------ output
+
+    def _fill_toc(self) -> None:
+        paragraph = self._toc_paragraph
+        if paragraph is None:
+            return
+        entries = [(level, text) for level, text in self._headings if level <= 2]
+        _field_begin(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
+        if not entries:
+            paragraph.add_run(" ")
+            _field_end(paragraph)
+            return
+        level, text = entries[0]
+        set_style(paragraph, f"toc {level}")
+        paragraph.add_run(text)
+        last = paragraph
+        for level, text in entries[1:]:
+            last = _insert_paragraph_after(last, text, f"toc {level}")
+        _field_end(last)
+
+    def to_bytes(self) -> bytes:
+        self._fill_toc()
+        self._toc_paragraph = None
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+    def save(self, path: Path) -> None:
+        write_bytes(path, self.to_bytes())
+        readable(path)
+
+
+def readable(path: Path) -> None:
+    """Atomic writes create files readable by their owner only; documents are for everyone (0644)."""
+    import os
+
+    os.chmod(path, 0o644)
+
+
+def fill_paragraph(paragraph, text: str, *, draft: bool = False, missing: bool = False) -> None:
+    """Runs for `text`: placeholders in the Placeholder style; a draft gets the mark and Draft Text."""
+    if missing:
+        add_run(paragraph, MISSING_MARK, "Draft Mark")
+        if text:
+            add_run(paragraph, " ")
+    elif draft:
+        add_run(paragraph, DRAFT_MARK, "Draft Mark")
+        add_run(paragraph, " ")
+    position = 0
+    body_style = "Draft Text" if draft else None
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() > position:
+            add_run(paragraph, text[position:match.start()], body_style)
+        add_run(paragraph, match.group(0), "Placeholder")
+        position = match.end()
+    if position < len(text):
+        add_run(paragraph, text[position:], body_style)
+
+
+def _style_id(element, name: str) -> str:
+    ids = getattr(element.part, "_packager_ids", None)
+    if ids is None or name not in ids:
+        raise KeyError(f"no style {name!r} in this document")
+    return ids[name]
+
+
+def set_style(paragraph, name: str | None) -> None:
+    """Apply a paragraph style by name (fast path; the style must exist)."""
+    if name:
+        paragraph._p.get_or_add_pPr().style = _style_id(paragraph, name)
+
+
+def add_run(paragraph, text: str, style: str | None = None):
+    run = paragraph.add_run(text)
+    if style:
+        run._r.get_or_add_rPr().style = _style_id(paragraph, style)
+    return run
+
+
+def add_line(cell_or_doc, text: str, style: str | None = None, *, draft: bool = False):
+    """Another paragraph in a table cell."""
+    paragraph = cell_or_doc.add_paragraph()
+    set_style(paragraph, style)
+    fill_paragraph(paragraph, text, draft=draft)
+    return paragraph
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def _insert_paragraph_after(paragraph, text: str, style):
+    from docx.text.paragraph import Paragraph
+
+    new = OxmlElement("w:p")
+    paragraph._p.addnext(new)
+    result = Paragraph(new, paragraph._parent)
+    set_style(result, style)
+    result.add_run(text)
+    return result

@@ -1,0 +1,550 @@
+"""Documents: the texts contract (units, keys, write_target) and the four DOCX documents, opened with
+python-docx and checked for structure; draft marks; caching; the plan check; one real PDF conversion.
+
+Each test builds a small project in tmp_path (`make_project`): two modules (an enterprise with the nine
+themes and two speakers, an interview), French and Spanish subtitles, questions, booklet, guide and
+synthesis. The review-state and glossary modules of other helpers are replaced by small stand-ins where
+a test needs to control them (`fake_states`, `fake_glossary`); one test uses the real review module.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tomllib
+import types
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from packager.cli import cli
+from packager.config import ENTERPRISE_THEMES
+from packager.documents.build import build_documents
+from packager.documents.docx import DRAFT_MARK, DRAFT_NOTE
+from packager.documents.model import CARD_SECONDS
+from packager.errors import PackagerError
+from packager.project import Project
+from packager.subtitles.cues import Cue, write_srt
+from packager.texts import format_markdown, parse_markdown, project_documents, read_units, write_target
+from packager.timecode import format_timecode
+
+THEMES = list(ENTERPRISE_THEMES)
+ENTERPRISES = [f"ent-{c}" for c in "abcdef"]
+
+PROJECT = """
+[programme]
+title_fr = "Programme d'essai"
+title_es = "Programa de prueba"
+slug = "programme-essai"
+target_runtime_minutes = 30
+
+[sample]
+enabled = true
+
+[training]
+hours = 15
+sessions = 5
+break_minutes = 15
+"""
+
+
+def _module(order: int, module_id: str, kind: str, sections: str, speakers: str) -> str:
+    return f"""
+id = "{module_id}"
+order = {order}
+kind = "{kind}"
+title_fr = "Titre {module_id}"
+title_es = "Título {module_id}"
+planned_minutes = [15, 20]
+subtitles = "subtitles/fr/{module_id}.srt"
+questions = "workbooks/fr/questions/{module_id}.toml"
+{speakers}
+{sections}
+[[edits]]
+source = "footage/{module_id}.mp4"
+in = 0
+out = 40
+"""
+
+
+def _speaker(sid: str, name: str, at: float) -> str:
+    return (f'[[speakers]]\nid = "{sid}"\nname = "{name}"\nrole_fr = "Rôle {sid}"\nrole_es = "Rol {sid}"\n'
+            f"first_appearance = {at}\n")
+
+
+def _section(theme: str, at: float) -> str:
+    fr, es = ENTERPRISE_THEMES.get(theme, (theme.capitalize(), theme.capitalize() + " (es)"))
+    return f'[[sections]]\ntheme = "{theme}"\ntitle_fr = "{fr}"\ntitle_es = "{es}"\nstart = {at}\n'
+
+
+# The enterprise: nine sections, 4 s each; the participant speaks from 21 s (inside "performance").
+ENTERPRISE_CUES = [(s * 4 + 0.1 + k * 2, s * 4 + 1.9 + k * 2) for s in range(9) for k in range(2)]
+SPEAKER_CHANGE = 21.0
+
+
+def expected_passages() -> list[list[int]]:
+    """Cue numbers (1-based) of each merged paragraph: one per section and speaker."""
+    groups: list[list[int]] = []
+    key = None
+    for n, (start, _end) in enumerate(ENTERPRISE_CUES, start=1):
+        k = (int(start // 4), start >= SPEAKER_CHANGE)
+        if k != key:
+            groups.append([])
+            key = k
+        groups[-1].append(n)
+    return groups
+
+
+BOOKLET_FR = """# Cahier d'introduction
+
+Ce cahier situe les expériences. [À COMPLÉTER : histoire des entreprises d'insertion.]
+
+## Les mesures
+
+- Premier point;
+- Deuxième point.
+
+## Statistiques
+
+| Situation | Part |
+|---|---|
+| Sans contraintes | 40,7 % |
+| Contraintes temporaires | 25,7 % |
+| Contraintes sévères | 33,6 % |
+
+Source : Convention de performance, 2006.
+
+| Indicateur | Valeur |
+|---|---|
+| Centres locaux d'emploi | 154 |
+
+Source : Convention, 2006 (fichier 002).
+"""
+
+BOOKLET_ES = """# Cuaderno de introducción
+
+Este cuaderno sitúa las experiencias. [A COMPLETAR: historia de las empresas de inserción.]
+
+## Las medidas
+
+- Primer punto;
+- Segundo punto.
+
+## Estadísticas
+
+| Situación | Proporción |
+|---|---|
+| Sin restricciones | 40,7 % |
+| Restricciones temporales | 25,7 % |
+| Restricciones severas | 33,6 % |
+
+Fuente: Convenio de desempeño, 2006.
+
+| Indicador | Valor |
+|---|---|
+| Centros locales de empleo | 154 |
+
+Fuente: Convenio, 2006 (archivo 002).
+"""
+
+
+def guide_text(lang: str, minutes: list[list[int]]) -> str:
+    word = {"fr": ("Guide du formateur", "Séance", "Activité", "Minutes", "Visionnement", "Source : plan."),
+            "es": ("Guía del formador", "Sesión", "Actividad", "Minutos", "Visionado", "Fuente: plan.")}[lang]
+    parts = [f"# {word[0]}", "Texte d'ouverture." if lang == "fr" else "Texto de apertura."]
+    for s, rows in enumerate(minutes, start=1):
+        parts.append(f"### {word[1]} {s}")
+        table = [f"| {word[2]} | Module | {word[3]} |", "|---|---|---|"]
+        for r, value in enumerate(rows):
+            module = "1 · Ent A" if (s, r) == (1, 0) else ("2 · Entrevue" if (s, r) == (2, 0) else "—")
+            table.append(f"| {word[4]} {r} | {module} | {value} |")
+        parts.append("\n".join(table))
+        parts.append(word[5])
+    return "\n\n".join(parts) + "\n"
+
+
+PLAN = [[100, 15, 65]] * 5  # 5 × 180 = 900
+
+
+def synthesis_text(lang: str) -> str:
+    word = "Exemple" if lang == "fr" else "Ejemplo"
+    lines = [f'title = "{"Analyse-synthèse" if lang == "fr" else "Análisis y síntesis"}"',
+             f'intro = "{word} : introduction."', f'conclusion = "{word} : conclusion."', ""]
+    for ent in ENTERPRISES:
+        lines.append(f"[matrix.{ent}]")
+        lines += [f'{theme} = "{word} {ent} {theme}"' for theme in THEMES]
+        lines.append("")
+    lines.append("[key_points]")
+    lines.append(f'entrevue = ["{word} point 1", "{word} point 2"]')
+    return "\n".join(lines) + "\n"
+
+
+def questions_text(lang: str, n: int) -> str:
+    word = "Question" if lang == "fr" else "Pregunta"
+    return "".join(f'[[question]]\nsection = "{THEMES[i % 9]}"\ntext = "{word} numéro {i + 1} ?"\n\n' for i in range(n))
+
+
+def make_project(root: Path) -> Project:
+    (root / "modules").mkdir(parents=True)
+    (root / "packager.toml").write_text(PROJECT, encoding="utf-8")
+    sections = "".join(_section(t, i * 4.0) for i, t in enumerate(THEMES))
+    speakers = _speaker("dir", "Directrice X", 0) + _speaker("par", "Participant Y", SPEAKER_CHANGE)
+    (root / "modules" / "01-ent-a.toml").write_text(_module(1, "ent-a", "enterprise", sections, speakers), "utf-8")
+    (root / "modules" / "02-entrevue.toml").write_text(
+        _module(2, "entrevue", "interview", _section("debut", 0) + _section("suite", 6),
+                _speaker("sm", "Sous-ministre Z", 0)), "utf-8")
+    for lang in ("fr", "es"):
+        word = "Phrase" if lang == "fr" else "Frase"
+        cues = [Cue(n, a, b, f"{word} {n}\nsuite {n}.") for n, (a, b) in enumerate(ENTERPRISE_CUES, start=1)]
+        write_srt(root / "subtitles" / lang / "ent-a.srt", cues)
+        write_srt(root / "subtitles" / lang / "entrevue.srt",
+                  [Cue(n, n * 2.0, n * 2.0 + 1.5, f"{word} entrevue {n}.") for n in range(1, 6)])
+        questions = root / "workbooks" / lang / "questions"
+        questions.mkdir(parents=True)
+        (questions / "ent-a.toml").write_text(questions_text(lang, 4), "utf-8")
+        (questions / "entrevue.toml").write_text(questions_text(lang, 2), "utf-8")
+        (root / "workbooks" / lang / "booklet.md").write_text(BOOKLET_FR if lang == "fr" else BOOKLET_ES, "utf-8")
+        (root / "workbooks" / lang / "guide.md").write_text(guide_text(lang, PLAN), "utf-8")
+        (root / "workbooks" / lang / "synthesis.toml").write_text(synthesis_text(lang), "utf-8")
+    return Project.load(root)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return make_project(tmp_path / "proj")
+
+
+def built(project: Project, name: str) -> docx.document.Document:
+    return docx.Document(str(project.dist_dir / "documents" / name))
+
+
+def all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def headings(document, level: int | None = None) -> list[str]:
+    names = {f"Heading {level}"} if level else {"Heading 1", "Heading 2", "Heading 3"}
+    return [p.text for p in document.paragraphs if p.style.name in names]
+
+
+def transcript_rows(document) -> list[tuple[str, str, str]]:
+    rows = []
+    for table in document.tables:
+        if len(table.columns) == 3 and table.rows[0].cells[1].text == "Français":
+            rows += [(r.cells[0].paragraphs[0].text, r.cells[1].text, r.cells[2].text) for r in table.rows[1:]]
+    return rows
+
+
+@pytest.fixture
+def fake_states(monkeypatch):
+    """A stand-in for packager.review.states whose sidecar is a plain {key: state} JSON file.
+
+    Returns set_states(target_path, {key: state}), which writes that sidecar."""
+
+    class StateFile:
+        def __init__(self, units):
+            self.units = units
+
+        @classmethod
+        def load(cls, path):
+            sidecar = Path(str(path) + ".states.json")
+            return cls(json.loads(sidecar.read_text("utf-8")) if sidecar.is_file() else {})
+
+    def effective_state(entry, source_text, target_text):
+        return entry if entry else "edited"
+
+    module = types.ModuleType("packager.review.states")
+    module.StateFile, module.effective_state = StateFile, effective_state
+    package = types.ModuleType("packager.review")
+    package.states = module
+    monkeypatch.setitem(sys.modules, "packager.review", package)
+    monkeypatch.setitem(sys.modules, "packager.review.states", module)
+
+    def set_states(target: Path, units: dict[str, str]) -> None:
+        Path(str(target) + ".states.json").write_text(json.dumps(units), "utf-8")
+
+    return set_states
+
+
+# ---------------------------------------------------------------------------------------------- texts
+
+
+def test_markdown_blocks_units_and_round_trip(tmp_path):
+    blocks = parse_markdown(BOOKLET_FR)
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "heading", "list", "heading", "table", "source",
+                                        "table", "source"]
+    assert blocks[5].rows[1] == ["Sans contraintes", "40,7 %"]
+    keys = [u.key for b in blocks for u in b.units()]
+    assert keys[:5] == ["b001", "b002", "b003", "b004.i1", "b004.i2"]
+    assert "b006.r2.c2" in keys and "b007" in keys
+    assert format_markdown(blocks) == BOOKLET_FR
+    with pytest.raises(PackagerError, match="separator"):
+        parse_markdown("| a | b |\n| c | d |\n", tmp_path / "x.md")
+
+
+def test_project_documents_keys_and_write_target(project):
+    docs = {d.doc_id: d for d in project_documents(project)}
+    assert list(docs) == ["questions/ent-a", "questions/entrevue", "booklet", "guide", "synthesis"]
+    synthesis = docs["synthesis"]
+    keys = [u.key for u in synthesis.units]
+    assert keys[:3] == ["title", "intro", "conclusion"]
+    assert "matrix.ent-c.financement" in keys and keys[-1] == "key_points.entrevue.2"
+    assert [u.key for u in docs["questions/ent-a"].units] == [f"question.{i}.text" for i in range(1, 5)]
+
+    # Rewriting a target: given keys change, others keep the source text, the structure follows the source.
+    booklet = docs["booklet"]
+    write_target(booklet, {"b001": "Nuevo título", "b006.r2.c1": "Sin | barreras"})
+    units = read_units(booklet.target_path)
+    assert units["b001"] == "Nuevo título" and units["b006.r2.c1"] == "Sin | barreras"
+    assert units["b002"] == read_units(booklet.source_path)["b002"]
+    assert list(units) == [u.key for u in booklet.units]
+    write_target(synthesis, {"matrix.ent-a.histoire": 'Con "comillas" \\ y barra'})
+    data = tomllib.loads(synthesis.target_path.read_text("utf-8"))
+    assert data["matrix"]["ent-a"]["histoire"] == 'Con "comillas" \\ y barra'
+    assert data["key_points"]["entrevue"] == ["Exemple point 1", "Exemple point 2"]
+    questions = docs["questions/ent-a"]
+    write_target(questions, {"question.2.text": "¿Otra?"})
+    data = tomllib.loads(questions.target_path.read_text("utf-8"))
+    assert [q["section"] for q in data["question"]] == [THEMES[i] for i in range(4)]
+    assert data["question"][1]["text"] == "¿Otra?"
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+
+def test_workbook_structure(project):
+    result = build_documents(project, pdf=False)
+    names = [d["file"] for d in result.documents]
+    assert names == ["cahier-01-ent-a.docx", "cahier-02-entrevue.docx", "introduction.docx",
+                     "analyse-synthese.docx", "guide-formateur.docx"]
+    manifest = json.loads((project.dist_dir / "documents" / "manifest.json").read_text("utf-8"))
+    entry = manifest["documents"][0]
+    assert entry["kind"] == "workbook" and entry["module"] == "ent-a" and entry["pdf"] is None
+    assert set(entry["title"]) == {"fr", "es"}
+
+    document = built(project, "cahier-01-ent-a.docx")
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "Heading 2", "Heading 3"} <= styles
+    assert headings(document, 1)[:2] == ["Comment utiliser ce cahier · Cómo usar este cuaderno",
+                                         "Plan du module · Estructura del módulo"]
+    assert document.sections[0].header.paragraphs[0].text.startswith("Cahier de formation 01")
+    footer_xml = document.sections[0].footer._element.xml
+    assert "PAGE" in footer_xml
+    body = document.element.body.xml
+    assert "TOC \\o" in body
+    assert 'w:updateFields w:val="true"' in document.settings.element.xml
+
+    # The outline: the nine themes, each at its time on the rendered video (footage + opening card).
+    outline = next(t for t in document.tables if t.rows[0].cells[0].text == "N°")
+    assert [r.cells[1].text for r in outline.rows[1:]] == [fr for fr, _es in ENTERPRISE_THEMES.values()]
+    assert [r.cells[3].text for r in outline.rows[1:]] == [format_timecode(i * 4 + CARD_SECONDS) for i in range(9)]
+
+    # The transcript: one row per merged paragraph (speaker × section), in order, both languages.
+    rows = transcript_rows(document)
+    groups = expected_passages()
+    assert len(rows) == len(groups) == 10
+    for (time, fr, es), cues in zip(rows, groups):
+        assert time == format_timecode(ENTERPRISE_CUES[cues[0] - 1][0] + CARD_SECONDS)
+        assert fr == " ".join(f"Phrase {n} suite {n}." for n in cues)
+        assert es == " ".join(f"Frase {n} suite {n}." for n in cues)
+    speaker_cells = [t.rows[r].cells[0].text for t in document.tables if len(t.columns) == 3
+                     and t.rows[0].cells[1].text == "Français" for r in range(1, len(t.rows))]
+    assert "Participant Y" in speaker_cells[-1] and "Directrice X" in speaker_cells[0]
+
+    # Every question in both languages, each with a frame to write in.
+    text = all_text(document)
+    for i in range(1, 5):
+        assert f"Question numéro {i} ?" in text and f"Pregunta numéro {i} ?" in text
+    assert len([h for h in headings(document, 3) if h.startswith("Question")]) == 4
+    frames = [t for t in document.tables if len(t.columns) == 1 and t.style.name == "Table Grid"]
+    assert len(frames) == 4
+    assert DRAFT_MARK not in text  # no review states: nothing is marked
+
+
+def test_booklet_synthesis_and_guide(project):
+    build_documents(project, pdf=False)
+    booklet = built(project, "introduction.docx")
+    h1 = headings(booklet, 1)
+    assert "Cahier d'introduction" in h1 and "Cuaderno de introducción" in h1
+    # The statistics tables are real tables, each followed by its source line, in both languages.
+    body = list(booklet.element.body.iterchildren())
+    tables = [i for i, el in enumerate(body) if el.tag.endswith("}tbl")]
+    assert len(tables) == 4
+    for i in tables:
+        following = docx.text.paragraph.Paragraph(body[i + 1], booklet)
+        assert following.style.name == "Source"
+        assert following.text.startswith(("Source :", "Fuente:"))
+    stats = booklet.tables[0]
+    assert [c.text for c in stats.rows[1].cells] == ["Sans contraintes", "40,7 %"]
+    assert [c.text for c in booklet.tables[2].rows[3].cells] == ["Restricciones severas", "33,6 %"]
+    placeholders = [r for p in booklet.paragraphs for r in p.runs if r.style.name == "Placeholder"]
+    assert len(placeholders) == 2
+
+    synthesis = built(project, "analyse-synthese.docx")
+    matrix = next(t for t in synthesis.tables if t.rows[0].cells[0].text == "Thème · Tema")
+    assert len(matrix.rows) == 1 + 9 and len(matrix.columns) == 1 + 6
+    for r, theme in enumerate(THEMES, start=1):
+        for c, ent in enumerate(ENTERPRISES, start=1):
+            cell = matrix.rows[r].cells[c]
+            assert [p.text for p in cell.paragraphs] == [f"Exemple {ent} {theme}", f"Ejemplo {ent} {theme}"]
+    assert matrix.rows[0].cells[1].text.startswith("Titre ent-a · Título ent-a")
+    text = all_text(synthesis)
+    for word in ("Exemple", "Ejemplo"):
+        assert f"{word} point 2" in text and f"{word} : conclusion." in text
+
+    guide = built(project, "guide-formateur.docx")
+    plan = next(t for t in guide.tables if t.rows[0].cells[0].text == "Séance · Sesión")
+    minutes = [int(r.cells[1].text) for r in plan.rows[1:-1]]
+    assert len(minutes) == 5 and sum(minutes) == 900 and plan.rows[-1].cells[1].text == "900"
+    assert plan.rows[1].cells[0].text == "Séance 1\nSesión 1"
+    assert "Titre ent-a" in " ".join(headings(guide, 2))
+    assert "Séance(s) : Séance 1." in all_text(guide)
+    assert {"Guide du formateur", "Guía del formador"} <= set(headings(guide, 1))
+
+
+def test_plan_shorter_than_a_module_is_reported(project):
+    # Session 1's viewing row gives module 1 (40 s of sample footage = 20 planned minutes) only 10 minutes.
+    path = project.root / "workbooks" / "fr" / "guide.md"
+    path.write_text(guide_text("fr", [[10, 15, 155]] + [[100, 15, 65]] * 4), "utf-8")
+    result = build_documents(project, pdf=False)
+    notes = result.notes["guide-formateur.docx"]
+    assert notes == ["Séance 1: 10 min planned to view module 1 (ent-a), which runs 20 min"]
+    assert notes[0] in [p.text for p in built(project, "guide-formateur.docx").paragraphs]
+
+
+def test_plan_that_does_not_add_up_names_the_file(project):
+    path = project.root / "workbooks" / "es" / "guide.md"
+    path.write_text(guide_text("es", [[100, 15, 65]] * 4 + [[100, 15, 60]]), "utf-8")
+    with pytest.raises(PackagerError) as caught:
+        build_documents(project, pdf=False)
+    assert caught.value.path == path and "895 minutes, not 900" in caught.value.message
+    assert (project.dist_dir / "documents" / "cahier-01-ent-a.docx").is_file()  # the others are written
+    result = CliRunner().invoke(cli, ["-C", str(project.root), "docs", "--no-pdf"])
+    assert result.exit_code == 2 and "guide.md" in result.output and "895" in result.output
+
+
+def test_draft_marks_appear_and_go_when_approved(project, fake_states):
+    srt = project.modules[0].subtitle_path("es")
+    questions = project.modules[0].questions_path("es")
+    booklet_es = project.root / "workbooks" / "es" / "booklet.md"
+    fake_states(srt, {"3": "draft"})
+    fake_states(questions, {"question.2.text": "needs-review"})
+    fake_states(booklet_es, {"b006.r3.c1": "draft"})
+    result = build_documents(project, pdf=False)
+    workbook = built(project, "cahier-01-ent-a.docx")
+    rows = transcript_rows(workbook)
+    marked = [i for i, (_t, _fr, es) in enumerate(rows) if es.startswith(DRAFT_MARK)]
+    assert marked == [1]  # cue 3 opens the second paragraph
+    assert DRAFT_NOTE in [p.text for p in workbook.paragraphs]
+    assert f"{DRAFT_MARK} Pregunta numéro 2 ?" in [p.text for p in workbook.paragraphs]
+    mark_runs = [r for p in workbook.paragraphs for r in p.runs if r.text == DRAFT_MARK]
+    assert mark_runs and all(r.style.name == "Draft Mark" for r in mark_runs)
+    assert "1 draft cue(s)" in result.notes["cahier-01-ent-a.docx"]
+    booklet = built(project, "introduction.docx")
+    assert booklet.tables[2].rows[2].cells[0].text == f"{DRAFT_MARK} Restricciones temporales"
+    assert booklet.tables[0].rows[2].cells[0].text == "Contraintes temporaires"  # French is never marked
+
+    fake_states(srt, {"3": "approved"})
+    fake_states(questions, {})
+    fake_states(booklet_es, {"b006.r3.c1": "approved"})
+    result = build_documents(project, pdf=False)
+    assert "cahier-01-ent-a.docx" in result.built
+    for name in ("cahier-01-ent-a.docx", "introduction.docx"):
+        text = all_text(built(project, name))
+        assert DRAFT_MARK not in text and DRAFT_NOTE not in text
+
+
+def test_draft_mark_with_the_real_review_states(project):
+    states = pytest.importorskip("packager.review.states")
+    target = project.modules[0].subtitle_path("es")
+    from packager.subtitles.cues import read_srt
+
+    source, cues = read_srt(project.modules[0].subtitle_path("fr")), read_srt(target)
+    state_file = states.StateFile.load(target)
+    state_file.units["3"] = states.UnitState(state="draft", source_hash=states.text_hash(source[2].text),
+                                             target_hash=states.text_hash(cues[2].text), machine="argos",
+                                             who=None, when=None, comment=None)
+    state_file.save()
+    build_documents(project, pdf=False)
+    assert DRAFT_MARK in all_text(built(project, "cahier-01-ent-a.docx"))
+    state_file = states.StateFile.load(target)
+    state_file.units["3"] = states.UnitState(state="approved", source_hash=states.text_hash(source[2].text),
+                                             target_hash=states.text_hash(cues[2].text), machine="argos",
+                                             who="test", when=None, comment=None)
+    state_file.save()
+    build_documents(project, pdf=False)
+    assert DRAFT_MARK not in all_text(built(project, "cahier-01-ent-a.docx"))
+
+
+def test_glossary_terms_of_the_module(project, monkeypatch):
+    term = types.SimpleNamespace(fr="Phrase 5", es="Frase 5", keep=False, note_fr="note", note_es="nota")
+    unused = types.SimpleNamespace(fr="absent", es="ausente", keep=False, note_fr=None, note_es=None)
+    module = types.ModuleType("packager.glossary")
+    module.load_glossary = lambda project: types.SimpleNamespace(terms=[term, unused])
+    monkeypatch.setitem(sys.modules, "packager.glossary", module)
+    build_documents(project, pdf=False)
+    document = built(project, "cahier-01-ent-a.docx")
+    assert "Glossaire · Glosario" in headings(document, 1)
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Français" and len(t.columns) == 3
+                 and t.style.name != "Table Grid")
+    assert [[c.text for c in r.cells] for r in table.rows[1:]] == [["Phrase 5", "Frase 5", "note · nota"]]
+
+
+def test_unchanged_inputs_are_reused_and_missing_transcript_is_reported(project):
+    first = build_documents(project, pdf=False)
+    assert len(first.built) == 5
+    again = build_documents(project, pdf=False)
+    assert again.built == [] and len(again.reused) == 5
+    path = project.root / "subtitles" / "es" / "entrevue.srt"
+    path.write_text(path.read_text("utf-8").replace("Frase entrevue 2.", "Frase corregida."), "utf-8")
+    third = build_documents(project, pdf=False)
+    assert third.built == ["cahier-02-entrevue.docx"]
+    assert "Frase corregida." in all_text(built(project, "cahier-02-entrevue.docx"))
+
+    (project.root / "subtitles" / "fr" / "entrevue.srt").unlink()
+    result = build_documents(project, pdf=False)
+    assert any("transcript missing" in n for n in result.notes["cahier-02-entrevue.docx"])
+    manifest = json.loads((project.dist_dir / "documents" / "manifest.json").read_text("utf-8"))
+    entry = next(e for e in manifest["documents"] if e["module"] == "entrevue")
+    assert any("transcript missing" in n for n in entry["notes"])
+    assert transcript_rows(built(project, "cahier-02-entrevue.docx")) == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdf_conversion_and_docs_command(project):
+    result = CliRunner().invoke(cli, ["-C", str(project.root), "docs"])
+    assert result.exit_code == 0, result.output
+    out = project.dist_dir / "documents"
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert all(e["pdf"] == e["file"].replace(".docx", ".pdf") for e in manifest["documents"])
+    for entry in manifest["documents"]:
+        data = (out / entry["pdf"]).read_bytes()
+        assert data.startswith(b"%PDF") and len(data) > 5000
+    assert "(5 written, 0 unchanged; 5 PDF)" in " ".join(result.output.split())
+    again = CliRunner().invoke(cli, ["-C", str(project.root), "docs"])
+    assert "(0 written, 5 unchanged; 5 PDF)" in " ".join(again.output.split())
+    assert "converted" not in again.output
+
+
+def test_without_libreoffice_pdfs_are_skipped_with_one_note(project, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import packager.documents.pdf as pdf
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    console = Console(file=io.StringIO(), width=200)
+    result = build_documents(project, pdf=True, console=console)
+    output = console.file.getvalue()
+    assert result.pdf_skipped == "LibreOffice (soffice) not found"
+    assert output.count("PDFs skipped") == 1 and "apt-get install libreoffice-writer" in output
+    assert all(entry["pdf"] is None for entry in result.documents)
+    assert not list((project.dist_dir / "documents").glob("*.pdf"))
