@@ -1,0 +1,79 @@
+"""The offline index page: one HTML file with its CSS, script and data inline (no network, no CDN).
+
+Every text from the project goes through Jinja's autoescape; the data the script needs (video paths,
+chapter times, caption cues) is JSON in a <script type="application/json"> with `<`, `>` and `&`
+written as \\u003c, \\u003e, \\u0026, so no text can close the script element.
+Captions are embedded as cues and added with the TextTrack API: browsers refuse <track src> files on
+pages opened from file://.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .texts import LANGUAGE_NAMES, UI
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside a <script> element: no `<`, `>` or `&` (nor U+2028/9) appears literally."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def clock(seconds: float) -> str:
+    """1:05 or 1:02:03."""
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def render_index(*, slug: str, title: dict[str, str], source_language: str, target_language: str,
+                 runtime: float, modules: list[dict[str, Any]], documents: list[dict[str, Any]],
+                 programme_video: str | None) -> str:
+    """The page's HTML.
+
+    `modules`: dicts with id, order, kind, title {fr, es}, duration, speakers [{name, role {fr, es}}],
+    video (path in the bundle), chapters [{start, title {fr, es}}], workbook ({title, docx, pdf} or None)
+    and cues {lang: [(start, end, text)]}. `documents`: the programme-wide documents {title, docx, pdf}.
+    """
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=False, lstrip_blocks=False)
+    languages = [lang for lang in ("fr", "es") if lang in UI]
+    captions = [target_language, source_language]
+    for module in modules:
+        module["duration_text"] = clock(module["duration"])
+        for chapter in module["chapters"]:
+            chapter["start_text"] = clock(chapter["start"])
+    data = {
+        "slug": slug,
+        "title": title,
+        "languages": languages,
+        "defaultLanguage": target_language,
+        "captionLanguages": captions,
+        "captionDefault": target_language,
+        "languageNames": {ui: {lang: _cap(LANGUAGE_NAMES[ui][lang]) for lang in captions} for ui in languages},
+        "strings": {lang: {k: UI[lang][k] for k in ("captions_off", "play_all_hint")} for lang in languages},
+        "modules": [{"id": m["id"], "video": m["video"], "chapters": [c["start"] for c in m["chapters"]],
+                     "cues": {lang: [[round(s, 3), round(e, 3), text] for s, e, text in cues]
+                              for lang, cues in m["cues"].items()}}
+                    for m in modules],
+    }
+    template = env.get_template("index.html.j2")
+    return template.render(
+        title=title, default_lang=target_language, strings=UI, ui_languages=languages,
+        caption_languages=captions,
+        language_names={ui: {lang: _cap(LANGUAGE_NAMES[ui][lang]) for lang in captions} for ui in languages},
+        runtime_text=clock(runtime), modules=modules, documents=documents, programme_video=programme_video,
+        data_json=script_json(data))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]

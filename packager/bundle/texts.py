@@ -1,0 +1,142 @@
+"""Interface strings of the offline index and the read-me files, in French and Spanish.
+
+Every string the page shows that does not come from the project lives here, once per language,
+so a translator reviews one file.
+"""
+
+from __future__ import annotations
+
+UI: dict[str, dict[str, str]] = {
+    "fr": {
+        "lang_name": "Français",
+        "switch_label": "Langue de l'interface",
+        "skip": "Aller au lecteur",
+        "subtitle": "Programme de formation vidéo — version bilingue",
+        "player": "Lecteur",
+        "modules": "Modules",
+        "documents": "Documents",
+        "play": "Lire",
+        "play_all": "Tout lire",
+        "play_all_hint": "Lit les modules dans l'ordre, l'un après l'autre",
+        "now_playing": "Module en cours",
+        "none_selected": "Choisissez un module ou « Tout lire ».",
+        "captions": "Sous-titres",
+        "captions_off": "Aucun",
+        "chapters": "Chapitres",
+        "no_chapters": "Pas de chapitres pour ce module.",
+        "duration": "Durée",
+        "kind": "Type",
+        "speakers": "Intervenants",
+        "workbook": "Cahier du module",
+        "no_workbook": "Pas de cahier pour ce module.",
+        "kind_enterprise": "Entreprise",
+        "kind_interview": "Entretien",
+        "kind_roundtable": "Table ronde",
+        "doc_booklet": "Livret d'introduction",
+        "doc_synthesis": "Analyse et synthèse",
+        "doc_guide": "Guide du formateur",
+        "doc_workbook": "Cahier",
+        "docx": "Word (DOCX)",
+        "pdf": "PDF",
+        "full_programme": "Programme complet",
+        "video_file": "Fichier vidéo",
+        "subtitle_files": "Fichiers de sous-titres",
+        "runtime": "Durée totale",
+        "no_video": "Ce navigateur ne peut pas lire cette vidéo ; ouvrez le fichier dans un lecteur vidéo (VLC).",
+        "footer": "Fonctionne sans réseau. Pour vérifier une copie : packager verify <dossier ou image>.",
+    },
+    "es": {
+        "lang_name": "Español",
+        "switch_label": "Idioma de la interfaz",
+        "skip": "Ir al reproductor",
+        "subtitle": "Programa de formación en video — versión bilingüe",
+        "player": "Reproductor",
+        "modules": "Módulos",
+        "documents": "Documentos",
+        "play": "Reproducir",
+        "play_all": "Reproducir todo",
+        "play_all_hint": "Reproduce los módulos en orden, uno tras otro",
+        "now_playing": "Módulo actual",
+        "none_selected": "Elija un módulo o «Reproducir todo».",
+        "captions": "Subtítulos",
+        "captions_off": "Ninguno",
+        "chapters": "Capítulos",
+        "no_chapters": "Este módulo no tiene capítulos.",
+        "duration": "Duración",
+        "kind": "Tipo",
+        "speakers": "Participantes",
+        "workbook": "Cuaderno del módulo",
+        "no_workbook": "Este módulo no tiene cuaderno.",
+        "kind_enterprise": "Empresa",
+        "kind_interview": "Entrevista",
+        "kind_roundtable": "Mesa redonda",
+        "doc_booklet": "Cuadernillo de introducción",
+        "doc_synthesis": "Análisis y síntesis",
+        "doc_guide": "Guía del formador",
+        "doc_workbook": "Cuaderno",
+        "docx": "Word (DOCX)",
+        "pdf": "PDF",
+        "full_programme": "Programa completo",
+        "video_file": "Archivo de video",
+        "subtitle_files": "Archivos de subtítulos",
+        "runtime": "Duración total",
+        "no_video": "Este navegador no puede reproducir este video; abra el archivo en un reproductor (VLC).",
+        "footer": "Funciona sin red. Para verificar una copia: packager verify <carpeta o imagen>.",
+    },
+}
+
+LANGUAGE_NAMES = {"fr": {"fr": "français", "es": "espagnol"}, "es": {"fr": "francés", "es": "español"}}
+
+README_NAMES = {"fr": "LISEZMOI.txt", "es": "LEAME.txt"}
+
+
+def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, str]], runtime: str,
+                documents: list[str]) -> str:
+    """LISEZMOI.txt / LEAME.txt: what is on the medium and how to start, in plain text (CRLF for Notepad)."""
+    medium = {"fr": {"usb": "clé USB", "dvd": "DVD", "cd": "CD"},
+              "es": {"usb": "memoria USB", "dvd": "DVD", "cd": "CD"}}[lang][target]
+    module_lines = [f"  {order}. {name}" for order, name in modules]
+    doc_lines = [f"  - documents/{name}" for name in documents]
+    if lang == "fr":
+        lines = [
+            title, "=" * min(len(title), 72), "",
+            f"Contenu de ce {medium} :", "",
+            "  index.html      la page à ouvrir : vidéos sous-titrées, chapitres, documents",
+            "  videos/         les modules en MP4 (H.264/AAC) et le programme complet",
+            "  subtitles/      les sous-titres en français et en espagnol (SRT et WebVTT)",
+            "  documents/      cahiers, livret, synthèse et guide du formateur (DOCX, PDF)",
+            "  SHA256SUMS      les empreintes de tous les fichiers, pour vérifier une copie",
+            "",
+            "Pour commencer : ouvrez index.html (double-clic) avec Firefox, Chrome, Edge ou Safari.",
+            "Aucune connexion réseau n'est nécessaire. La langue de l'interface se change en haut",
+            "de la page ; les sous-titres espagnols sont affichés par défaut, le français se choisit",
+            "sous la vidéo. Si une vidéo ne se lit pas, ouvrez le fichier de videos/ avec VLC et",
+            "chargez le sous-titre correspondant de subtitles/.",
+            "",
+            f"Modules (durée totale {runtime}) :", *module_lines, "",
+            "Documents :", *doc_lines, "",
+            "Vérifier une copie : `packager verify <dossier, disque ou image .iso>`, ou dans ce",
+            "dossier : `sha256sum -c SHA256SUMS` (Linux, macOS avec coreutils).",
+        ]
+    else:
+        lines = [
+            title, "=" * min(len(title), 72), "",
+            f"Contenido de este {medium}:", "",
+            "  index.html      la página que hay que abrir: videos subtitulados, capítulos, documentos",
+            "  videos/         los módulos en MP4 (H.264/AAC) y el programa completo",
+            "  subtitles/      los subtítulos en francés y en español (SRT y WebVTT)",
+            "  documents/      cuadernos, cuadernillo, síntesis y guía del formador (DOCX, PDF)",
+            "  SHA256SUMS      las huellas de todos los archivos, para verificar una copia",
+            "",
+            "Para empezar: abra index.html (doble clic) con Firefox, Chrome, Edge o Safari.",
+            "No se necesita conexión a la red. El idioma de la interfaz se cambia arriba de la",
+            "página; los subtítulos en español se muestran por defecto, el francés se elige bajo",
+            "el video. Si un video no se reproduce, abra el archivo de videos/ con VLC y cargue",
+            "el subtítulo correspondiente de subtitles/.",
+            "",
+            f"Módulos (duración total {runtime}):", *module_lines, "",
+            "Documentos:", *doc_lines, "",
+            "Verificar una copia: `packager verify <carpeta, disco o imagen .iso>`, o en esta",
+            "carpeta: `sha256sum -c SHA256SUMS` (Linux, macOS con coreutils).",
+        ]
+    return "\r\n".join(lines) + "\r\n"

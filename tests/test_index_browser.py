@@ -1,0 +1,178 @@
+"""The offline index in a real headless Chromium, opened through file:// as a trainer double-clicks it.
+
+Uses Debian's `chromium` driven by Playwright for Python (its own browser downloads are not used).
+Chromium refuses <track src> on file:// pages, so these tests prove the captions arrive through the
+TextTrack API: the active Spanish track has its cues, French is selectable.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from packager.bundle.build import make_bundle
+
+from test_bundle import FRENCH_CUES, HOSTILE_TITLE, MODULES, SPANISH_CUES, make_inputs
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt install chromium)")
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+        "--autoplay-policy=no-user-gesture-required"]
+
+TITLE_ES = 'Programa <i>«taller»</i> & "co" </script><script id="injected2">'
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser") / "proj"
+    project = make_inputs(root, title_fr=HOSTILE_TITLE, title_es=TITLE_ES)
+    return make_bundle(project, "usb")
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        ctx = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=ARGS)
+        ctx.set_default_timeout(15_000)
+        yield ctx
+        ctx.close()
+
+
+@pytest.fixture
+def page(context, bundle):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto((bundle.path / "index.html").as_uri())
+    page.evaluate("() => { try { localStorage.clear(); } catch (e) {} }")
+    page.reload()
+    yield page
+    assert not errors, errors
+    page.close()
+
+
+def visible_text(page, selector: str) -> str:
+    return page.locator(selector).inner_text().strip()
+
+
+def test_spanish_captions_play_from_file_url(page):
+    assert page.url.startswith("file://")
+    page.locator("button.play").first.click()
+    page.wait_for_function("() => { const v = document.getElementById('video'); "
+                           "return v.currentTime > 0.4 && !v.paused; }")
+    tracks = page.evaluate("""() => Array.from(document.getElementById('video').textTracks).map(t => ({
+        language: t.language, mode: t.mode, label: t.label,
+        cues: Array.from(t.cues || []).map(c => c.getCueAsHTML().textContent),
+        active: Array.from(t.activeCues || []).map(c => c.getCueAsHTML().textContent)}))""")
+    showing = [t for t in tracks if t["mode"] == "showing"]
+    assert len(showing) == 1, tracks
+    spanish = showing[0]
+    assert spanish["language"] == "es" and spanish["label"] == "Español"
+    # What is on screen, markup characters included (<al> and & are text, not tags or entities).
+    assert spanish["cues"] == [SPANISH_CUES[0] + " (1)", SPANISH_CUES[1]]
+    assert spanish["active"] == [SPANISH_CUES[0] + " (1)"] or page.evaluate(
+        "document.getElementById('video').currentTime") > 1.4
+    french = next(t for t in tracks if t["language"] == "fr")
+    assert french["mode"] == "disabled"
+    assert page.evaluate("document.getElementById('video').error") is None
+    # French is selectable.
+    page.select_option("#captions", "fr")
+    modes = page.evaluate("() => Array.from(document.getElementById('video').textTracks)"
+                          ".map(t => [t.language, t.mode, t.cues ? t.cues.length : -1])")
+    assert ["fr", "showing", 2] in modes and ["es", "disabled", -1] in modes  # a disabled track hides its cues
+    french_cues = page.evaluate("() => Array.from(document.getElementById('video').textTracks)"
+                                ".find(t => t.language === 'fr').cues[1].getCueAsHTML().textContent")
+    assert french_cues == FRENCH_CUES[1]
+
+
+def test_language_switch_is_remembered(page):
+    # Default: Spanish interface.
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert visible_text(page, "#play-all") == "Reproducir todo"
+    assert visible_text(page, "#h-modules") == "Módulos"
+    assert visible_text(page, "li.card[data-module=table-ronde] h3") == "3. Mesa redonda"
+    # Keyboard: focus the French button and press Enter.
+    page.focus("button.lang[data-lang=fr]")
+    page.keyboard.press("Enter")
+    assert visible_text(page, "#play-all") == "Tout lire"
+    assert visible_text(page, "#h-modules") == "Modules"
+    assert visible_text(page, "li.card[data-module=table-ronde] h3") == "3. Table ronde"
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.get_attribute("button.lang[data-lang=fr]", "aria-pressed") == "true"
+    assert page.locator("#captions option[value=es]").inner_text() == "Espagnol"
+    page.reload()
+    assert visible_text(page, "#play-all") == "Tout lire"
+    assert page.title() == HOSTILE_TITLE
+    page.click("button.lang[data-lang=es]")
+    page.reload()
+    assert visible_text(page, "#play-all") == "Reproducir todo"
+
+
+def test_chapter_button_seeks(page):
+    page.locator("button.play").nth(1).click()
+    panel = page.locator(".now-module[data-module=sous-ministre]")
+    assert panel.is_visible()
+    # The module's workbook and the programme's documents, DOCX and PDF, next to the player.
+    for href in ("documents/cahier-02-sous-ministre.docx", "documents/introduction.docx",
+                 "documents/analyse-synthese.docx", "documents/guide-formateur.pdf"):
+        assert panel.locator(f"a[href='{href}']").is_visible(), href
+    page.wait_for_function("() => document.getElementById('video').readyState >= 1")
+    assert page.evaluate("document.getElementById('video').currentTime") < 1.0
+    panel.locator("button.chapter", has_text="Financiamiento").click()
+    page.wait_for_function("() => document.getElementById('video').currentTime >= 1.5")
+    assert page.evaluate("document.getElementById('video').currentTime") < 2.9
+    page.wait_for_function("() => document.querySelector("
+                           "'.now-module[data-module=sous-ministre] button.chapter[aria-current=true]') !== null")
+    assert "Financiamiento" in panel.locator("button.chapter[aria-current=true]").inner_text()
+
+
+def test_play_all_goes_through_the_modules(page):
+    page.click("#play-all")
+    page.wait_for_function("() => !document.getElementById('video').paused")
+    assert page.evaluate("document.getElementById('video').getAttribute('src')") == "videos/01-entreprise-a.mp4"
+    page.evaluate("() => { const v = document.getElementById('video'); v.currentTime = v.duration - 0.2; }")
+    page.wait_for_function("() => document.getElementById('video').getAttribute('src') === "
+                           "'videos/02-sous-ministre.mp4' && !document.getElementById('video').paused")
+    assert page.locator("li.card.playing").get_attribute("data-module") == "sous-ministre"
+    # The new module's player has its own caption cues.
+    assert page.evaluate("() => Array.from(document.getElementById('video').textTracks)"
+                         ".find(t => t.mode === 'showing').cues[0].getCueAsHTML().textContent") == SPANISH_CUES[0] + " (2)"
+
+
+def test_project_text_is_escaped(page):
+    assert page.locator("#injected").count() == 0 and page.locator("#injected2").count() == 0
+    assert page.evaluate("document.scripts.length") == 2  # the data block and the page script
+    assert visible_text(page, "#title") == TITLE_ES
+    page.click("button.lang[data-lang=fr]")
+    assert visible_text(page, "#title") == HOSTILE_TITLE
+    assert page.evaluate("JSON.parse(document.getElementById('data').textContent).title.es") == TITLE_ES
+    assert len(page.locator("li.card").all()) == len(MODULES)
+
+
+def test_keyboard_focus_is_visible(page):
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.focus("button.play")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+def test_works_when_local_storage_is_refused(context, bundle):
+    """Some browsers refuse localStorage on file:// pages (or in private mode): the page still works."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.add_init_script("Object.defineProperty(window, 'localStorage', "
+                         "{get() { throw new DOMException('denied', 'SecurityError'); }});")
+    page.goto((bundle.path / "index.html").as_uri())
+    page.click("button.lang[data-lang=fr]")
+    assert visible_text(page, "#play-all") == "Tout lire"
+    assert page.evaluate("document.getElementById('video').textTracks.length") == 2
+    assert not errors, errors
+    page.close()
