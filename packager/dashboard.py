@@ -1,12 +1,13 @@
-"""The numbers behind `packager status`, computed from what is on disk."""
+"""The numbers behind `packager status` and the end of `packager build`, computed from what is on disk."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-import pysrt
-
 from .project import Module, Project
+from .subtitles.cues import read_srt
+from .errors import PackagerError
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,10 @@ class ModuleRow:
     footage: str
     source_cues: str
     target_cues: str
-    approved: str
+    review: str
     qa_errors: str
     documents: str
+    kit: str
 
 
 def _footage_cell(module: Module) -> str:
@@ -40,14 +42,45 @@ def _cue_count(module: Module, lang: str) -> str:
     if not path.is_file():
         return "—"
     try:
-        return str(len(pysrt.open(str(path), encoding="utf-8")))
-    except Exception:  # status is a dashboard: an unreadable file shows as such, `check`/`qa` explain why
+        return str(len(read_srt(path)))
+    except PackagerError:  # status is a dashboard: `check` and `qa` explain why
         return "unreadable"
 
 
+def _review_cell(counts: dict[str, int]) -> str:
+    """"12 approved · 3 draft" — the states present, most advanced first."""
+    order = ("approved", "edited", "needs-review", "draft")
+    parts = [f"{counts[s]} {s}" for s in order if counts.get(s)]
+    return " · ".join(parts) if parts else "—"
+
+
+def _documents_built(project: Project) -> dict[str | None, list[str]]:
+    manifest = project.dist_dir / "documents" / "manifest.json"
+    try:
+        entries = json.loads(manifest.read_text(encoding="utf-8"))["documents"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    built: dict[str | None, list[str]] = {}
+    for entry in entries:
+        if (manifest.parent / entry["file"]).is_file():
+            built.setdefault(entry.get("module"), []).append(entry["file"])
+    return built
+
+
 def module_rows(project: Project) -> list[ModuleRow]:
+    from .review.kit import kit_history
+    from .review.states import state_counts
+    from .subtitles.qa import run_qa
+
+    report = run_qa(project)
+    documents = _documents_built(project)
+    kits = kit_history(project)
     rows = []
     for module in project.modules:
+        kit = kits.get(module.id)
+        kit_cell = "—"
+        if kit:
+            kit_cell = f"sent {kit['sent'][:10]}" + (f", back {kit['returned'][:10]}" if kit.get("returned") else "")
         rows.append(ModuleRow(
             order=module.order,
             module_id=module.id,
@@ -55,8 +88,23 @@ def module_rows(project: Project) -> list[ModuleRow]:
             footage=_footage_cell(module),
             source_cues=_cue_count(module, project.source_language),
             target_cues=_cue_count(module, project.target_language),
-            approved="—",
-            qa_errors="—",
-            documents="—",
+            review=_review_cell(state_counts(project, module)),
+            qa_errors=str(report.count_for(module.id, "error")),
+            documents="workbook" if documents.get(module.id) else "—",
+            kit=kit_cell,
         ))
     return rows
+
+
+def draft_summary(project: Project) -> str:
+    """What a person still has to review, in one line: cues and document units not yet approved."""
+    from .review.states import state_counts
+
+    totals: dict[str, int] = {}
+    for module in project.modules:
+        for state, n in state_counts(project, module).items():
+            totals[state] = totals.get(state, 0) + n
+    pending = {s: totals.get(s, 0) for s in ("draft", "needs-review", "edited")}
+    if not any(pending.values()):
+        return "nothing: every Spanish cue is approved"
+    return ", ".join(f"{n} cue(s) {s}" for s, n in pending.items() if n) + " — see `packager status`"

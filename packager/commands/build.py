@@ -1,6 +1,8 @@
-"""`packager build`: every stage that exists, in order, redoing only what changed."""
+"""`packager build`: check → QA summary → render → documents → bundle, redoing only what changed."""
 
 from __future__ import annotations
+
+import time
 
 import click
 
@@ -9,24 +11,77 @@ from ..errors import EXIT_INPUT
 from .check import run_check
 from .footage import make_sample_footage
 
+TARGETS = ("usb", "dvd", "cd")
+
 
 @click.command("build")
+@click.option("-t", "--target", type=click.Choice(TARGETS), default="usb", show_default=True,
+              help="The medium: usb (720p, constant quality), dvd (fits DVD-5), cd (fits a CD-R, with an ISO).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="Parallel jobs for the heavy stages.")
+              help="Modules rendered in parallel.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also convert the documents to PDF (needs LibreOffice; skipped with a note when absent).")
+@click.option("--scorm", is_flag=True, help="Also write a SCORM 1.2 zip of the bundle for an LMS.")
 @pass_app
-def command(app: AppContext, jobs: int) -> None:
-    """Build the whole distribution: check → sample footage (sample projects) → the later stages.
+def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> None:
+    """Build the whole distribution for one medium, end to end.
 
-    Stops at the first stage that fails, with its message; finished outputs are kept and reused by
-    the next run. Ends with the path of what was made.
+    \b
+    1. check      the project files (stops on errors)
+    2. QA         subtitle quality summary (errors are reported, they do not stop the build)
+    3. render     each module and the full programme (unchanged modules are reused)
+    4. documents  workbooks, booklet, synthesis, trainer guide (unchanged ones are reused)
+    5. bundle     dist/<programme>-<target>/ with the offline index, checksums, and an ISO for cd/dvd
+
+    A sample project first generates its stand-in footage. Stops at the first stage that fails,
+    with its message; finished outputs are kept and reused by the next run. Ends with the bundle's
+    path, its size against the medium, and what is still draft.
     """
+    started = time.monotonic()
     findings = run_check(app)
     if any(f.severity == "error" for f in findings):
         click.echo("build: stopped, the project has errors (see above)", err=True)
         raise click.exceptions.Exit(EXIT_INPUT)
     project = app.project
-    made = project.root
     if project.is_sample:
         make_sample_footage(app, jobs)
-        made = project.sample_footage_dir
-    app.out.print(f"build: done → {made}")
+
+    from ..subtitles.qa import run_qa
+
+    report = run_qa(project)
+    errors, warnings = len(report.errors), len(report.findings) - len(report.errors)
+    app.err.print(f"QA: {errors} error(s), {warnings} warning(s)"
+                  + (" — run `packager qa` for the list" if report.findings else ""))
+
+    from ..video.render import render_project
+
+    app.err.print(f"render: {len(project.modules)} modules for {target}")
+    render_project(project, target, jobs=jobs, console=app.err)
+
+    from ..documents.build import build_documents
+
+    app.err.print("documents: workbooks, booklet, synthesis, trainer guide")
+    build_documents(project, pdf=pdf, console=app.err)
+
+    from ..bundle.build import make_bundle
+
+    app.err.print(f"bundle: {target}")
+    bundle = make_bundle(project, target, scorm=scorm, console=app.err)
+
+    from ..dashboard import draft_summary
+
+    minutes, seconds = divmod(int(time.monotonic() - started), 60)
+    app.out.print(f"build: done in {minutes} min {seconds:02d} s → {bundle.path}")
+    app.out.print(f"  size: {_size(bundle.size)} of {_size(bundle.budget)} for {target}"
+                  f" ({bundle.size / bundle.budget:.0%})" if bundle.budget else f"  size: {_size(bundle.size)}")
+    if bundle.iso is not None:
+        app.out.print(f"  disc image: {bundle.iso}")
+    app.out.print(f"  still draft: {draft_summary(project)}")
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return str(n)
