@@ -48,10 +48,13 @@ def _cue_count(module: Module, lang: str) -> str:
 
 
 def _review_cell(counts: dict[str, int]) -> str:
-    """"12 approved · 3 draft" — the states present, most advanced first."""
-    order = ("approved", "edited", "needs-review", "draft")
-    parts = [f"{counts[s]} {s}" for s in order if counts.get(s)]
-    return " · ".join(parts) if parts else "—"
+    """"80% · 3 draft" — the share of Spanish cues approved, then what is not approved yet."""
+    total = sum(counts.values())
+    if not total:
+        return "—"
+    approved = counts.get("approved", 0)
+    rest = [f"{counts[s]} {s}" for s in ("edited", "needs-review", "draft") if counts.get(s)]
+    return " · ".join([f"{approved * 100 // total}%"] + rest)
 
 
 def _documents_built(project: Project) -> dict[str | None, list[str]]:

@@ -225,7 +225,7 @@ def test_status_shows_nine_modules(sample_copy: Path):
     project = Project.load(sample_copy)
     for module in project.modules:
         assert module.id in result.output
-    assert "FR cues" in result.output and "ES review" in result.output
+    assert "FR cues" in result.output and "ES approved" in result.output
 
 
 # ------------------------------------------------------------------------------------------ footage

@@ -12,7 +12,7 @@ from ..dashboard import module_rows
 @click.command("status")
 @pass_app
 def command(app: AppContext) -> None:
-    """Show, per module: footage, cues per language, review states, QA errors, workbook built, kits.
+    """Show, per module: footage, cues per language, share of target cues approved (and what is not yet), QA errors, workbook built, kits.
 
     Reads what is on disk; writes nothing and renders nothing.
     """
@@ -21,7 +21,7 @@ def command(app: AppContext) -> None:
     table = Table(title=f"{project.config.programme.title(project.source_language)} — status",
                   title_justify="left", header_style="bold")
     for header, justify in (("#", "right"), ("module", "left"), ("kind", "left"), ("footage", "left"),
-                            (f"{src} cues", "right"), (f"{tgt} cues", "right"), (f"{tgt} review", "left"),
+                            (f"{src} cues", "right"), (f"{tgt} cues", "right"), (f"{tgt} approved", "left"),
                             ("QA errors", "right"), ("workbook", "left"), ("kit", "left")):
         table.add_column(header, justify=justify)
     for row in module_rows(project):
