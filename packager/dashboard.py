@@ -100,14 +100,18 @@ def module_rows(project: Project) -> list[ModuleRow]:
 
 
 def draft_summary(project: Project) -> str:
-    """What a person still has to review, in one line: cues and document units not yet approved."""
+    """What a person still has to review, in one line: cues not yet approved and subtitles not yet made."""
     from .review.states import state_counts
 
+    target = project.target_language
+    missing = [m.id for m in project.modules if not m.subtitle_path(target).exists()]
     totals: dict[str, int] = {}
     for module in project.modules:
         for state, n in state_counts(project, module).items():
             totals[state] = totals.get(state, 0) + n
-    pending = {s: totals.get(s, 0) for s in ("draft", "needs-review", "edited")}
-    if not any(pending.values()):
-        return "nothing: every Spanish cue is approved"
-    return ", ".join(f"{n} cue(s) {s}" for s, n in pending.items() if n) + " — see `packager status`"
+    parts = [f"{n} cue(s) {s}" for s in ("draft", "needs-review", "edited") if (n := totals.get(s, 0))]
+    if missing:
+        parts.append(f"no {target.upper()} subtitles for {', '.join(missing)} (run `packager translate`)")
+    if not parts:
+        return f"nothing: every {target.upper()} cue is approved"
+    return ", ".join(parts) + " — see `packager status`"

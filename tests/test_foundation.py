@@ -219,6 +219,36 @@ def test_sample_is_project3(sample_copy: Path):
         assert 8 <= len(module.definition.sections) or module.kind != "enterprise"
 
 
+ENTERPRISE_THEMES = ["histoire", "objectifs", "realisations", "financement", "performance", "lien-social-emploi",
+                     "entreprise-privee", "systeme-formation", "insertion-citoyennete"]
+
+
+def test_sample_content_is_complete_and_approved(sample_copy: Path):
+    """Issue 2's sample: 8–15 French cues per module, their Spanish cue for cue (a human translation,
+    approved), 3–6 questions in both languages, the nine comparable themes for each enterprise."""
+    import tomllib
+
+    from packager.review.states import state_counts
+    from packager.subtitles.cues import read_srt
+
+    project = Project.load(sample_copy)
+    for module in project.modules:
+        french, spanish = read_srt(module.subtitle_path("fr")), read_srt(module.subtitle_path("es"))
+        assert 8 <= len(french) <= 15, module.id
+        assert [(c.start, c.end) for c in spanish] == [(c.start, c.end) for c in french], module.id
+        assert "exemple" in french[0].text.lower(), f"{module.id}: the transcript says it is an example"
+        assert state_counts(project, module)["approved"] == len(spanish), module.id
+        questions = {lang: tomllib.loads(module.questions_path(lang).read_text("utf-8"))["question"]
+                     for lang in ("fr", "es")}
+        assert 3 <= len(questions["fr"]) <= 6 and len(questions["es"]) == len(questions["fr"]), module.id
+        themes = [s.theme for s in module.definition.sections]
+        assert all(q["section"] in themes for q in questions["fr"]), f"{module.id}: questions follow the outline"
+        if module.kind == "enterprise":
+            assert themes == ENTERPRISE_THEMES, module.id
+    qa = run(sample_copy, "qa", "--strict")
+    assert qa.exit_code == 0, qa.output
+
+
 def test_status_shows_nine_modules(sample_copy: Path):
     result = run(sample_copy, "status")
     assert result.exit_code == 0, result.output

@@ -55,7 +55,7 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
 
     from ..video.render import render_project
 
-    app.err.print(f"render: {len(project.modules)} modules for {target}")
+    app.err.print(f"render: {len(project.modules)} module(s) for {target}")
     render_project(project, target, jobs=jobs, console=app.err)
 
     from ..documents.build import build_documents
