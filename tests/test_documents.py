@@ -3,17 +3,14 @@ python-docx and checked for structure; draft marks; caching; the plan check; one
 
 Each test builds a small project in tmp_path (`make_project`): two modules (an enterprise with the nine
 themes and two speakers, an interview), French and Spanish subtitles, questions, booklet, guide and
-synthesis. The review-state and glossary modules of other helpers are replaced by small stand-ins where
-a test needs to control them (`fake_states`, `fake_glossary`); one test uses the real review module.
+synthesis. Review states and the glossary are the real ones, written as translate and review write them.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import sys
 import tomllib
-import types
 from pathlib import Path
 
 import docx
@@ -243,34 +240,32 @@ def transcript_rows(document) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def fake_states(monkeypatch):
-    """A stand-in for packager.review.states whose sidecar is a plain {key: state} JSON file.
+def set_states(project):
+    """set_states(target_path, {key: state}): records those review states in the target's real sidecar
+    (packager.review.states), with the hashes of the texts as they are now, as translate/review would."""
+    from packager.review import states
+    from packager.subtitles.cues import read_srt
+    from packager.texts import project_documents
 
-    Returns set_states(target_path, {key: state}), which writes that sidecar."""
+    def unit_texts(target: Path) -> tuple[dict[str, str], dict[str, str]]:
+        for module in project.modules:
+            if module.subtitle_path("es") == target:
+                def numbered(path):
+                    return {str(n): cue.text for n, cue in enumerate(read_srt(path), start=1)}
+                return numbered(module.subtitle_path("fr")), numbered(target)
+        document = next(d for d in project_documents(project) if d.target_path == target)
+        return read_units(document.source_path), read_units(target)
 
-    class StateFile:
-        def __init__(self, units):
-            self.units = units
+    def set_states_(target: Path, units: dict[str, str]) -> None:
+        source, translated = unit_texts(target)
+        state_file = states.StateFile.load(target)
+        state_file.units = {key: states.UnitState(state=state, source_hash=states.text_hash(source[key]),
+                                                  target_hash=states.text_hash(translated[key]),
+                                                  machine="argos", who=None, when=None, comment=None)
+                            for key, state in units.items()}
+        state_file.save()
 
-        @classmethod
-        def load(cls, path):
-            sidecar = Path(str(path) + ".states.json")
-            return cls(json.loads(sidecar.read_text("utf-8")) if sidecar.is_file() else {})
-
-    def effective_state(entry, source_text, target_text):
-        return entry if entry else "edited"
-
-    module = types.ModuleType("packager.review.states")
-    module.StateFile, module.effective_state = StateFile, effective_state
-    package = types.ModuleType("packager.review")
-    package.states = module
-    monkeypatch.setitem(sys.modules, "packager.review", package)
-    monkeypatch.setitem(sys.modules, "packager.review.states", module)
-
-    def set_states(target: Path, units: dict[str, str]) -> None:
-        Path(str(target) + ".states.json").write_text(json.dumps(units), "utf-8")
-
-    return set_states
+    return set_states_
 
 
 # ---------------------------------------------------------------------------------------------- texts
@@ -430,13 +425,13 @@ def test_plan_that_does_not_add_up_names_the_file(project):
     assert result.exit_code == 2 and "guide.md" in result.output and "895" in result.output
 
 
-def test_draft_marks_appear_and_go_when_approved(project, fake_states):
+def test_draft_marks_appear_and_go_when_approved(project, set_states):
     srt = project.modules[0].subtitle_path("es")
     questions = project.modules[0].questions_path("es")
     booklet_es = project.root / "workbooks" / "es" / "booklet.md"
-    fake_states(srt, {"3": "draft"})
-    fake_states(questions, {"question.2.text": "needs-review"})
-    fake_states(booklet_es, {"b006.r3.c1": "draft"})
+    set_states(srt, {"3": "draft"})
+    set_states(questions, {"question.2.text": "needs-review"})
+    set_states(booklet_es, {"b006.r3.c1": "draft"})
     result = build_documents(project, pdf=False)
     workbook = built(project, "cahier-01-ent-a.docx")
     rows = transcript_rows(workbook)
@@ -451,9 +446,9 @@ def test_draft_marks_appear_and_go_when_approved(project, fake_states):
     assert booklet.tables[2].rows[2].cells[0].text == f"{DRAFT_MARK} Restricciones temporales"
     assert booklet.tables[0].rows[2].cells[0].text == "Contraintes temporaires"  # French is never marked
 
-    fake_states(srt, {"3": "approved"})
-    fake_states(questions, {})
-    fake_states(booklet_es, {"b006.r3.c1": "approved"})
+    set_states(srt, {"3": "approved"})
+    set_states(questions, {})
+    set_states(booklet_es, {"b006.r3.c1": "approved"})
     result = build_documents(project, pdf=False)
     assert "cahier-01-ent-a.docx" in result.built
     for name in ("cahier-01-ent-a.docx", "introduction.docx"):
@@ -462,7 +457,7 @@ def test_draft_marks_appear_and_go_when_approved(project, fake_states):
 
 
 def test_draft_mark_with_the_real_review_states(project):
-    states = pytest.importorskip("packager.review.states")
+    from packager.review import states
     target = project.modules[0].subtitle_path("es")
     from packager.subtitles.cues import read_srt
 
@@ -483,12 +478,10 @@ def test_draft_mark_with_the_real_review_states(project):
     assert DRAFT_MARK not in all_text(built(project, "cahier-01-ent-a.docx"))
 
 
-def test_glossary_terms_of_the_module(project, monkeypatch):
-    term = types.SimpleNamespace(fr="Phrase 5", es="Frase 5", keep=False, note_fr="note", note_es="nota")
-    unused = types.SimpleNamespace(fr="absent", es="ausente", keep=False, note_fr=None, note_es=None)
-    module = types.ModuleType("packager.glossary")
-    module.load_glossary = lambda project: types.SimpleNamespace(terms=[term, unused])
-    monkeypatch.setitem(sys.modules, "packager.glossary", module)
+def test_glossary_terms_of_the_module(project):
+    (project.root / "glossary.toml").write_text(
+        '[[term]]\nfr = "Phrase 5"\nes = "Frase 5"\nnote_fr = "note"\nnote_es = "nota"\n\n'
+        '[[term]]\nfr = "absent"\nes = "ausente"\n', encoding="utf-8")
     build_documents(project, pdf=False)
     document = built(project, "cahier-01-ent-a.docx")
     assert "Glossaire · Glosario" in headings(document, 1)

@@ -312,7 +312,6 @@ def test_rezipped_contents_or_parent_folder_and_dry_run(project: Path, tmp_path:
 
 
 def test_status_shows_when_the_kit_went_out_and_came_back(project: Path, tmp_path: Path):
-    pytest.importorskip("packager.subtitles.qa", reason="the QA module (used by the dashboard) is not there yet")
     kit = tmp_path / "kit.zip"
     run(project, "kit", "-o", str(kit), "--no-proxy")
     result = run(project, "status")
