@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .config import PROJECT_FILE, Edit, ModuleDefinition, ProjectConfig, Speaker, find_line, read_toml, validate_data
+from .config import (PROJECT_FILE, Edit, ModuleDefinition, ProjectConfig, Section, Speaker, find_line, read_toml,
+                     validate_data)
 from .errors import CheckFailed, PackagerError
 
 MODULES_DIR = "modules"
@@ -72,11 +73,19 @@ class Module:
 
     def speaker_at(self, seconds: float) -> Speaker | None:
         """Who speaks at a time: the last speaker whose first appearance is at or before it."""
-        current = None
-        for speaker in sorted(self.definition.speakers, key=lambda s: s.first_appearance):
-            if speaker.first_appearance <= seconds + 1e-6:
-                current = speaker
-        return current
+        return _last_started(self.definition.speakers, lambda s: s.first_appearance, seconds)
+
+    def section_at(self, seconds: float) -> Section | None:
+        """The outline section a time falls in: the last one starting at or before it."""
+        return _last_started(self.definition.sections, lambda s: s.start, seconds)
+
+
+def _last_started(items, start_of, seconds: float):
+    current = None
+    for item in sorted(items, key=start_of):
+        if start_of(item) <= seconds + 1e-6:
+            current = item
+    return current
 
 
 @dataclass

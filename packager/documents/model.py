@@ -109,14 +109,6 @@ class Passage:
         return " ".join(t for t in self.es if t)
 
 
-def section_at(module: Module, seconds: float) -> Section | None:
-    current = None
-    for section in sorted(module.definition.sections, key=lambda s: s.start):
-        if section.start <= seconds + 1e-6:
-            current = section
-    return current
-
-
 @dataclass
 class Transcript:
     passages: list[Passage]
@@ -140,7 +132,7 @@ def transcript(module: Module) -> Transcript:
     for i, cue in enumerate(source):
         other = target[i] if i < len(target) else None
         speaker = module.speaker_at(cue.start)
-        section = section_at(module, cue.start)
+        section = module.section_at(cue.start)
         draft = other is not None and reviewer.is_draft(str(cue.index), cue.text, other.text)
         drafts += draft
         last = passages[-1] if passages else None

@@ -453,6 +453,15 @@ class FilePlan:
     def empty(self) -> bool:
         return not self.texts and not self.entries
 
+    def add(self, key: str, decision: UnitPlan | None) -> None:
+        """Take what `decide` chose for one unit (None: nothing changes)."""
+        if decision is None:
+            return
+        if decision.text is not None:
+            self.texts[key] = decision.text
+        if decision.entry is not None:
+            self.entries[key] = decision.entry
+
 
 def plan_subtitles(project: Project, module: Module, units: dict[str, ReturnedUnit], *, carried: dict[str, dict] | None,
                    who: str, when: str, summary: Summary) -> FilePlan:
@@ -471,12 +480,7 @@ def plan_subtitles(project: Project, module: Module, units: dict[str, ReturnedUn
         result = decide(module.id, key, unit, source=source[n - 1].text if n <= len(source) else "",
                         target=target[n - 1].text, entry=states.units.get(key), carried=unit_carried,
                         who=who, when=when, summary=summary)
-        if result is None:
-            continue
-        if result.text is not None:
-            plan.texts[key] = result.text
-        if result.entry is not None:
-            plan.entries[key] = result.entry
+        plan.add(key, result)
     return plan
 
 
@@ -505,12 +509,7 @@ def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict
             result = decide(doc_id, key, unit, source=source_text, target=current.get(key, ""),
                             entry=states.units.get(key), carried=(carried or {}).get(unit.key) or unit.carried,
                             who=who, when=when, summary=summary)
-            if result is None:
-                continue
-            if result.text is not None:
-                plan.texts[key] = result.text
-            if result.entry is not None:
-                plan.entries[key] = result.entry
+            plan.add(key, result)
         plans.append(plan)
     return plans
 
