@@ -71,6 +71,12 @@ class Module:
     def footage_path(self, edit: Edit) -> Path:
         return self.project.footage_path(edit.source)
 
+    @property
+    def planned_window(self) -> str:
+        """The planned duration in minutes as people write it: "15–20", or "10" when fixed."""
+        low, high = self.definition.planned_minutes
+        return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+
     def speaker_at(self, seconds: float) -> Speaker | None:
         """Who speaks at a time: the last speaker whose first appearance is at or before it."""
         return _last_started(self.definition.speakers, lambda s: s.first_appearance, seconds)

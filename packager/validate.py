@@ -109,7 +109,7 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
                           if project.is_sample else "")
             out.append(Finding(
                 "error", f"the edit list runs {minutes:.1f} min{scale_note}, outside the planned "
-                f"{low:g}–{high:g} min (±{tolerance:.0%})", module.path, _where(module, "edits"),
+                f"{module.planned_window} min (±{tolerance:.0%})", module.path, _where(module, "edits"),
                 "shorten or lengthen the edit list, or change planned_minutes"))
 
     # Outline: strictly increasing, inside the footage; enterprises follow the seed's nine themes.

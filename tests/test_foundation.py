@@ -131,7 +131,7 @@ def test_missing_footage_is_fine_for_a_sample(new_project: Path):
 def test_module_of_45_minutes(real_project: Path):
     edit(real_project / "modules" / "01-module-1.toml", 'out = "00:10:00"', 'out = "00:45:00"')
     assert_clean_failure(run(real_project, "check"), "modules/01-module-1.toml", "field edits",
-                         "the edit list runs 45.0 min, outside the planned 10–10 min")
+                         "the edit list runs 45.0 min, outside the planned 10 min")
 
 
 def test_sections_out_of_order(real_project: Path):

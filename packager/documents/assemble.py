@@ -91,13 +91,12 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
     notes: list[str] = []
     title = workbook_title(module)
     w = DocWriter(title["fr"])
-    low, high = module.definition.planned_minutes
     duration = module.footage_seconds + 2 * CARD_SECONDS
     _cover(w, project, {"fr": module.title(FR), "es": module.title(ES)}, [
         _pair(f"Module {module.order}", f"Módulo {module.order}") + " — " + _pair(kind_label(module.kind, FR),
                                                                                       kind_label(module.kind, ES)),
         f"Durée de la vidéo · Duración del video : {format_timecode(duration)} "
-        f"(prévue · prevista : {low:g}–{high:g} min)",
+        f"(prévue · prevista : {module.planned_window} min)",
     ])
     if module.definition.speakers:
         rows = [["Intervenant · Participante", "Rôle", "Rol"]]
@@ -419,17 +418,16 @@ def build_guide(project: Project) -> tuple[DocWriter, list[str]]:
         themes_fr = ", ".join(s.title_fr for s in module.definition.sections) or "—"
         themes_es = ", ".join(s.title_es for s in module.definition.sections) or "—"
         questions = len(_questions(module.questions_path(project.source_language)))
-        low, high = module.definition.planned_minutes
         minutes = viewing_minutes(module)
         w.heading(f"{module.order} — {_pair(module.title(FR), module.title(ES))}", 2)
         w.bullets([
-            f"{kind_label(module.kind, FR)}; visionnement : {minutes} min (prévu : {low:g}–{high:g} min).",
+            f"{kind_label(module.kind, FR)}; visionnement : {minutes} min (prévu : {module.planned_window} min).",
             f"Thèmes : {themes_fr}.",
             f"Cahier : {workbook_name(module)}, {questions} question(s) de réflexion.",
             "Séance(s) : " + ("; ".join(used_in) if used_in else "hors du plan") + ".",
         ])
         w.bullets([
-            f"{kind_label(module.kind, ES)}; visionado: {minutes} min (previsto: {low:g}–{high:g} min).",
+            f"{kind_label(module.kind, ES)}; visionado: {minutes} min (previsto: {module.planned_window} min).",
             f"Temas: {themes_es}.",
             f"Cuaderno: {workbook_name(module)}, {questions} pregunta(s) de reflexión.",
         ])
