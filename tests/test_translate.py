@@ -9,6 +9,7 @@ settings at import) under a network guard, and under `unshare -n` where the mach
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -395,3 +396,30 @@ def test_effective_state_rules(tmp_path):
     assert effective_state(recorded, "Bonjour", "Hola") == "approved" and recorded.when
     with pytest.raises(ValueError):
         state_file.record("2", "done", "Bonjour", "Hola")
+
+
+def test_sample_module_gets_drafts_and_approved_spanish_is_kept(tmp_path, argos_home):
+    """Issue 3's acceptance on the repository's own sample: a module without Spanish gets drafts with the
+    French timing and cue count; a module whose Spanish is approved is left exactly as it is."""
+    repo = Path(__file__).resolve().parent.parent
+    sample = tmp_path / "project3"
+    sample.mkdir()
+    for name in ("packager.toml", "glossary.toml"):
+        shutil.copy2(repo / name, sample / name)
+    for name in ("modules", "subtitles", "workbooks"):
+        shutil.copytree(repo / name, sample / name)
+    missing = sample / "subtitles" / "es" / "sous-ministre.srt"
+    missing.unlink()
+    Path(str(missing) + ".states.json").unlink()
+    approved = sample / "subtitles" / "es" / "entreprise-a.srt"
+    approved_bytes = approved.read_bytes()
+
+    result = translate(sample, argos_home, "sous-ministre", "entreprise-a", "--no-documents")
+    source = read_srt(sample / "subtitles" / "fr" / "sous-ministre.srt")
+    drafts = read_srt(missing)
+    assert [(c.start, c.end) for c in drafts] == [(c.start, c.end) for c in source]
+    assert all(c.text.strip() for c in drafts)
+    states = StateFile.load(missing)
+    assert {states.units[str(n)].state for n in range(1, len(source) + 1)} == {"draft"}
+    assert approved.read_bytes() == approved_bytes, "approved Spanish is never overwritten"
+    assert result.returncode == 0
