@@ -42,5 +42,6 @@ def command(app: AppContext) -> None:
         click.echo(f"check: {errors} error(s), {warnings} warning(s)", err=True)
         raise click.exceptions.Exit(EXIT_INPUT)
     project = app.project
-    click.echo(f"check: {len(project.modules)} modules OK, {warnings} warning(s)")
+    count = len(project.modules)
+    click.echo(f"check: {count} module{'s' if count != 1 else ''} OK, {warnings} warning(s)")
     raise click.exceptions.Exit(EXIT_OK)
