@@ -186,6 +186,25 @@ def test_internal_error_is_one_line_and_exit_3(real_project: Path, monkeypatch):
     assert verbose.exit_code == 3 and "Traceback" in verbose.output
 
 
+def test_language_pair_is_data(new_project: Path):
+    """A partner's Spanish video with French subtitles is the same tool: swap the pair, nothing else."""
+    edit(new_project / "packager.toml", 'source_language = "fr"', 'source_language = "es"')
+    edit(new_project / "packager.toml", 'target_language = "es"', 'target_language = "fr"')
+    module = new_project / "modules" / "01-module-1.toml"
+    edit(module, 'subtitles = "subtitles/fr/', 'subtitles = "subtitles/es/')
+    edit(module, 'questions = "workbooks/fr/', 'questions = "workbooks/es/')
+    (new_project / "subtitles" / "es").mkdir(exist_ok=True)
+    (new_project / "workbooks" / "es" / "questions").mkdir(parents=True, exist_ok=True)
+    (new_project / "subtitles" / "fr" / "module-1.srt").rename(new_project / "subtitles" / "es" / "module-1.srt")
+    (new_project / "workbooks" / "fr" / "questions" / "module-1.toml").rename(
+        new_project / "workbooks" / "es" / "questions" / "module-1.toml")
+    assert run(new_project, "check").exit_code == 0
+    status = run(new_project, "status")
+    assert status.exit_code == 0 and "ES cues" in status.output and "FR approved" in status.output
+    missing = run(new_project, "check").output
+    assert "no fr subtitles yet (subtitles/fr/module-1.srt)" in missing
+
+
 # ------------------------------------------------------------------------------------------ the sample
 
 
