@@ -76,6 +76,8 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
                   f" ({bundle.size / bundle.budget:.0%})" if bundle.budget else f"  size: {_size(bundle.size)}")
     if bundle.iso is not None:
         app.out.print(f"  disc image: {bundle.iso}")
+    if bundle.scorm is not None:
+        app.out.print(f"  SCORM package: {bundle.scorm}")
     app.out.print(f"  still draft: {draft_summary(project)}")
 
 
