@@ -76,7 +76,7 @@ def assert_clean_failure(result, *needles: str) -> str:
 def test_init_project_checks_clean(new_project: Path):
     result = run(new_project, "check")
     assert result.exit_code == 0, result.output
-    assert "1 modules OK" in result.output
+    assert "1 module OK" in result.output
     assert (new_project / ".gitignore").read_text().split() == ["dist/", ".packager/"]
 
 
