@@ -21,12 +21,13 @@ from packager.cli import cli
 from packager.config import ENTERPRISE_THEMES
 from packager.documents.build import build_documents
 from packager.documents.docx import DRAFT_MARK, DRAFT_NOTE
-from packager.documents.model import CARD_SECONDS
+from packager.documents.model import CARD_SECONDS, clock
 from packager.errors import PackagerError
 from packager.project import Project
 from packager.subtitles.cues import Cue, write_srt
 from packager.texts import format_markdown, parse_markdown, project_documents, read_units, write_target
 from packager.timecode import format_timecode
+from docx.oxml.ns import qn
 
 THEMES = list(ENTERPRISE_THEMES)
 ENTERPRISES = [f"ent-{c}" for c in "abcdef"]
@@ -157,7 +158,8 @@ def guide_text(lang: str, minutes: list[list[int]]) -> str:
         table = [f"| {word[2]} | Module | {word[3]} |", "|---|---|---|"]
         for r, value in enumerate(rows):
             module = "1 · Ent A" if (s, r) == (1, 0) else ("2 · Entrevue" if (s, r) == (2, 0) else "—")
-            table.append(f"| {word[4]} {r} | {module} | {value} |")
+            label = ("Pause" if lang == "fr" else "Pausa") if r == 1 else f"{word[4]} {r}"
+            table.append(f"| {label} | {module} | {value} |")
         parts.append("\n".join(table))
         parts.append(word[5])
     return "\n\n".join(parts) + "\n"
@@ -329,9 +331,12 @@ def test_workbook_structure(project):
     assert {"Title", "Heading 1", "Heading 2", "Heading 3"} <= styles
     assert headings(document, 1)[:2] == ["Comment utiliser ce cahier · Cómo usar este cuaderno",
                                          "Plan du module · Estructura del módulo"]
-    assert document.sections[0].header.paragraphs[0].text.startswith("Cahier de formation 01")
+    assert document.sections[0].header.paragraphs[0].text.startswith("Cahier 01 · Cuaderno 01 — Titre ent-a")
     footer_xml = document.sections[0].footer._element.xml
-    assert "PAGE" in footer_xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
+    # Every table row stays on one page; header rows repeat.
+    assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+               for table in document.tables for row in table.rows)
     body = document.element.body.xml
     assert "TOC \\o" in body
     assert 'w:updateFields w:val="true"' in document.settings.element.xml
@@ -359,7 +364,14 @@ def test_workbook_structure(project):
         assert f"Question numéro {i} ?" in text and f"Pregunta numéro {i} ?" in text
     assert len([h for h in headings(document, 3) if h.startswith("Question")]) == 4
     frames = [t for t in document.tables if len(t.columns) == 1 and t.style.name == "Table Grid"]
-    assert len(frames) == 4
+    assert len(frames) == 4 and all(len(f.rows[0].cells[0].paragraphs) >= 5 for f in frames)
+    # Each question is heading, French, Spanish, then its frame: the texts keep with the frame.
+    body = list(document.element.body.iterchildren())
+    for frame in frames:
+        i = body.index(frame._tbl)
+        before = [docx.text.paragraph.Paragraph(body[j], document) for j in (i - 3, i - 2, i - 1)]
+        assert [p.style.name for p in before] == ["Heading 3", "Question", "Question Spanish"]
+        assert all(p.style.paragraph_format.keep_with_next for p in before[1:])
     assert DRAFT_MARK not in text  # no review states: nothing is marked
 
 
@@ -389,40 +401,101 @@ def test_booklet_synthesis_and_guide(project):
         for c, ent in enumerate(ENTERPRISES, start=1):
             cell = matrix.rows[r].cells[c]
             assert [p.text for p in cell.paragraphs] == [f"Exemple {ent} {theme}", f"Ejemplo {ent} {theme}"]
-    assert matrix.rows[0].cells[1].text.startswith("Titre ent-a · Título ent-a")
+    assert matrix.rows[0].cells[1].text == "Titre ent-a\nTítulo ent-a"
     text = all_text(synthesis)
     for word in ("Exemple", "Ejemplo"):
         assert f"{word} point 2" in text and f"{word} : conclusion." in text
 
     guide = built(project, "guide-formateur.docx")
     plan = next(t for t in guide.tables if t.rows[0].cells[0].text == "Séance · Sesión")
-    minutes = [int(r.cells[1].text) for r in plan.rows[1:-1]]
-    assert len(minutes) == 5 and sum(minutes) == 900 and plan.rows[-1].cells[1].text == "900"
+    minutes = [int(r.cells[3].text) for r in plan.rows[1:-1]]
+    assert minutes == [180] * 5 and plan.rows[-1].cells[3].text == "900"
     assert plan.rows[1].cells[0].text == "Séance 1\nSesión 1"
+    assert [r.cells[1].text for r in plan.rows[1:-1]] == ["1", "2", "—", "—", "—"]
     assert "Titre ent-a" in " ".join(headings(guide, 2))
     assert "Séance(s) : Séance 1." in all_text(guide)
     assert {"Guide du formateur", "Guía del formador"} <= set(headings(guide, 1))
+    # The guide's typed session tables are replaced by computed ones, in each language.
+    for word, header in (("Séance", ["Début", "Activité", "Module", "Minutes"]),
+                         ("Sesión", ["Inicio", "Actividad", "Módulo", "Minutos"])):
+        sessions = session_tables(guide, header)
+        assert len(sessions) == 5
+        for rows in sessions:
+            assert sum(int(r[3]) for r in rows[:-1]) == 180 and rows[-1][1:] == ["Total", "", "180"]
+        first = sessions[0]
+        # Viewing module 1 takes its real duration (40 s of sample footage = 20 planned minutes), the
+        # typed 100 minutes notwithstanding; the break comes from packager.toml; the rest fills the session.
+        assert first[0][1:] == [("Visionnement 0" if word == "Séance" else "Visionado 0"),
+                                "1 · Ent A", "20"] and first[0][0] == "0:00"
+        assert [r[1] for r in first if r[1] in ("Pause", "Pausa")] and \
+            [r[3] for r in first if r[1] in ("Pause", "Pausa")] == ["15"]
+        assert [r[0] for r in first[:3]] == ["0:00", "0:20", clock(20 + int(first[1][3]))]
+    checklist = next(t for t in guide.tables if t.rows[0].cells[0].text == "☐")
+    assert "cahier-01-ent-a.pdf" in checklist.rows[4].cells[1].text
+    assert headings(guide, 1)[-1] == "Liste du matériel · Lista de material"
 
 
-def test_plan_shorter_than_a_module_is_reported(project):
-    # Session 1's viewing row gives module 1 (40 s of sample footage = 20 planned minutes) only 10 minutes.
-    path = project.root / "workbooks" / "fr" / "guide.md"
-    path.write_text(guide_text("fr", [[10, 15, 155]] + [[100, 15, 65]] * 4), "utf-8")
-    result = build_documents(project, pdf=False)
+def session_tables(document, header: list[str]) -> list[list[list[str]]]:
+    """The computed session tables of the guide in one language (rows without the header)."""
+    return [[[c.text for c in r.cells] for r in t.rows[1:]] for t in document.tables
+            if [c.text for c in t.rows[0].cells] == header]
+
+
+def test_plan_shortens_what_does_not_fit_and_still_sums_to_the_hours(project):
+    # Module 1 runs 150 planned minutes (300 s of sample footage): with a break, session 1's other
+    # activities get only what is left of 180 minutes, and the plan says what it shortened.
+    definition = project.root / "modules" / "01-ent-a.toml"
+    definition.write_text(definition.read_text("utf-8").replace("out = 40", "out = 300"), "utf-8")
+    result = build_documents(Project.load(project.root), pdf=False)
     notes = result.notes["guide-formateur.docx"]
-    assert notes == ["Séance 1: 10 min planned to view module 1 (ent-a), which runs 20 min"]
-    assert notes[0] in [p.text for p in built(project, "guide-formateur.docx").paragraphs]
+    assert notes == ["Séance 1: shortened to fit 180 min — « Visionnement 2 » : 65 → 15 min"]
+    guide = built(project, "guide-formateur.docx")
+    first = session_tables(guide, ["Début", "Activité", "Module", "Minutes"])[0]
+    assert [r[3] for r in first] == ["150", "15", "15", "180"]
+    text = [p.text for p in guide.paragraphs]
+    assert any(t.startswith("Séance 1 : raccourcie pour tenir en 180 min") for t in text)
+    assert any(t.startswith("Sesión 1: acortada para caber en 180 min") for t in text)
+
+    # 200 minutes cannot fit in 180: the break goes, then the viewing is cut to chapters.
+    definition.write_text(definition.read_text("utf-8").replace("out = 300", "out = 400"), "utf-8")
+    result = build_documents(Project.load(project.root), pdf=False)
+    assert result.notes["guide-formateur.docx"] == [
+        "Séance 1: shortened to fit 180 min — pause : 15 → 0 min; visionnement du module 1 (chapitres choisis) : "
+        "200 → 175 min; « Visionnement 2 » : 65 → 5 min"]
+    sessions = session_tables(built(project, "guide-formateur.docx"), ["Début", "Activité", "Module", "Minutes"])
+    assert [int(rows[-1][3]) for rows in sessions] == [180] * 5
 
 
-def test_plan_that_does_not_add_up_names_the_file(project):
-    path = project.root / "workbooks" / "es" / "guide.md"
-    path.write_text(guide_text("es", [[100, 15, 65]] * 4 + [[100, 15, 60]]), "utf-8")
+def test_plan_follows_the_project_file(project):
+    # Six sessions in packager.toml, five tables in the guide: the plan is laid out from the modules.
+    config = project.root / "packager.toml"
+    config.write_text(config.read_text("utf-8").replace("sessions = 5", "sessions = 6").replace("hours = 15", "hours = 12"),
+                      "utf-8")
+    loaded = Project.load(project.root)
+    result = build_documents(loaded, pdf=False)
+    assert result.notes["guide-formateur.docx"] == [
+        "the guide has 5 session table(s), packager.toml asks for 6 sessions: the plan was laid out from the modules"]
+    guide = built(project, "guide-formateur.docx")
+    plan = next(t for t in guide.tables if t.rows[0].cells[0].text == "Séance · Sesión")
+    assert [int(r.cells[3].text) for r in plan.rows[1:-1]] == [120] * 6 and plan.rows[-1].cells[3].text == "720"
+    sessions = session_tables(guide, ["Début · Inicio", "Activité · Actividad", "Module · Módulo", "Minutes · Minutos"])
+    assert len(sessions) == 6
+    viewings = [r for rows in sessions for r in rows if r[1].startswith("Visionnement")]
+    assert [(r[2].split(" · ")[0], r[3]) for r in viewings] == [("1", "20"), ("2", "20")]
+    assert sessions[0][0][1].startswith("Accueil") and sessions[-1][-2][1].startswith("Évaluation")
+    assert all(any(r[1].startswith("Pause") for r in rows) for rows in sessions)
+
+
+def test_plan_minutes_must_be_numbers_and_name_the_file(project):
+    path = project.root / "workbooks" / "fr" / "guide.md"
+    path.write_text(guide_text("fr", [[100, 15, 65]] * 4 + [[100, 15, 60]]).replace("| 60 |", "| une heure |"),
+                    "utf-8")
     with pytest.raises(PackagerError) as caught:
         build_documents(project, pdf=False)
-    assert caught.value.path == path and "895 minutes, not 900" in caught.value.message
+    assert caught.value.path == path and "'une heure' is not a whole number" in caught.value.message
     assert (project.dist_dir / "documents" / "cahier-01-ent-a.docx").is_file()  # the others are written
     result = CliRunner().invoke(cli, ["-C", str(project.root), "docs", "--no-pdf"])
-    assert result.exit_code == 2 and "guide.md" in result.output and "895" in result.output
+    assert result.exit_code == 2 and "guide.md" in result.output and "une heure" in result.output
 
 
 def test_draft_marks_appear_and_go_when_approved(project, set_states):
@@ -438,7 +511,11 @@ def test_draft_marks_appear_and_go_when_approved(project, set_states):
     marked = [i for i, (_t, _fr, es) in enumerate(rows) if es.startswith(DRAFT_MARK)]
     assert marked == [1]  # cue 3 opens the second paragraph
     assert DRAFT_NOTE in [p.text for p in workbook.paragraphs]
-    assert f"{DRAFT_MARK} Pregunta numéro 2 ?" in [p.text for p in workbook.paragraphs]
+    paragraphs = [p.text for p in workbook.paragraphs]
+    assert f"{DRAFT_MARK} Pregunta numéro 2 ?" in paragraphs
+    questions_at = next(i for i, p in enumerate(workbook.paragraphs) if p.style.name == "Heading 1"
+                        and p.text == "Questions de réflexion · Preguntas de reflexión")
+    assert paragraphs[questions_at + 1] == DRAFT_NOTE  # the section says it holds a draft
     mark_runs = [r for p in workbook.paragraphs for r in p.runs if r.text == DRAFT_MARK]
     assert mark_runs and all(r.style.name == "Draft Mark" for r in mark_runs)
     assert "1 draft cue(s)" in result.notes["cahier-01-ent-a.docx"]
@@ -479,15 +556,32 @@ def test_draft_mark_with_the_real_review_states(project):
 
 
 def test_glossary_terms_of_the_module(project):
+    # Whole words only (the acronym UIT is not in « suite »), plurals and section titles count.
     (project.root / "glossary.toml").write_text(
         '[[term]]\nfr = "Phrase 5"\nes = "Frase 5"\nnote_fr = "note"\nnote_es = "nota"\n\n'
-        '[[term]]\nfr = "absent"\nes = "ausente"\n', encoding="utf-8")
+        '[[term]]\nfr = "absent"\nes = "ausente"\n\n'
+        '[[term]]\nfr = "UIT"\nes = "UIT"\nkeep = true\n\n'
+        '[[term]]\nfr = "rapport avec l\'entreprise privée"\nes = "relación con la empresa privada"\n', encoding="utf-8")
     build_documents(project, pdf=False)
     document = built(project, "cahier-01-ent-a.docx")
     assert "Glossaire · Glosario" in headings(document, 1)
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Français" and len(t.columns) == 3
                  and t.style.name != "Table Grid")
-    assert [[c.text for c in r.cells] for r in table.rows[1:]] == [["Phrase 5", "Frase 5", "note · nota"]]
+    assert [[c.text for c in r.cells] for r in table.rows[1:]] == [
+        ["Phrase 5", "Frase 5", "note · nota"],
+        ["rapport avec l'entreprise privée", "relación con la empresa privada", ""]]
+
+
+def test_long_turns_are_cut_into_paragraphs_at_sentence_ends(project):
+    # The interview: cues 1–2 in « debut », 3–5 in « suite », one speaker; cues of ~350 characters.
+    long = "Une phrase assez longue pour remplir la ligne, " * 7
+    for lang in ("fr", "es"):
+        cues = [Cue(n, n * 2.0, n * 2.0 + 1.5, f"{long}{n}.") for n in range(1, 6)]
+        write_srt(project.root / "subtitles" / lang / "entrevue.srt", cues)
+    build_documents(project, pdf=False)
+    rows = transcript_rows(built(project, "cahier-02-entrevue.docx"))
+    assert [r[1].count(long.strip()) for r in rows] == [2, 2, 1]
+    assert [r[0] for r in rows] == [format_timecode(t + CARD_SECONDS) for t in (2.0, 6.0, 10.0)]
 
 
 def test_unchanged_inputs_are_reused_and_missing_transcript_is_reported(project):

@@ -20,11 +20,13 @@ def command(app: AppContext, pdf: bool) -> None:
                            with room to write, glossary
     introduction.docx      the introduction booklet (workbooks/<lang>/booklet.md), French then Spanish
     analyse-synthese.docx  the six enterprises × nine themes matrix and the interviews' key points
-    guide-formateur.docx   the trainer guide and its session plan (checked against [training] hours)
+    guide-formateur.docx   the trainer guide: the session plan computed from the modules' real
+                           durations and [training] hours/sessions/break_minutes (it says what it
+                           had to shorten), the guide's text, a materials checklist
 
     The same names in .pdf when LibreOffice (soffice) is installed, and manifest.json.
     Spanish text still in draft is marked [BORRADOR]. Only documents whose inputs changed are
-    rebuilt. Exit 2 when an input is wrong (e.g. the plan does not add up), naming the file.
+    rebuilt. Exit 2 when an input is wrong (e.g. a plan's minutes cell is not a number), naming the file.
     """
     from ..documents.build import build_documents
 

@@ -6,13 +6,16 @@ Each function returns the writer (ready to save) and a list of notes about what 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..project import WORKBOOKS_DIR, Module, Project
 from ..texts import Block, read_markdown, read_units
 from ..timecode import format_timecode
 from .docx import MISSING_MARK, DocWriter, add_line, add_run, fill_paragraph
-from .model import CARD_SECONDS, Reviewer, kind_label, outline, theme_title, training_plan, transcript, viewing_minutes
+from .model import (CARD_SECONDS, PlanSession, Reviewer, clock, kind_label, outline, plan_table_blocks, theme_title,
+                    training_plan, transcript, viewing_minutes)
 
 FR, ES = "fr", "es"
 
@@ -77,20 +80,30 @@ def _questions(path: Path | None) -> list[dict]:
     return questions
 
 
-def _glossary_terms(project: Project, texts: list[str]) -> list | None:
-    """The glossary terms that occur in the module's French text; None when there is no glossary module."""
-    try:
-        from ..glossary import load_glossary
-    except ImportError:
-        return None
-    haystack = " ".join(texts).casefold()
-    return [term for term in load_glossary(project).terms if term.fr and term.fr.casefold() in haystack]
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A glossary term in running text: whole words, each word also in the plural (s, x), any apostrophe,
+    any run of spaces; case-sensitive when the term has capitals (CLE, MESS, Devenir), else not."""
+    words = []
+    for word in term.replace("’", "'").split():
+        body = re.escape(word).replace("'", "['’]")
+        words.append(body + ("" if word[-1:] in "sx'" else "[sx]?"))
+    flags = 0 if any(c.isupper() for c in term) else re.IGNORECASE
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", flags)
+
+
+def _glossary_terms(project: Project, texts: list[str]) -> list:
+    """The glossary terms that occur in the module's French texts (whole words, plurals too), in glossary
+    order; a term inside a longer term that also occurs (MESS in « sous-ministre du MESS ») still counts."""
+    from ..glossary import load_glossary
+
+    haystack = "\n".join(texts)
+    return [term for term in load_glossary(project).terms if term.fr and _term_pattern(term.fr).search(haystack)]
 
 
 def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[str]]:
     notes: list[str] = []
     title = workbook_title(module)
-    w = DocWriter(title["fr"])
+    w = DocWriter(f"Cahier {module.order:02d} · Cuaderno {module.order:02d} — {module.title(FR)}")
     duration = module.footage_seconds + 2 * CARD_SECONDS
     _cover(w, project, {"fr": module.title(FR), "es": module.title(ES)}, [
         _pair(f"Module {module.order}", f"Módulo {module.order}") + " — " + _pair(kind_label(module.kind, FR),
@@ -161,19 +174,25 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
         if not target_questions:
             notes.append("Spanish questions missing")
         w.heading(_pair("Questions de réflexion", "Preguntas de reflexión"), 1)
+        if any(i <= len(target_questions) and reviewer.is_draft(f"question.{i}.text", q["text"],
+                                                                  target_questions[i - 1]["text"])
+               for i, q in enumerate(source_questions, start=1)):
+            w.draft_note()
         for i, question in enumerate(source_questions, start=1):
             theme = question.get("section", "")
             label = _pair(f"Question {i}", f"Pregunta {i}")
             if theme:
                 label += f" — {_pair(theme_title(module, theme, FR), theme_title(module, theme, ES))}"
             w.heading(label, 3)
-            w.paragraph(question["text"])
+            w.paragraph(question["text"], "Question")
             other = target_questions[i - 1]["text"] if i <= len(target_questions) else ""
             draft = bool(other) and reviewer.is_draft(f"question.{i}.text", question["text"], other)
-            w.paragraph(other, "Spanish Text", draft=draft, missing=not other)
+            w.paragraph(other, "Question Spanish", draft=draft, missing=not other)
             w.answer_space()
 
     texts = [p.text_fr for p in text.passages] + [q["text"] for q in source_questions]
+    texts += [module.title(FR)] + [s.title_fr for s in module.definition.sections]
+    texts += [s.role(FR) for s in module.definition.speakers]
     terms = _glossary_terms(project, texts)
     if terms:
         w.heading(_pair("Glossaire", "Glosario"), 1)
@@ -189,12 +208,16 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
 
 
 def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | None = None,
-                    source: dict[str, str] | None = None) -> int:
+                    source: dict[str, str] | None = None,
+                    replace: dict[int, Callable[[list[bool]], None]] | None = None) -> int:
     """Blocks as headings, paragraphs, bullets, real tables and source lines. Returns the draft count.
 
     With a reviewer (the target-language side), draft units carry the mark and each heading whose
-    section holds a draft is followed by the draft note.
+    section holds a draft is followed by the draft note. `replace` maps a block number to a function
+    that writes something else in its place (given the block's draft flags): the guide's typed
+    session tables become the computed ones.
     """
+    replace = replace or {}
     source = source or {}
 
     def is_draft(key: str, text: str) -> bool:
@@ -206,7 +229,9 @@ def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | N
     drafts = sum(sum(f) for f in flags)
     for index, block in enumerate(blocks):
         block_flags = flags[index]
-        if block.kind == "heading":
+        if block.number in replace:
+            replace[block.number](block_flags)
+        elif block.kind == "heading":
             w.heading(block.text, block.level, draft=block_flags[0])
             following = []
             for later, other in enumerate(blocks[index + 1:], start=index + 1):
@@ -228,12 +253,14 @@ def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | N
     return drafts
 
 
-def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str]) -> None:
+def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str],
+                    replace: dict[str, dict[int, Callable[[list[bool]], None]]] | None = None) -> None:
     """The French text, then the Spanish text (marked where still draft)."""
+    replace = replace or {}
     base = project.root / WORKBOOKS_DIR
     source_path = base / project.source_language / name
     target_path = base / project.target_language / name
-    render_markdown(w, read_markdown(source_path))
+    render_markdown(w, read_markdown(source_path), replace=replace.get(FR))
     w.page_break()
     if not target_path.is_file():
         notes.append(f"Spanish text missing: {target_path.relative_to(project.root)}")
@@ -241,7 +268,7 @@ def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str])
         w.paragraph("", missing=True)
         return
     drafts = render_markdown(w, read_markdown(target_path), reviewer=Reviewer(target_path),
-                             source=read_units(source_path))
+                             source=read_units(source_path), replace=replace.get(ES))
     if drafts:
         notes.append(f"{drafts} draft unit(s)")
 
@@ -251,8 +278,9 @@ def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str])
 
 def build_booklet(project: Project) -> tuple[DocWriter, list[str]]:
     notes: list[str] = []
-    w = DocWriter(TITLES["booklet"]["fr"])
+    w = DocWriter(_pair(TITLES["booklet"]["fr"], TITLES["booklet"]["es"]))
     _cover(w, project, TITLES["booklet"])
+    w.page_break()
     w.toc("Table des matières · Índice")
     w.page_break()
     _language_parts(w, project, "booklet.md", notes)
@@ -293,8 +321,9 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
             w.paragraph(text, "Spanish Text" if style is None else style, draft=draft, missing=missing)
 
     title = {"fr": fr.get("title") or TITLES["synthesis"]["fr"], "es": es.get("title") or TITLES["synthesis"]["es"]}
-    w = DocWriter(TITLES["synthesis"]["fr"])
+    w = DocWriter(_pair(TITLES["synthesis"]["fr"], TITLES["synthesis"]["es"]))
     _cover(w, project, title)
+    w.page_break()
     w.toc("Table des matières · Índice")
     w.page_break()
     w.heading(_pair("Introduction", "Introducción"), 1)
@@ -308,19 +337,29 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
     enterprises = sorted(matrix, key=lambda i: (order.get(i, 999), i))
     w.landscape()
     w.heading(_pair("Matrice d'analyse", "Matriz de análisis"), 1)
-    w.paragraph("Six entreprises, neuf thèmes : chaque case donne le texte français puis l'espagnol. · "
-                "Seis empresas, nueve temas: cada casilla da el texto francés y luego el español.")
-    header = ["Thème · Tema"]
-    for module_id in enterprises:
-        try:
-            module = project.module(module_id)
-            header.append(_pair(module.title(FR), module.title(ES)))
-        except PackagerError:
-            header.append(module_id)
     themes = list(ENTERPRISE_THEMES)
     extra = [t for module_id in enterprises for t in matrix[module_id] if t not in themes]
     themes += list(dict.fromkeys(extra))
-    table = w.table([header] + [[""] * len(header) for _ in themes], text_style="Matrix Text")
+    w.paragraph(f"{len(enterprises)} entreprises × {len(themes)} thèmes : chaque case donne le texte français, "
+                "puis l'espagnol en bleu.")
+    w.paragraph(f"{len(enterprises)} empresas × {len(themes)} temas: cada casilla da el texto francés y luego "
+                "el español en azul.", "Spanish Text")
+    header, header_es = ["Thème · Tema"], [""]
+    for module_id in enterprises:
+        try:
+            module = project.module(module_id)
+            header.append(module.title(FR))
+            header_es.append(module.title(ES))
+        except PackagerError:
+            header.append(module_id)
+            header_es.append("")
+    first = 2.8
+    rest = (w.text_width_cm() - first) / max(1, len(enterprises))
+    table = w.table([header] + [[""] * len(header) for _ in themes], text_style="Matrix Text",
+                    widths=[first] + [rest] * len(enterprises))
+    for c, text in enumerate(header_es):
+        if text:
+            add_line(table.rows[0].cells[c], text, "Matrix Spanish")
     matrix_drafts = False
     cells = table._cells
     for r, theme in enumerate(themes, start=1):
@@ -376,45 +415,110 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
 
 # ---------------------------------------------------------------------------------------------- guide
 
+PLAN_HEADERS = {
+    "fr": ["Début", "Activité", "Module", "Minutes"],
+    "es": ["Inicio", "Actividad", "Módulo", "Minutos"],
+}
+
+
+def _session_rows(session: PlanSession, lang: str) -> list[list[str]]:
+    """A session's table in one language: start (h:mm from the session's start), activity, module, minutes."""
+    rows = [PLAN_HEADERS[lang]]
+    start = 0
+    for activity in session.activities:
+        rows.append([clock(start), activity.fr if lang == FR else activity.es,
+                     activity.module_fr if lang == FR else activity.module_es, str(activity.minutes)])
+        start += activity.minutes
+    rows.append([clock(start), "Total", "", str(session.minutes)])
+    return rows
+
+
+def _session_table(w: DocWriter, session: PlanSession, lang: str, flags: list[bool] | None = None) -> None:
+    """The computed table of one session in `lang`; activity labels still in draft are marked."""
+    rows = _session_rows(session, lang)
+    drafts = [[False] * 4 for _ in rows]
+    if flags and session.block is not None:
+        width = len(flags) // max(1, session.source_rows)
+        for r, activity in enumerate(session.activities, start=1):
+            if activity.row is not None and width:
+                drafts[r][1] = any(flags[activity.row * width:(activity.row + 1) * width])
+    w.table(rows, drafts=drafts, widths=[1.6, 9.4, 4, 2], total=True)
+    note = session.cut_note(lang)
+    if note:
+        w.paragraph(note, "Draft Note")
+
+
+def _bilingual_session_table(w: DocWriter, session: PlanSession) -> None:
+    rows = [[_pair(f, e) for f, e in zip(PLAN_HEADERS[FR], PLAN_HEADERS[ES])]]
+    start = 0
+    for activity in session.activities:
+        rows.append([clock(start), activity.fr, activity.module_fr, str(activity.minutes)])
+        start += activity.minutes
+    rows.append([clock(start), "Total", "", str(session.minutes)])
+    table = w.table(rows, widths=[1.8, 9.2, 4, 2], total=True)
+    for r, activity in enumerate(session.activities, start=1):
+        if activity.es != activity.fr:
+            add_line(table.rows[r].cells[1], activity.es, "Table Spanish")
+        if activity.module_es != activity.module_fr:
+            add_line(table.rows[r].cells[2], activity.module_es, "Table Spanish")
+
 
 def build_guide(project: Project) -> tuple[DocWriter, list[str]]:
     notes: list[str] = []
     training = project.config.training
-    expected = round(training.hours * 60)
     base = project.root / WORKBOOKS_DIR
     source_path = base / project.source_language / "guide.md"
     target_path = base / project.target_language / "guide.md"
-    plan_fr = training_plan(read_markdown(source_path), source_path, expected)
-    plan_es = training_plan(read_markdown(target_path), target_path, expected) if target_path.is_file() else []
+    fr_blocks = read_markdown(source_path)
+    es_blocks = read_markdown(target_path) if target_path.is_file() else None
+    plan = training_plan(project, fr_blocks, es_blocks, source_path)
+    notes += plan.notes
+    lengths = sorted({s.length for s in plan.sessions})
+    length = "–".join(str(n) for n in lengths)
 
-    w = DocWriter(TITLES["guide"]["fr"])
+    w = DocWriter(_pair(TITLES["guide"]["fr"], TITLES["guide"]["es"]))
     _cover(w, project, TITLES["guide"], [
         f"{training.hours:g} heures · {training.hours:g} horas — "
         f"{training.sessions} séances · {training.sessions} sesiones"])
+    w.page_break()
     w.toc("Table des matières · Índice")
     w.page_break()
 
     w.heading(_pair("Plan de la formation", "Plan de la formación"), 1)
-    w.paragraph(f"La formation dure {training.hours:g} heures ({expected} minutes), pauses comprises "
-                f"({training.break_minutes} min par séance prévues dans la configuration).")
-    w.paragraph(f"La formación dura {training.hours:g} horas ({expected} minutos), pausas incluidas "
-                f"({training.break_minutes} min por sesión previstas en la configuración).", "Spanish Text")
-    rows = [["Séance · Sesión", "Minutes · Minutos"]]
-    rows += [[session.title, str(session.minutes)] for session in plan_fr]
-    rows.append(["Total", str(sum(s.minutes for s in plan_fr))])
-    table = w.table(rows, widths=[13, 4])
-    for i, session in enumerate(plan_es[:len(plan_fr)], start=1):
-        add_line(table.rows[i].cells[0], session.title, "Table Text")
-    for shortfall in viewing_shortfalls(project, plan_fr):
-        notes.append(shortfall)
-        w.paragraph(shortfall, "Draft Note")
-    if len(plan_fr) != training.sessions:
-        notes.append(f"the guide plans {len(plan_fr)} sessions, packager.toml says {training.sessions}")
+    w.paragraph(f"La formation dure {training.hours:g} heures ({plan.expected} minutes) en {len(plan.sessions)} "
+                f"séances de {length} minutes, pauses de {training.break_minutes} min comprises. Les temps sont "
+                "calculés à partir des modules : chaque visionnement dure le temps réel du module, et les autres "
+                "activités se partagent le reste de la séance.")
+    w.paragraph(f"La formación dura {training.hours:g} horas ({plan.expected} minutos) en {len(plan.sessions)} "
+                f"sesiones de {length} minutos, pausas de {training.break_minutes} min incluidas. Los tiempos se "
+                "calculan a partir de los módulos: cada proyección dura lo que dura el módulo, y las demás "
+                "actividades se reparten el resto de la sesión.", "Spanish Text")
+    rows = [["Séance · Sesión", "Modules · Módulos", "Visionnement · Proyección", "Minutes · Minutos"]]
+    for session in plan.sessions:
+        viewing = sum(a.minutes for a in session.activities if a.kind == "view")
+        rows.append([session.title_fr, ", ".join(str(m.order) for m in session.modules()) or "—",
+                     str(viewing), str(session.minutes)])
+    rows.append(["Total", "", str(sum(int(r[2]) for r in rows[1:])), str(plan.total)])
+    table = w.table(rows, widths=[8.2, 2.6, 2.8, 2.9], total=True)
+    for i, session in enumerate(plan.sessions, start=1):
+        add_line(table.rows[i].cells[0], session.title_es, "Table Spanish")
+    for session in plan.sessions:
+        for lang in (FR, ES):
+            if session.cut_note(lang):
+                w.paragraph(session.cut_note(lang), "Draft Note")
+    for note in plan.notes:
+        if note.startswith("module ") or note.startswith("the guide has"):
+            w.paragraph(note, "Draft Note")
+    if not plan.from_guide:
+        for session in plan.sessions:
+            w.heading(_pair(session.title_fr, session.title_es), 2)
+            _bilingual_session_table(w, session)
+    if len(plan.sessions) != training.sessions:
+        notes.append(f"the guide plans {len(plan.sessions)} sessions, packager.toml says {training.sessions}")
 
     w.heading(_pair("Utiliser chaque module", "Usar cada módulo"), 1)
     for module in project.modules:
-        used_in = [s.title for s in plan_fr
-                   if any(len(row) > 1 and row[1].split("·")[0].strip() == str(module.order) for row in s.rows[1:])]
+        used_in = plan.sessions_of(module)
         themes_fr = ", ".join(s.title_fr for s in module.definition.sections) or "—"
         themes_es = ", ".join(s.title_es for s in module.definition.sections) or "—"
         questions = len(_questions(module.questions_path(project.source_language)))
@@ -424,35 +528,62 @@ def build_guide(project: Project) -> tuple[DocWriter, list[str]]:
             f"{kind_label(module.kind, FR)}; visionnement : {minutes} min (prévu : {module.planned_window} min).",
             f"Thèmes : {themes_fr}.",
             f"Cahier : {workbook_name(module)}, {questions} question(s) de réflexion.",
-            "Séance(s) : " + ("; ".join(used_in) if used_in else "hors du plan") + ".",
+            "Séance(s) : " + ("; ".join(s.title_fr for s in used_in) if used_in else "hors du plan") + ".",
         ])
         w.bullets([
-            f"{kind_label(module.kind, ES)}; visionado: {minutes} min (previsto: {module.planned_window} min).",
+            f"{kind_label(module.kind, ES)}; proyección: {minutes} min (prevista: {module.planned_window} min).",
             f"Temas: {themes_es}.",
             f"Cuaderno: {workbook_name(module)}, {questions} pregunta(s) de reflexión.",
-        ])
-        if not used_in:
-            notes.append(f"module {module.id} is not in the session plan")
+            "Sesión(es): " + ("; ".join(s.title_es for s in used_in) if used_in else "fuera del plan") + ".",
+        ], style="List Bullet Spanish")
     w.page_break()
-    _language_parts(w, project, "guide.md", notes)
+
+    replace: dict[str, dict[int, Callable[[list[bool]], None]]] = {FR: {}, ES: {}}
+    blocks = [s.block for s in plan.sessions if s.block is not None] if plan.from_guide else [
+        b.number for b in plan_table_blocks(fr_blocks)]
+    for lang in (FR, ES):
+        for number in blocks:
+            session = next((s for s in plan.sessions if s.block == number), None) if plan.from_guide else None
+            if session is not None:
+                replace[lang][number] = (lambda flags, s=session, lang=lang: _session_table(w, s, lang, flags))
+            elif number == blocks[0]:
+                text = ("Le plan détaillé, calculé à partir des modules, figure au début de ce guide "
+                        "(« Plan de la formation »)." if lang == FR else
+                        "El plan detallado, calculado a partir de los módulos, figura al principio de esta guía "
+                        "(«Plan de la formación»).")
+                replace[lang][number] = (lambda flags, text=text: w.paragraph(text))
+            else:
+                replace[lang][number] = lambda flags: None
+    _language_parts(w, project, "guide.md", notes, replace)
+    _checklist(w, project)
     return w, notes
 
 
-def viewing_shortfalls(project: Project, plan) -> list[str]:
-    """Viewing rows of the plan shorter than the module they show (its real duration, from the edit list)."""
-    found = []
-    for session in plan:
-        header = [h.casefold() for h in session.rows[0]]
-        minutes_col = len(header) - 1
-        for row in session.rows[1:]:
-            if len(row) < 3 or not row[0].casefold().startswith(("visionn", "visiona", "visualiz")):
-                continue
-            number = row[1].split("·")[0].strip()
-            module = next((m for m in project.modules if str(m.order) == number), None)
-            if module is None or not row[minutes_col].strip().isdigit():
-                continue
-            needed = viewing_minutes(module)
-            if int(row[minutes_col]) < needed:
-                found.append(f"{session.title}: {row[minutes_col]} min planned to view module {module.order} "
-                             f"({module.id}), which runs {needed} min")
-    return found
+def _checklist(w: DocWriter, project: Project) -> None:
+    """What to bring: a bilingual checklist, with the names of the files to print."""
+    slug = project.config.programme.slug
+    workbooks = ", ".join(workbook_name(m).replace(".docx", ".pdf") for m in project.modules)
+    items = [
+        (f"Le disque (DVD ou CD) ou la clé USB du programme (dossier {slug}-…), vérifié avant la séance "
+         "(packager verify, ou sha256sum -c SHA256SUMS dans le dossier).",
+         f"El disco (DVD o CD) o la memoria USB del programa (carpeta {slug}-…), verificado antes de la sesión "
+         "(packager verify, o sha256sum -c SHA256SUMS en la carpeta)."),
+        ("Un ordinateur (lecteur de disque ou port USB) qui lit le fichier index.html hors ligne, ou un "
+         "lecteur DVD.", "Una computadora (lector de discos o puerto USB) que abra el archivo index.html sin "
+         "conexión, o un reproductor de DVD."),
+        ("Un projecteur ou un grand écran, et des haut-parleurs audibles dans toute la salle.",
+         "Un proyector o una pantalla grande, y parlantes que se oigan en toda la sala."),
+        (f"Les cahiers de formation imprimés, un par participant et par module ({workbooks}).",
+         f"Los cuadernos de formación impresos, uno por participante y por módulo ({workbooks})."),
+        ("Le cahier d'introduction (introduction.pdf) et le document d'analyse-synthèse "
+         "(analyse-synthese.pdf) imprimés, un par participant.",
+         "El cuaderno de introducción (introduction.pdf) y el documento de análisis y síntesis "
+         "(analyse-synthese.pdf) impresos, uno por participante."),
+        ("Ce guide (guide-formateur.pdf) et une grande copie de la matrice d'analyse-synthèse (tableau à "
+         "feuilles ou tableau blanc).", "Esta guía (guide-formateur.pdf) y una copia grande de la matriz de "
+         "análisis y síntesis (rotafolio o pizarra)."),
+        ("Le questionnaire d'évaluation, un par participant.", "El cuestionario de evaluación, uno por participante."),
+    ]
+    w.heading(_pair("Liste du matériel", "Lista de material"), 1)
+    rows = [["☐", "Français", "Español"]] + [["☐", fr, es] for fr, es in items]
+    w.table(rows, widths=[0.8, 8, 8])

@@ -2,11 +2,13 @@
 
 Styles come from python-docx's default template (Title, Subtitle, Heading 1–3, List Bullet, Table
 Grid, Light Grid Accent 1, Header, Footer) plus a few project styles defined here once (Source,
-Draft Mark, Draft Text, Draft Note, Placeholder, Spanish Text, Table Text, Table Header, Speaker,
-Matrix Text, Matrix Spanish, Answer Space, toc 1–3).
+Draft Mark, Draft Text, Draft Note, Placeholder, Spanish Text, Table Text, Table Header, Table Total,
+Table Spanish, List Bullet Spanish, Speaker, Question, Question Spanish, Matrix Text, Matrix Spanish,
+Answer Space, toc 1–3).
 A reader who changes a style in Word changes every place that uses it.
 
-Every document gets a header (its title), a footer with the PAGE field, and a table of contents
+Every document gets a header (its title), a footer with the PAGE / NUMPAGES fields, table rows that
+never split across pages (header rows repeat), and a table of contents
 field that Word and LibreOffice refresh on open (w:updateFields in settings.xml); the field's cached
 result already lists the headings, so the contents are readable even before a refresh.
 """
@@ -92,12 +94,29 @@ def _define_styles(document) -> None:
     speaker = paragraph_style("Speaker", "Table Text")
     speaker.font.italic = True
 
+    question = paragraph_style("Question")
+    question.paragraph_format.keep_with_next = True  # a question stays with its frame to write in
+    question.paragraph_format.space_after = Pt(4)
+
+    question_es = paragraph_style("Question Spanish", "Question")
+    question_es.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    question_es.paragraph_format.keep_with_next = True
+
     answer = paragraph_style("Answer Space")
     answer.paragraph_format.space_after = Pt(0)
     answer.paragraph_format.line_spacing = 1.6
 
     spanish = paragraph_style("Spanish Text")
     spanish.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+
+    table_spanish = paragraph_style("Table Spanish", "Table Text")
+    table_spanish.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+
+    table_total = paragraph_style("Table Total", "Table Text")
+    table_total.font.bold = True
+
+    bullet_spanish = paragraph_style("List Bullet Spanish", "List Bullet")
+    bullet_spanish.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
 
     for level in (1, 2, 3):
         toc = paragraph_style(f"toc {level}")
@@ -168,6 +187,8 @@ class DocWriter:
         footer.style = self.document.styles["Footer"]
         footer.add_run(f"{title} — ")
         _field(footer, "PAGE", "1")
+        footer.add_run(" / ")
+        _field(footer, "NUMPAGES", "1")
         settings = self.document.settings.element
         update = OxmlElement("w:updateFields")
         update.set(qn("w:val"), "true")
@@ -214,11 +235,20 @@ class DocWriter:
 
     def table(self, rows: list[list[str]], *, header: bool = True, style: str = TABLE_STYLE,
               text_style: str = "Table Text", drafts: list[list[bool]] | None = None,
-              widths: list[float] | None = None):
-        """A real table. `rows[0]` is the header row when `header`; `drafts` marks cells."""
+              widths: list[float] | None = None, total: bool = False):
+        """A real table. `rows[0]` is the header row when `header` (repeated on each page); `drafts`
+        marks cells; `total` sets the last row in the Table Total style. Rows never split across pages."""
         columns = max(len(r) for r in rows)
         table = self.document.add_table(rows=len(rows), cols=columns)
         table.style = self.document.styles[style]
+        if widths:
+            # Column widths in the grid (LibreOffice reads these) and in each cell (Word), scaled to fit.
+            scale = min(1.0, self.text_width_cm() / sum(widths))
+            widths = [w * scale for w in widths]
+            table.autofit = False
+            for c, column in enumerate(table.columns):
+                if c < len(widths):
+                    column.width = Cm(widths[c])
         cells = table._cells  # computed once: table.cell(r, c) recomputes the whole grid each call
         for r, row in enumerate(rows):
             for c in range(columns):
@@ -226,18 +256,26 @@ class DocWriter:
                 text = row[c] if c < len(row) else ""
                 draft = bool(drafts and drafts[r][c]) if drafts else False
                 paragraph = cell.paragraphs[0]
-                set_style(paragraph, "Table Header" if header and r == 0 else text_style)
+                style_name = text_style
+                if header and r == 0:
+                    style_name = "Table Header"
+                elif total and r == len(rows) - 1:
+                    style_name = "Table Total"
+                set_style(paragraph, style_name)
                 fill_paragraph(paragraph, text, draft=draft)
                 if widths and c < len(widths):
                     cell.width = Cm(widths[c])
+        for row in table.rows:
+            _keep_row_together(row)
         if header:
             _repeat_header(table.rows[0])
         return table
 
-    def answer_space(self, lines: int = 4) -> None:
-        """Room to write: a framed cell with a few empty lines."""
+    def answer_space(self, lines: int = 6) -> None:
+        """Room to write: a framed cell with a few empty lines, never split across pages."""
         table = self.document.add_table(rows=1, cols=1)
         table.style = self.document.styles[GRID_STYLE]
+        _keep_row_together(table.rows[0])
         cell = table.cell(0, 0)
         set_style(cell.paragraphs[0], "Answer Space")
         for _ in range(lines - 1):
@@ -252,6 +290,12 @@ class DocWriter:
         section.orientation = WD_ORIENT.LANDSCAPE
         if section.page_width < section.page_height:
             section.page_width, section.page_height = section.page_height, section.page_width
+        section.left_margin = section.right_margin = Cm(1.5)
+
+    def text_width_cm(self) -> float:
+        """The width between the margins of the current section, in cm."""
+        section = self.document.sections[-1]
+        return (section.page_width - section.left_margin - section.right_margin) / 360000
 
     def portrait(self) -> None:
         from docx.enum.section import WD_SECTION
@@ -260,6 +304,8 @@ class DocWriter:
         section.orientation = WD_ORIENT.PORTRAIT
         if section.page_width > section.page_height:
             section.page_width, section.page_height = section.page_height, section.page_width
+        first = self.document.sections[0]
+        section.left_margin, section.right_margin = first.left_margin, first.right_margin
 
     # ------------------------------------------------------------------ output
 
@@ -346,6 +392,13 @@ def add_line(cell_or_doc, text: str, style: str | None = None, *, draft: bool = 
     set_style(paragraph, style)
     fill_paragraph(paragraph, text, draft=draft)
     return paragraph
+
+
+def _keep_row_together(row) -> None:
+    """A table row is never split across two pages (w:cantSplit)."""
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
 
 
 def _repeat_header(row) -> None:
