@@ -57,17 +57,20 @@ def _review_cell(counts: dict[str, int]) -> str:
     return " · ".join([f"{approved * 100 // total}%"] + rest)
 
 
-def _documents_built(project: Project) -> dict[str | None, list[str]]:
+def _workbooks_built(project: Project) -> dict[str, str]:
+    """module id → its workbook's cell: "built", or "built (transcript missing; …)" with the notes
+    `docs` recorded for it in dist/documents/manifest.json."""
     manifest = project.dist_dir / "documents" / "manifest.json"
     try:
         entries = json.loads(manifest.read_text(encoding="utf-8"))["documents"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-    built: dict[str | None, list[str]] = {}
+    cells: dict[str, str] = {}
     for entry in entries:
-        if (manifest.parent / entry["file"]).is_file():
-            built.setdefault(entry.get("module"), []).append(entry["file"])
-    return built
+        if entry.get("module") and (manifest.parent / entry["file"]).is_file():
+            notes = [note.split(":")[0] for note in entry.get("notes") or []]
+            cells[entry["module"]] = f"built ({'; '.join(notes)})" if notes else "built"
+    return cells
 
 
 def module_rows(project: Project) -> list[ModuleRow]:
@@ -76,7 +79,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
     from .subtitles.qa import run_qa
 
     report = run_qa(project)
-    documents = _documents_built(project)
+    workbooks = _workbooks_built(project)
     kits = kit_history(project)
     rows = []
     for module in project.modules:
@@ -93,7 +96,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
             target_cues=_cue_count(module, project.target_language),
             review=_review_cell(state_counts(project, module)),
             qa_errors=str(report.count_for(module.id, "error")),
-            documents="workbook" if documents.get(module.id) else "—",
+            documents=workbooks.get(module.id, "—"),
             kit=kit_cell,
         ))
     return rows

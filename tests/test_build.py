@@ -67,6 +67,9 @@ def test_build_makes_a_complete_usb_bundle(project: Path, usb_build):
     assert re.search(r"still draft: 2 cue\(s\) edited", output), output
     verify = packager("verify", str(bundle))
     assert verify.returncode == 0 and "files OK" in verify.output
+    # The dashboard says the workbook is built, and what it lacks (no Spanish questions were written).
+    status = packager("-C", str(project), "status")
+    assert "built (Spanish" in status.output, status.output
 
 
 def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
