@@ -11,7 +11,16 @@
 
 Machine translation protects every term (`protect`), QA flags a target that lacks a term's
 expected rendering (`Glossary.missing_terms`), and the documents list the terms of each module.
-Matching is case-insensitive, on word boundaries, longest term first.
+Matching is on word boundaries, longest term first, and case-insensitive, except for a kept term
+written with capitals (a name or an acronym: "MESS", "Devenir", "Intégration sociale"), which
+matches only as written, so the verb "devenir" or "l'intégration sociale" in general are translated.
+
+Number: a translated term also matches in its other number, and its rendering follows:
+"entreprises d'insertion" → "empresas de inserción", "centres locaux d'emploi" → "centros locales
+de empleo", "contrainte sévère" (the glossary has the plural) → "limitación severa". Only the words
+before the first linking word ("de", "d'", "à", "para"…) inflect, by the regular French and Spanish
+rules (-s; French -al → -aux, -eau → -eaux; Spanish -es after a consonant, -z → -ces, -ión →
+-iones); kept terms never inflect.
 """
 
 from __future__ import annotations
@@ -49,6 +58,20 @@ class Term:
     def note(self, lang: str) -> str | None:
         return getattr(self, f"note_{lang}", None)
 
+    def forms(self, lang: str) -> list[str]:
+        """The term as written, then (for a translated term) in its other number."""
+        written = self.text(lang)
+        other = None if self.keep else other_number(written, lang)
+        return [written, other] if other else [written]
+
+    @property
+    def case_sensitive(self) -> bool:
+        """A kept term written with capitals (a name, an acronym) matches only as written."""
+        return self.keep and any(ch.isupper() for ch in self.fr)
+
+    def patterns(self, lang: str) -> list[re.Pattern[str]]:
+        return [_pattern(form, case_sensitive=self.case_sensitive) for form in self.forms(lang)]
+
 
 @dataclass(frozen=True)
 class Match:
@@ -58,13 +81,90 @@ class Match:
     end: int
     term: Term
     matched: str  # the text as found (its case)
+    form: int = 0  # which of `term.forms(lang)` matched: 0 as written, 1 in the other number
 
 
-def _pattern(text: str) -> re.Pattern[str]:
+def _pattern(text: str, *, case_sensitive: bool = False) -> re.Pattern[str]:
     # Word boundaries that work with accents and apostrophes: no letter or digit on either side.
-    words = [re.escape(w) for w in text.split()]
+    words = [re.sub(r"['’]", "['’]", re.escape(w)) for w in text.split()]  # either apostrophe
     body = r"\s+".join(words)
-    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w]){body}(?![\w])", 0 if case_sensitive else re.IGNORECASE)
+
+
+# Words that end the inflecting head of a term: "entreprise | d'insertion", "centro local | de empleo".
+_LINKS = {
+    "fr": {"de", "d'", "du", "des", "à", "au", "aux", "en", "pour", "sur", "par", "avec", "et", "ou", "l'", "la",
+           "le", "les"},
+    "es": {"de", "del", "a", "al", "en", "para", "por", "con", "sin", "y", "e", "o", "u", "el", "la", "los", "las"},
+}
+_SPANISH_ACCENTS = str.maketrans("áéíóú", "aeiou")
+_SPANISH_STRESS = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
+
+
+def _looks_plural(word: str, lang: str) -> bool:
+    word = word.lower()
+    if lang == "fr":
+        return word.endswith(("s", "x")) and not word.endswith(("ss", "ès"))
+    return word.endswith("s") and not word.endswith(("is", "ss"))
+
+
+def _plural(word: str, lang: str) -> str:
+    lower = word.lower()
+    if lang == "fr":
+        if lower.endswith(("s", "x", "z")):
+            return word
+        if lower.endswith(("eau", "au", "eu")):
+            return word + "x"
+        if lower.endswith("al"):
+            return word[:-1] + "ux"
+        return word + "s"
+    if lower.endswith("ión"):
+        return word[:-3] + "iones"
+    if lower.endswith("z"):
+        return word[:-1] + "ces"
+    if lower[-1:] in "aeiouáéó":
+        return word + "s"
+    if lower[-1:] in "íú":
+        return word + "es"
+    if lower.endswith(("s", "x")):
+        return word
+    if len(lower) >= 2 and lower[-2] in "áéíóú":  # "alemán" → "alemanes": the stress mark goes
+        return word[:-2] + word[-2].translate(_SPANISH_ACCENTS) + word[-1] + "es"
+    return word + "es"
+
+
+def _singular(word: str, lang: str) -> str:
+    lower = word.lower()
+    if lang == "fr":
+        if lower.endswith("eaux") or lower.endswith("eux"):
+            return word[:-1]
+        if lower.endswith("aux"):
+            return word[:-2] + "l"
+        return word[:-1] if lower.endswith("s") else word
+    if lower.endswith("iones"):
+        return word[:-5] + "ión"
+    if lower.endswith("ces"):
+        return word[:-3] + "z"
+    if lower.endswith("es") and len(lower) > 3 and lower[-3] in "lrndjy":
+        return word[:-2]
+    return word[:-1] if lower.endswith("s") else word
+
+
+def other_number(text: str, lang: str) -> str | None:
+    """The term in its other number (plural of a singular term, singular of a plural one), or None
+    when it has no other (a name, an acronym, a language without rules here)."""
+    if lang not in _LINKS:
+        return None
+    words = text.split()
+    head = 0
+    while head < len(words) and words[head].lower() not in _LINKS[lang] \
+            and not re.match(r"^(?:d|l)['’]", words[head].lower()):
+        head += 1
+    if head == 0 or any(not w.replace("-", "").isalpha() or w.isupper() for w in words[:head]):
+        return None
+    change = _singular if _looks_plural(words[0], lang) else _plural
+    flipped = " ".join([change(w, lang) for w in words[:head]] + words[head:])
+    return flipped if flipped != text else None
 
 
 @dataclass
@@ -78,20 +178,24 @@ class Glossary:
         return len(self.terms)
 
     def _sorted(self, lang: str) -> list[Term]:
-        return sorted((t for t in self.terms if t.text(lang).strip()), key=lambda t: -len(t.text(lang)))
+        return sorted((t for t in self.terms if t.text(lang).strip()),
+                      key=lambda t: -max(len(form) for form in t.forms(lang)))
 
     def find(self, text: str, lang: str) -> list[Match]:
-        """Non-overlapping occurrences of the terms in `text`, longest term first, in text order."""
+        """Non-overlapping occurrences of the terms in `text` (either number), longest term first,
+        in text order."""
         taken: list[Match] = []
         for term in self._sorted(lang):
-            for m in _pattern(term.text(lang)).finditer(text):
-                if any(m.start() < other.end and other.start < m.end() for other in taken):
-                    continue
-                taken.append(Match(m.start(), m.end(), term, m.group(0)))
+            for form, pattern in enumerate(term.patterns(lang)):
+                for m in pattern.finditer(text):
+                    if any(m.start() < other.end and other.start < m.end() for other in taken):
+                        continue
+                    taken.append(Match(m.start(), m.end(), term, m.group(0), form))
         return sorted(taken, key=lambda m: m.start)
 
     def contains(self, text: str, term: Term, lang: str) -> bool:
-        return bool(_pattern(term.text(lang)).search(text))
+        """Whether `text` holds the term, in either number."""
+        return any(pattern.search(text) for pattern in term.patterns(lang))
 
     def missing_terms(self, source_text: str, target_text: str, source_lang: str, target_lang: str) -> list[Term]:
         """Terms the source contains whose expected rendering the target lacks (each term once)."""
@@ -106,10 +210,11 @@ class Glossary:
 
     def rendering(self, match: Match, target_lang: str) -> str:
         """What a matched term becomes in the target: kept terms as found, others the forced
-        translation, capitalised when the source occurrence was (sentence start)."""
+        translation in the number the source used, capitalised when the source occurrence was."""
         if match.term.keep:
             return match.matched
-        text = match.term.text(target_lang)
+        forms = match.term.forms(target_lang)
+        text = forms[match.form] if match.form < len(forms) else forms[0]
         if match.matched[:1].isupper() and text[:1].islower():
             text = text[:1].upper() + text[1:]
         return text

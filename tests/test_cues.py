@@ -117,3 +117,88 @@ def test_text_without_timing_and_binary_file(tmp_path):
 def test_parse_srt_empty_text_is_no_cue():
     assert parse_srt("", path=None) == []
     assert parse_srt("\n\n  \n", path=None) == []
+
+
+# Short Windows-1252 and ISO-8859-15 files with few accented letters: the ones charset-normalizer alone
+# reads as Mac Roman ("l'Ècart", "‡ part†:") or as Windows-1252 ("½uvre" for "œuvre").
+SHORT_WESTERN = [
+    ("cp1252", "une aide publique comble l'écart."),
+    ("cp1252", "Je ne me sens plus à part\u00a0: je participe."),
+    ("cp1252", "Nos financian las ventas\ny un apoyo público."),
+    ("cp1252", "Une manufacture m'a déjà fait une offre."),
+    ("cp1252", "l’État"),
+    ("latin-1", "Después Noël"),
+    ("iso8859_15", "Une œuvre à 20 €."),
+    ("mac_roman", "L'économie sociale à Québec, déjà."),
+]
+
+
+@pytest.mark.parametrize("encoding,text", SHORT_WESTERN)
+def test_short_single_byte_files_are_read_right(tmp_path, encoding, text):
+    path = tmp_path / "short.srt"
+    path.write_bytes(f"1\r\n00:00:01,000 --> 00:00:03,000\r\n{text}\r\n".replace("\n", "\r\n")
+                     .replace("\r\r", "\r").encode(encoding))
+    assert _texts(path) == [text]
+
+
+def test_many_generated_windows_1252_files_are_read_right(tmp_path):
+    """Cues drawn from the sample's own French and Spanish, 1–3 a file, in Windows-1252 or Latin-1."""
+    from pathlib import Path
+
+    from packager.subtitles.cues import decode_subtitle_bytes
+
+    repo = Path(__file__).resolve().parent.parent
+    texts = [c.text for path in sorted((repo / "subtitles").glob("*/*.srt")) for c in read_srt(path)]
+    rng = random.Random(11)
+    checked = 0
+    for _ in range(300):
+        srt = "".join(f"{n}\r\n00:00:0{n},000 --> 00:00:0{n},900\r\n{t}\r\n\r\n".replace("\n", "\r\n")
+                      .replace("\r\r", "\r") for n, t in enumerate(rng.sample(texts, rng.randint(1, 3)), 1))
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                data = srt.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            if data.isascii():
+                continue
+            checked += 1
+            assert decode_subtitle_bytes(data, None) == srt, encoding
+    assert checked > 300
+
+
+@pytest.mark.parametrize("data,where,words", [
+    (b"\xef\xbb\xbf1\n00:00:01,000 --> 00:00:02,000\nabc\xff\n", "line 3", "UTF-8"),
+    (b"\xff\xfe" + "1\n00:00:01,000 --> 00:00:02,000\nabc\n".encode("utf-16-le") + b"x", "line 4", "UTF-16"),
+    ("1\n00:00:01,000 --> 00:00:02,000\nL'économie à Québec\n\n2\n00:00:02,500 --> 00:00:03,000\nÇa "
+     .encode("utf-8") + "marché\n".encode("cp1252"), "line 7", "UTF-8 except for a few bytes"),
+])
+def test_broken_encodings_are_clear_errors(tmp_path, data, where, words):
+    path = tmp_path / "broken.srt"
+    path.write_bytes(data)
+    error = _error(path)
+    assert error.path == path and error.where == where and words in error.message
+    assert error.exit_code == EXIT_INPUT
+
+
+def test_binary_file_is_not_a_subtitle(tmp_path):
+    path = tmp_path / "clip.srt"
+    path.write_bytes(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\xff\xd8" * 20)
+    assert "binary data" in _error(path).message
+
+
+def test_writing_is_clean_whatever_the_cue_text_holds(tmp_path):
+    from packager.subtitles.cues import Cue
+
+    cues = [Cue(1, 1.0, 2.0, "Primera línea  \r\n\r\nsegunda"), Cue(2, 2.5, 3.0, '<font color="#ff0">{\\an8}Arriba</font> & <I>R&D</I> -> x')]
+    out = tmp_path / "out.srt"
+    write_srt(out, cues)
+    assert [c.text for c in read_srt(out)] == ["Primera línea\nsegunda", cues[1].text]
+    vtt = format_vtt(cues)
+    assert "Arriba &amp; <i>R&amp;D</i> -&gt; x" in vtt and "font" not in vtt and "an8" not in vtt
+
+
+def test_error_names_the_editors_own_cue_number_when_it_differs(tmp_path):
+    path = tmp_path / "renumbered.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nUno\n\n5\n00:00:03,000 --> 00:00:02,000\nDos\n",
+                    encoding="utf-8")
+    assert _error(path).where == "cue 2 (numbered 5 in the file), line 6"

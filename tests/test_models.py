@@ -111,3 +111,24 @@ def test_list_with_nothing_installed(tmp_path):
     result = packager(tmp_path, tmp_path / "argos", "models", "list")
     assert result.returncode == 0
     assert "none installed" in result.stdout and "packager models install" in result.stdout
+
+
+@pytest.mark.parametrize("name, mode, message", [
+    ("pkg/link", 0o120777, "symbolic link"),  # a symlink member (its data is the link's target)
+    ("pkg\\..\\..\\x", 0, "'..'"),  # Windows separators
+    ("C:/x", 0, "absolute path"),
+])
+def test_links_and_windows_paths_refused_before_unpacking(tmp_path, name, mode, message):
+    archive = tmp_path / "bad.argosmodel"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("pkg/metadata.json", json.dumps(METADATA))
+        zf.writestr("pkg/model/model.bin", "x")
+        zf.writestr("pkg/sentencepiece.model", "x")
+        info = zipfile.ZipInfo(name)
+        info.external_attr = mode << 16
+        zf.writestr(info, "/etc/passwd" if mode else "evil")
+    argos = tmp_path / "argos"
+    result = packager(tmp_path, argos, "models", "install", str(archive))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "nothing was unpacked" in result.stderr
+    assert _tree(argos) == []

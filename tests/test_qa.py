@@ -401,3 +401,17 @@ def test_fix_never_makes_a_cue_too_short(project_dir: Path):
     write_pair(project_dir, "module-1", cues, cues)
     result = invoke("-C", str(project_dir), "qa", "--fix")
     assert "fix: 2 change(s) in 2 file(s)" in result.output
+
+
+def test_glossary_rule_sees_plural_terms():
+    from packager.glossary import Glossary, Term
+
+    glossary = Glossary(terms=[Term(fr="entreprise d'insertion", es="empresa de inserción"),
+                               Term(fr="centre local d'emploi", es="centro local de empleo")])
+    source = [_cue(1, 0, 1, "Les entreprises d'insertion"), _cue(2, 1, 2, "et les centres locaux d'emploi."),
+              _cue(3, 2, 3, "Trois entreprises d’insertion.")]
+    target = [_cue(1, 0, 1, "Las empresas sociales"), _cue(2, 1, 2, "y los centros locales de empleo."),
+              _cue(3, 2, 3, "Tres empresas de inserción.")]
+    hits = compare_tracks(source, target, source_lang="fr", target_lang="es", frame_rate=25, glossary=glossary)
+    assert [(h.cue.index, h.rule, h.message) for h in hits] == [
+        (1, "glossary", "“entreprises d'insertion” must be translated as “empresas de inserción”")]

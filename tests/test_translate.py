@@ -423,3 +423,78 @@ def test_sample_module_gets_drafts_and_approved_spanish_is_kept(tmp_path, argos_
     assert {states.units[str(n)].state for n in range(1, len(source) + 1)} == {"draft"}
     assert approved.read_bytes() == approved_bytes, "approved Spanish is never overwritten"
     assert result.returncode == 0
+
+
+def test_retimed_split_merged_and_deleted_french_cues_never_lose_people_text(project, argos_home):
+    """French cues re-cut after the Spanish was edited: each person's text follows its French cue (by
+    timing and by the French text it was recorded against), merged cues join their texts for review,
+    and a text whose French cue is gone is named on stderr, never silently dropped."""
+    translate(project, argos_home, "--no-documents")
+    es = es_path(project)
+    people = {1: "Hola a todas y a todos.", 4: "El MESS financia una parte", 5: "de la formación de los jóvenes.",
+              6: "<i>¡Empezamos la formación esta mañana!</i>", 7: "Abran la carpeta en la página tres."}
+    drafted = read_srt(es)
+    text = es.read_text(encoding="utf-8")
+    for n, person in people.items():
+        text = text.replace(f"{drafted[n - 1].text}\n\n", f"{person}\n\n", 1)
+    es.write_text(text, encoding="utf-8")
+    translate(project, argos_home, "--no-documents")  # records the five edits
+    assert {n: StateFile.load(es).units[str(n)].state for n in people} == dict.fromkeys(people, "edited")
+
+    recut = (SOURCE_SRT
+             .replace("00:00:00,500 --> 00:00:02,000", "00:00:00,600 --> 00:00:02,000")  # re-timed
+             .replace("Le MESS finance une partie\n\n5\n00:00:08,100 --> 00:00:10,000\n", "")  # 4 + 5 merged
+             .replace("00:00:06,100 --> 00:00:08,000", "00:00:06,100 --> 00:00:10,000")
+             .replace("de la formation des jeunes.", "Le MESS finance une partie de la formation des jeunes.")
+             .replace("6\n00:00:10,100 --> 00:00:12,000\n<i>Nous commençons la formation ce matin !</i>\n\n",
+                      "")  # deleted
+             .replace("00:00:12,100 --> 00:00:14,000\nOuvrez le classeur à la page trois.",  # split
+                      "00:00:12,100 --> 00:00:13,000\nOuvrez le classeur à la page trois.\n\n"
+                      "7b\n00:00:13,100 --> 00:00:14,000\nVous y trouverez les exercices."))
+    (project / "subtitles" / "fr" / "module-1.srt").write_text(recut, encoding="utf-8")
+    result = translate(project, argos_home, "--no-documents")
+    source = read_srt(project / "subtitles" / "fr" / "module-1.srt")
+    after = read_srt(es)
+    states = StateFile.load(es)
+    assert [(c.start, c.end) for c in after] == [(c.start, c.end) for c in source] and len(after) == 7
+    assert after[0].text == people[1] and states.units["1"].state == "edited"  # re-timed: same text, same state
+    assert " ".join(after[3].text.split()) == f"{people[4]} {people[5]}"  # merged: both texts, in order
+    assert states.units["4"].state == "needs-review" and states.units["4"].machine
+    assert effective_state(states.units["4"], source[3].text, after[3].text) == "needs-review"
+    assert after[4].text == people[7] and states.units["5"].state == "edited"  # split: kept on its first half
+    assert states.units["6"].state == "draft" and states.units["7"].state == "draft"  # the new half is drafted
+    assert "a person's text was dropped" in result.stderr and "Empezamos la formación" in result.stderr
+    again = translate(project, argos_home, "--no-documents")
+    assert model_calls(again) == 0 and read_srt(es) == after and "dropped" not in again.stderr
+
+
+def test_glossary_terms_match_in_either_number_and_render_in_the_same():
+    from packager.glossary import other_number
+
+    glossary = Glossary([Term("entreprise d'insertion", "empresa de inserción"),
+                         Term("centre local d'emploi", "centro local de empleo"),
+                         Term("contraintes sévères", "limitaciones severas"),
+                         Term("Devenir", "Devenir", keep=True), Term("MESS", "MESS", keep=True)])
+    template = protect("Les entreprises d’insertion et les centres locaux d'emploi du MESS.", glossary, "fr", "es")
+    assert template.inputs == ["Les", "et les", "du"]
+    assert template.fill(["Las", "y los", "del"]) == \
+        "Las empresas de inserción y los centros locales de empleo del MESS."
+    singular = protect("Une contrainte sévère, une entreprise d'insertion.", glossary, "fr", "es")
+    assert [text for kind, text in singular.pieces if kind == "fixed" and text.strip()] == \
+        ["limitación severa", "empresa de inserción", "."]
+    # QA: a plural French term wants the term in Spanish, in either number.
+    assert [t.fr for t in glossary.missing_terms("Les entreprises d'insertion.", "Las empresas sociales.",
+                                                  "fr", "es")] == ["entreprise d'insertion"]
+    assert glossary.missing_terms("Les entreprises d'insertion.", "Las empresas de inserción.", "fr", "es") == []
+    assert glossary.missing_terms("Chaque entreprise d'insertion.", "Todas las empresas de inserción.",
+                                  "fr", "es") == []
+    # A kept name written with capitals matches only as written: the verb "devenir" is translated.
+    assert [m.term.fr for m in glossary.find("Devenir, pour devenir autonome.", "fr")] == ["Devenir"]
+    assert glossary.find("Le mess des officiers.", "fr") == []
+    # The rules, both ways, French and Spanish; names and acronyms never inflect.
+    assert other_number("aide financière de dernier recours", "fr") == "aides financières de dernier recours"
+    assert other_number("limitaciones temporales", "es") == "limitación temporal"
+    assert other_number("inserción laboral", "es") == "inserciones laborales"
+    assert other_number("Ministerio de Empleo y Solidaridad Social", "es") == \
+        "Ministerios de Empleo y Solidaridad Social"
+    assert Term("MESS", "MESS", keep=True).forms("fr") == ["MESS"]

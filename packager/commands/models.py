@@ -121,7 +121,8 @@ def command() -> None:
 
     Models live in ~/.local/share/packager/argos-packages (set PACKAGER_ARGOS_DIR to change it).
     There is no direct French→Spanish Argos model: install fr→en and en→es, and packager pivots
-    through English.
+    through English. Only `download` uses the network, and only when you run it.
+    Exit 0 on success, 2 for a refused or unreadable model file, or no network for `download`.
     """
 
 

@@ -32,7 +32,8 @@ def command(app: AppContext, modules: tuple[str, ...], csv_path: Path | None, st
       spanish-punctuation (¿…? and ¡…! opened and closed).
     Spanish against French (cues aligned by number and timing):
       missing-cue, alignment, untranslated (warning), numbers ("14,9 %" lost or
-      changed; 14,9 and 14.9 are the same number), glossary (glossary.toml terms).
+      changed; 14,9 and 14.9 are the same number), glossary (glossary.toml terms,
+      singular or plural: "entreprises d'insertion" wants "empresas de inserción").
 
     The report is grouped by module, worst first. MODULE limits it to the named modules.
     An unreadable subtitle file stops QA with exit 2 and nothing written.

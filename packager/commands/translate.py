@@ -16,10 +16,13 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     """Write target-language drafts with the installed Argos Translate models, offline.
 
     Cues are joined into sentences, translated in one batch per module, and spread back over the
-    same cues: timing and cue count never change. Glossary terms (glossary.toml) are protected.
-    Every translation is remembered (.packager/translation-memory.json): a re-run translates only
-    what changed. Review states live beside each target file (<file>.states.json): a person's text
-    (edited or approved) is never overwritten; when its French changes it becomes needs-review.
+    same cues: timing and cue count never change. Glossary terms (glossary.toml) are protected, in
+    the singular or the plural. Every translation is remembered (.packager/translation-memory.json):
+    a re-run translates only what changed. Review states live beside each target file
+    (<file>.states.json): a person's text (edited or approved) is never overwritten; when its French
+    changes it becomes needs-review. When French cues are re-timed, split or merged, a person's text
+    follows its French cue (merged cues join their texts, to review); one whose French cue is gone
+    is named on stderr.
 
     \b
     Without a model for the language pair:  packager models install FILE.argosmodel
@@ -68,6 +71,8 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
         memory.save()
     for line in lines:
         app.out.print(line)
+    for dropped in total.dropped:
+        app.err.print(f"warning: a person's text was dropped, {dropped}", markup=False)
     app.out.print(f"translate: {total.drafted} drafted, {total.reused} reused from memory, "
                   f"{total.kept} kept (human), {total.needs_review} needs-review; "
                   f"{engine.calls} model call(s) ({engine.description}), {total.files_written} file(s) written")

@@ -171,7 +171,8 @@ def check_track(cues: list[Cue], *, lang: str, profile: SubtitleQAProfile, frame
             if cps > profile.max_cps + _EPS:
                 hits.append(_Hit(cue, "reading-speed",
                                  f"{cps:.1f} characters per second (max {profile.max_cps:g}): "
-                                 f"{char_count(cue)} characters in {cue.duration:.3f} s"))
+                                 f"{char_count(cue)} characters in {cue.duration:.3f} s; "
+                                 f"at most {int(profile.max_cps * cue.duration + _EPS)} fit"))
         if cue.duration < profile.min_duration - _EPS:
             hits.append(_Hit(cue, "min-duration", f"on screen {cue.duration:.3f} s (min {profile.min_duration:g} s)"))
         if cue.duration > profile.max_duration + _EPS:
@@ -422,14 +423,18 @@ def compare_tracks(source: list[Cue], target: list[Cue], *, source_lang: str, ta
             if not missing_terms:
                 continue
             neighbours = " ".join(strip_tags(pairs[j][0].text) for j in (i - 1, i + 1) if 0 <= j < len(pairs))
+            number = {m.term: m.form for m in glossary.find(strip_tags(s.text), source_lang)}
             for term in missing_terms:
                 if neighbours and glossary.contains(neighbours, term, target_lang):
                     continue  # the sentence's words were shared over the next cue
-                expected = term.text(target_lang)
+                form = number.get(term, 0)
+                source_forms, target_forms = term.forms(source_lang), term.forms(target_lang)
+                said = source_forms[form] if form < len(source_forms) else source_forms[0]
+                expected = target_forms[form] if form < len(target_forms) else target_forms[0]
                 if term.keep:
-                    message = f"“{term.text(source_lang)}” must stay as it is (“{expected}”)"
+                    message = f"“{said}” must stay as it is (“{expected}”)"
                 else:
-                    message = f"“{term.text(source_lang)}” must be translated as “{expected}”"
+                    message = f"“{said}” must be translated as “{expected}”"
                 hits.append(_Hit(t, "glossary", message))
     return hits
 

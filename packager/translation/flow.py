@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,7 @@ class Stats:
     needs_review: int = 0  # a person's text kept whose source changed
     model_calls: int = 0
     files_written: int = 0
+    dropped: list[str] = field(default_factory=list)  # people's texts with no source cue left
 
     def add(self, other: Stats) -> None:
         for f in fields(self):
@@ -153,6 +154,11 @@ def _resolve(decision: str, entry: UnitState | None, source_text: str, target_te
         return target_text, UnitState("edited", source_hash, text_hash(target_text),
                                       machine=entry.machine if entry else None, who=None, when=when,
                                       comment=entry.comment if entry else None)
+    if decision == "merged":  # people's texts of several cues now on one source cue
+        stats.needs_review += 1
+        return target_text, UnitState("needs-review", source_hash, text_hash(target_text), machine=machine,
+                                      who=entry.who if entry else None, when=when,
+                                      comment=entry.comment if entry else None)
     if decision == "needs-review":
         stats.needs_review += 1
         assert entry is not None
@@ -174,12 +180,68 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
-def _match(source: list[Cue], old: list[Cue]) -> list[int | None]:
-    """For each source cue, the index of the existing target cue that is its translation."""
-    if len(source) == len(old):
-        return list(range(len(source)))
-    by_time = {(_ms(c.start), _ms(c.end)): j for j, c in enumerate(old)}
-    return [by_time.get((_ms(c.start), _ms(c.end))) for c in source]
+def _match(source: list[Cue], old: list[Cue], recorded: dict[str, UnitState] | None = None) -> list[int | None]:
+    """For each source cue, the index of the existing target cue that is its translation (or None).
+
+    Target cues follow their source cues in order. A pair is scored on what still ties them: the
+    same timing, the French text the target was recorded against (the sidecar's source hash), the
+    share of time they overlap, and, when nothing was added or removed, the same position. The
+    monotonic alignment with the highest total wins (a small dynamic programme), so a re-timed,
+    split, inserted or deleted French cue never moves a person's Spanish onto another cue.
+    """
+    recorded = recorded or {}
+    n, m = len(source), len(old)
+    if n == 0 or m == 0:
+        return [None] * n
+    same_count = n == m
+    if same_count and all(_ms(s.start) == _ms(o.start) and _ms(s.end) == _ms(o.end) for s, o in zip(source, old)):
+        return list(range(n))  # the usual case: nothing re-cut
+    old_hash = [recorded[str(j + 1)].source_hash if str(j + 1) in recorded else None for j in range(m)]
+    new_hash = [text_hash(c.text) for c in source]
+
+    def score(i: int, j: int) -> float:
+        s, o = source[i], old[j]
+        value = 0.0
+        if _ms(s.start) == _ms(o.start) and _ms(s.end) == _ms(o.end):
+            value += 4.0
+        if old_hash[j] is not None and old_hash[j] == new_hash[i]:
+            value += 4.0
+        overlap = min(s.end, o.end) - max(s.start, o.start)
+        if overlap > 0:
+            value += 2.0 * overlap / max(min(s.duration, o.duration), 1e-3)
+        if same_count and i == j:
+            value += 1.0
+        return value
+
+    # best[i][j]: the best total aligning source[:i] with old[:j]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, above = best[i], best[i - 1]
+        for j in range(1, m + 1):
+            value = max(above[j], row[j - 1])
+            pair = score(i - 1, j - 1)
+            if pair > 0:
+                value = max(value, above[j - 1] + pair)
+            row[j] = value
+    matched: list[int | None] = [None] * n
+    i, j = n, m
+    while i > 0 and j > 0:
+        pair = score(i - 1, j - 1)
+        if pair > 0 and abs(best[i][j] - (best[i - 1][j - 1] + pair)) < 1e-9:
+            matched[i - 1] = j - 1
+            i, j = i - 1, j - 1
+        elif abs(best[i][j] - best[i - 1][j]) < 1e-9:
+            i -= 1
+        else:
+            j -= 1
+    return matched
+
+
+def _is_person_text(entry: UnitState | None, text: str | None) -> bool:
+    """A target text a person wrote, edited or approved (anything but an untouched machine draft)."""
+    if text is None or not text.strip():
+        return False
+    return entry is None or entry.state != "draft" or entry.target_hash != text_hash(text)
 
 
 _DASH = re.compile(r"^\s*[-–—]\s*")
@@ -261,7 +323,7 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
     target_path = module.subtitle_path(project.target_language)
     old = read_srt(target_path) if target_path.is_file() else []
     states = StateFile.load(target_path)
-    matched = _match(source, old)
+    matched = _match(source, old, states.units)
 
     entries: list[UnitState | None] = []
     old_texts: list[str | None] = []
@@ -273,8 +335,37 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
         old_texts.append(old_text)
         decisions.append(_decide(entry, cue.text, old_text))
 
+    # A person's text whose cue no longer pairs with a French cue (French cues merged or re-cut) is
+    # never dropped silently: it joins the text of the French cue it overlaps most, which then needs
+    # review; with no French cue at its time any more, it is reported.
+    taken = {j for j in matched if j is not None}
+    joined: dict[int, list[tuple[int, str]]] = {}
+    for j, cue in enumerate(old):
+        entry = states.units.get(str(j + 1))
+        if j in taken or not _is_person_text(entry, cue.text):
+            continue
+        overlap, i = max(((min(s.end, cue.end) - max(s.start, cue.start), i) for i, s in enumerate(source)),
+                         default=(0.0, -1))
+        if overlap <= 0:
+            stats.dropped.append(f"{module.id} cue {j + 1} ({' '.join(cue.text.split())!r}): "
+                                 f"no {project.source_language} cue at its time any more")
+            continue
+        if i not in joined:
+            own = matched[i]
+            joined[i] = [(own, old_texts[i])] if own is not None and _is_person_text(entries[i], old_texts[i]) \
+                else []
+            entries[i] = UnitState("needs-review", "", "", machine=entry.machine if entry else None,
+                                   who=entry.who if entry else None, comment=entry.comment if entry else None)
+            decisions[i] = "merged"
+        joined[i].append((j, cue.text))
+    qa = project.config.subtitle_qa
+    for i, parts in joined.items():
+        texts = [text for _, text in sorted(parts)]
+        old_texts[i] = texts[0] if len(texts) == 1 else rebreak(
+            " ".join(texts), max_chars=qa.max_chars_per_line, max_lines=qa.max_lines, lang=project.target_language)
+
     # Translate the sentence groups that hold a cue needing the machine's text.
-    wanted = {i for i, d in enumerate(decisions) if d in ("draft", "needs-review")}
+    wanted = {i for i, d in enumerate(decisions) if d in ("draft", "needs-review", "merged")}
     machine = machine_cues(project, source, wanted, maker)
 
     new_cues: list[Cue] = []
