@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -13,6 +15,7 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from packager.cli import cli
 from packager.project import Project
@@ -129,19 +132,41 @@ def test_kit_contents_and_proxy(proxy_kit):
     assert manifest["format"] == "packager-kit/1" and manifest["created"].endswith("Z")
     cues = manifest["modules"][0]["cues"]
     assert [c["draft"] for c in cues] == ES and cues[1]["source_hash"] == text_hash(FR[1][2])
-    assert "aprobado" in leame and "tiempos" in leame and "approuvé" in lisezmoi and "timecodes" in lisezmoi
+    # The notes: what is inside, how to work in each format, what never to touch, what to send back.
+    expected = {
+        "es": ["01-module-1.proxy.mp4", "[37] = subtítulo 37", "aprobado", "Comentario", "a revisar",
+               "42 caracteres por línea", "17 caracteres por segundo", "Subtitle Edit", 'state="final"',
+               "QUÉ NO TOCAR NUNCA", "los tiempos", "QUÉ DEVOLVER", ".zip", "no hace falta devolverlos",
+               "documentos-borrador.docx", "manifest.json"],
+        "fr": ["01-module-1.proxy.mp4", "[37] = sous-titre 37", "approuvé", "Commentaire", "a revisar",
+               "42 caractères par ligne", "17 caractères par seconde", "Subtitle Edit", 'state="final"',
+               "CE QU'ON NE TOUCHE JAMAIS", "les temps", "CE QU'ON RENVOIE", ".zip",
+               "Inutile de renvoyer les vidéos", "documentos-borrador.docx", "manifest.json"],
+    }
+    for lang, text in (("es", leame), ("fr", lisezmoi)):
+        flat = " ".join(text.split())
+        missing = [w for w in expected[lang] if w not in flat]
+        assert not missing, (lang, missing)
     assert "empresa de inserción" in glossary_csv and "MESS" in glossary_csv
     # Workbook questions with no Spanish yet: in the documents DOCX.
     assert "documentos-borrador.docx" in inner
     # The proxy: H.264, 360 lines, the timecode burned in (the top-left corner differs from the footage).
     info = subprocess.run([FFMPEG, "-hide_banner", "-i", str(tmp_proxy)], capture_output=True, text=True).stderr
     assert "Video: h264" in info and "640x360" in info
-    assert tmp_proxy.stat().st_size * 8 / 20 < 300_000  # low bitrate: 20 s of footage, under 300 kb/s all in
+    # Small: a 20-minute module in 30 MB or less is 200 kb/s, video, audio and container together.
+    h, m, sec = re.search(r"Duration: (\d+):(\d+):([\d.]+)", info).groups()
+    duration = int(h) * 3600 + int(m) * 60 + float(sec)
+    assert tmp_proxy.stat().st_size * 8 / duration < 200_000, tmp_proxy.stat().st_size
+    # Readable: against the footage, the timecode (top left) and the French cue (bottom) are burned
+    # in and the rest of the picture is intact; the timecode runs.
     footage = root / ".packager/sample-footage/footage/module-1.mp4"
     proxy_frame, plain = gray_frame(tmp_proxy, 2.0), gray_frame(footage, 2.0)
     corner = np.abs(proxy_frame[4:28, 4:140] - plain[4:28, 4:140]).mean()
     background = np.abs(proxy_frame[40:90, 250:400] - plain[40:90, 250:400]).mean()
-    assert corner > 25 and background < 6, (corner, background)
+    subtitle = np.abs(proxy_frame[296:330, 200:440] - plain[296:330, 200:440]).mean()
+    assert corner > 25 and subtitle > 8 and background < 6, (corner, subtitle, background)
+    later = gray_frame(tmp_proxy, 4.0)
+    assert np.abs(later[4:28, 4:140] - proxy_frame[4:28, 4:140]).mean() > 3  # 00:00:02 → 00:00:04
     assert kit_history(Project.load(root))["module-1"]["returned"] is None
 
 
@@ -221,11 +246,49 @@ def test_french_changed_since_the_kit_is_needs_review(project: Path, tmp_path: P
     assert states_now(project)[0] == "needs-review"
 
 
+def test_two_returned_files_that_disagree_are_a_conflict(project: Path, tmp_path: Path):
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    folder = unzip(kit, tmp_path / "unz")
+    table_doc = folder / "01-module-1/01-module-1.es.docx"
+    document = docx.Document(str(table_doc))
+    document.tables[0].rows[1].cells[3].text = "Hola, versión Word."
+    document.tables[0].rows[2].cells[3].text = "Formamos a jóvenes\nen cocina profesional."
+    document.save(str(table_doc))
+    srt_file = folder / "01-module-1/01-module-1.es.srt"
+    srt_file.write_text(srt_file.read_text(encoding="utf-8").replace("Hola a todos.", "Hola, versión SRT."),
+                        encoding="utf-8")
+    result = run(project, "review", "import", str(folder), code=1)
+    assert "module-1 cue 1: it was changed differently in two returned files, so neither is applied" in result.output
+    assert "'Hola, versión Word.'" in result.output and "'Hola, versión SRT.'" in result.output
+    assert "module-1: changed cue 2" in result.output  # the rest is applied
+    assert [c.text for c in read_srt(project / "subtitles/es/module-1.srt")][:2] == \
+        [ES[0], "Formamos a jóvenes\nen cocina profesional."]
+
+
 def test_per_module_kits(project: Path, tmp_path: Path):
     run(project, "kit", "module-1", "-o", str(tmp_path / "kit.zip"), "--per-module", "--no-proxy")
     assert (tmp_path / "kit-module-1.zip").is_file()
     with zipfile.ZipFile(tmp_path / "kit-module-1.zip") as archive:
         assert not any(n.endswith(".mp4") for n in archive.namelist())
+        (leame,) = [n for n in archive.namelist() if n.endswith("/LEAME.txt")]
+        notes = archive.read(leame).decode("utf-8-sig")
+    assert ".mp4" not in notes and "01-module-1.es.docx" in notes  # a texts-only kit promises no video
+    assert "\r\n" in notes  # Windows' Notepad shows the lines
+
+
+def test_a_kit_file_sent_back_alone(project: Path, tmp_path: Path):
+    """The translator e-mails only the DOCX: imported on its own, it is applied and the kit counts as back."""
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    folder = unzip(kit, tmp_path / "unz")
+    table_doc = folder / "01-module-1/01-module-1.es.docx"
+    document = docx.Document(str(table_doc))
+    document.tables[0].rows[3].cells[3].text = "La tasa de inserción es de 14,9 %."
+    document.save(str(table_doc))
+    result = run(project, "review", "import", str(table_doc))
+    assert "module-1: changed cue 3" in result.output
+    assert kit_history(Project.load(project))["module-1"]["returned"] is not None
 
 
 # ---------------------------------------------------------------------------------------------- refusals
@@ -276,6 +339,22 @@ def test_foreign_or_damaged_kits_are_refused(project: Path, tmp_path: Path):
     # Not a zip at all.
     (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04 damaged")
     _refused(project, tmp_path / "junk.zip", "not a readable zip")
+    # The table saved as .odt beside the .docx, a renamed copy: refused, saying what to do.
+    manifest["project"] = "entreprises-insertion-quebec"
+    shutil.rmtree(tmp_path / "unz")
+    folder = unzip(kit, tmp_path / "unz")
+    odt = folder / "01-module-1/01-module-1.es.odt"
+    odt.write_bytes(b"PK")
+    _refused(project, rezip(folder, tmp_path / "odt.zip"), "saved as OpenDocument (.odt): save it as the kit's "
+                                                           "01-module-1.es.docx instead")
+    odt.rename(folder / "01-module-1/01-module-1.es (revisado).docx")
+    _refused(project, rezip(folder, tmp_path / "renamed.zip"), "renamed? a returned file keeps its name")
+    (folder / "01-module-1/01-module-1.es (revisado).docx").unlink()
+    # The same member twice (which one would count?).
+    twice = rezip(folder, tmp_path / "twice.zip")
+    with zipfile.ZipFile(twice, "a") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+        archive.writestr(f"{folder.name}/01-module-1/01-module-1.es.srt", "1\n00:00:01,000 --> 00:00:03,000\nX\n")
+    _refused(project, twice, "is in the archive twice")
     # Office junk left by Word is ignored, not refused.
     shutil.rmtree(tmp_path / "unz")
     folder = unzip(kit, tmp_path / "unz")
@@ -337,3 +416,167 @@ def test_absolute_drive_and_symlink_members_are_refused(project: Path, tmp_path:
         else:
             archive.writestr(info, "x")
     _refused(project, evil, "refused: this is not a kit packager made")
+
+
+# ---------------------------------------------------------------------------------------------- the sample
+
+
+REPO = Path(__file__).resolve().parents[1]
+XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
+
+
+def sample_copy(where: Path) -> Path:
+    """A copy of the repository's sample project, with entreprise-a's Spanish turned back into
+    machine drafts (cues and reflection questions), as `packager translate` leaves them."""
+    root = where / "sample"
+    root.mkdir()
+    shutil.copy(REPO / "packager.toml", root)
+    shutil.copy(REPO / "glossary.toml", root)
+    for folder in ("modules", "subtitles", "workbooks"):
+        shutil.copytree(REPO / folder, root / folder)
+    for target in (root / "subtitles/es/entreprise-a.srt", root / "workbooks/es/questions/entreprise-a.toml"):
+        states = StateFile.load(target)
+        for unit in states.units.values():
+            unit.state, unit.who = "draft", "packager translate"
+        states.save()
+    return root
+
+
+def sample_states(root: Path, module_id: str) -> list[str]:
+    module = Project.load(root).module(module_id)
+    source, target = read_srt(module.subtitle_path("fr")), read_srt(module.subtitle_path("es"))
+    states = StateFile.load(module.subtitle_path("es"))
+    return [effective_state(states.units.get(str(n)), s.text, t.text)
+            for n, (s, t) in enumerate(zip(source, target), start=1)]
+
+
+def sample_snapshot(root: Path) -> dict[str, bytes]:
+    files = [*sorted((root / "subtitles").rglob("*")), *sorted((root / "workbooks").rglob("*"))]
+    return {str(p.relative_to(root)): p.read_bytes() for p in files if p.is_file()}
+
+
+def libreoffice_resave(files: list[Path], tmp: Path) -> bool:
+    """Open and save the files in LibreOffice, as a translator would (one headless run). False
+    (files left as python-docx wrote them) when LibreOffice is not installed."""
+    if shutil.which("soffice") is None:
+        return False
+    out = tmp / "lo-out"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp / 'lo-profile'}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, files)],
+                   capture_output=True, timeout=180, check=True)
+    for file in files:
+        shutil.move(str(out / file.name), str(file))
+    return True
+
+
+def test_round_trip_on_the_sample_in_three_formats(tmp_path: Path):
+    """A producer makes a kit of three sample modules; the translator edits one module in Word
+    (saved again by LibreOffice), one in Subtitle Edit (Windows-1252, CRLF, renumbered) and one in a
+    CAT tool, plus a reflection question; zips the folder on a Mac; the producer takes it back with
+    one command and sees the progress in `status`."""
+    root = sample_copy(tmp_path)
+    kit = tmp_path / "kit.zip"
+    result = run(root, "kit", "entreprise-a", "entreprise-b", "collectif", "-o", str(kit), "--no-proxy")
+    assert f"take it back with: packager review import {kit}\n" in result.output
+    folder = unzip(kit, tmp_path / "unz")
+    a_before, b_before = sample_states(root, "entreprise-a"), sample_states(root, "entreprise-b")
+    assert set(a_before) == {"draft"} and set(b_before) == {"approved"}
+    es_before = {m: read_srt(root / f"subtitles/es/{m}.srt") for m in ("entreprise-a", "entreprise-b", "collectif")}
+
+    # Word / LibreOffice: entreprise-a's table and the workbook texts.
+    table_doc = folder / "01-entreprise-a/01-entreprise-a.es.docx"
+    document = docx.Document(str(table_doc))
+    rows = document.tables[0].rows
+    rows[1].cells[3].text = "Texto de muestra, que se cambiará\npor la transcripción verdadera."
+    rows[2].cells[4].text = "Aprobado"
+    rows[3].cells[5].text = "¿«oficio» o «profesión»?"
+    document.save(str(table_doc))
+    documents = folder / "documentos-borrador.docx"
+    doc = docx.Document(str(documents))
+    assert all(r.cells[0].text.startswith("questions/entreprise-a|") for r in doc.tables[0].rows[1:])
+    question_key = doc.tables[0].rows[1].cells[0].text.split(" ")[0].split("|")[1]
+    doc.tables[0].rows[1].cells[2].text = "¿Qué financia la ayuda pública, y por qué?"
+    doc.save(str(documents))
+    if libreoffice_resave([table_doc, documents], tmp_path):
+        with zipfile.ZipFile(table_doc) as saved:
+            assert b"LibreOffice" in saved.read("docProps/app.xml")  # really written by LibreOffice
+    elif os.environ.get("PACKAGER_REQUIRE_SYSTEM_TOOLS") == "1":
+        pytest.fail("LibreOffice (soffice) is not installed")
+
+    # Subtitle Edit on Windows: entreprise-b's track, cue 2 changed, renumbered from 101, ANSI, CRLF.
+    srt_file = folder / "02-entreprise-b/02-entreprise-b.es.srt"
+    cues = read_srt(srt_file)
+    texts = [c.text for c in cues]
+    texts[1] = "Todo empezó con un taller\nde reciclaje en el barrio."
+    renumbered = srt([(c.start, c.end, t) for c, t in zip(cues, texts)])
+    renumbered = "\n\n".join(f"{100 + int(b.split(chr(10), 1)[0])}\n{b.split(chr(10), 1)[1]}"
+                             for b in renumbered.strip().split("\n\n")) + "\n"
+    srt_file.write_bytes(renumbered.replace("\n", "\r\n").encode("cp1252"))
+
+    # A CAT tool: collectif's XLIFF, unit 1 rewritten and confirmed, a note on unit 3.
+    xliff_file = folder / "08-collectif/08-collectif.es.xliff"
+    tree = etree.parse(str(xliff_file))
+    units = tree.getroot().findall(f".//{{{XLIFF}}}unit")
+    units[0].find(f"{{{XLIFF}}}segment/{{{XLIFF}}}target").text = "Entrevista de ejemplo, revisada."
+    units[0].find(f"{{{XLIFF}}}segment").set("state", "final")
+    notes = etree.Element(f"{{{XLIFF}}}notes")
+    etree.SubElement(notes, f"{{{XLIFF}}}note").text = "Nota del traductor."
+    units[2].find(f"{{{XLIFF}}}segment").addprevious(notes)
+    tree.write(str(xliff_file), xml_declaration=True, encoding="UTF-8")
+
+    # Zipped on a Mac (resource forks, folder settings) with Word's lock file left behind.
+    back = tmp_path / "back.zip"
+    with zipfile.ZipFile(back, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                archive.write(file, f"{folder.name}/{file.relative_to(folder).as_posix()}")
+        archive.writestr(f"__MACOSX/{folder.name}/._manifest.json", b"\x00\x05\x16\x07")
+        archive.writestr(f"{folder.name}/.DS_Store", b"\x00")
+        archive.writestr(f"{folder.name}/01-entreprise-a/._01-entreprise-a.es.docx", b"\x00")
+        archive.writestr(f"{folder.name}/01-entreprise-a/~$-entreprise-a.es.docx", b"lock")
+
+    before = sample_snapshot(root)
+    result = run(root, "review", "import", str(back), "--dry-run")
+    assert "dry run" in result.output and sample_snapshot(root) == before
+    result = run(root, "review", "import", str(back))
+    assert "4 changed, 2 approved, 2 commented, 0 needs-review, 0 refused, 0 conflict(s)" in result.output
+    assert "entreprise-a: changed cue 1; approved cue 2; commented cue 3" in result.output
+    assert "entreprise-b: changed cue 2" in result.output
+    assert "collectif: changed cue 1; approved cue 1; commented cue 3" in result.output
+
+    # Exactly those changes, timing untouched.
+    es_after = {m: read_srt(root / f"subtitles/es/{m}.srt") for m in es_before}
+    for module_id, cues_before in es_before.items():
+        assert [(c.start, c.end) for c in es_after[module_id]] == [(c.start, c.end) for c in cues_before]
+    assert es_after["entreprise-a"][0].text == "Texto de muestra, que se cambiará\npor la transcripción verdadera."
+    assert [c.text for c in es_after["entreprise-a"][1:]] == [c.text for c in es_before["entreprise-a"][1:]]
+    assert es_after["entreprise-b"][1].text == texts[1]
+    assert [c.text for c in es_after["entreprise-b"]][2:] == [c.text for c in es_before["entreprise-b"]][2:]
+    assert es_after["collectif"][0].text == "Entrevista de ejemplo, revisada."
+    assert sample_states(root, "entreprise-a") == ["edited", "approved"] + ["draft"] * (len(a_before) - 2)
+    assert sample_states(root, "entreprise-b") == ["approved", "edited"] + ["approved"] * (len(b_before) - 2)
+    assert set(sample_states(root, "collectif")) == {"approved"}
+    states = StateFile.load(root / "subtitles/es/entreprise-a.srt")
+    assert states.units["3"].comment == "¿«oficio» o «profesión»?"
+    assert StateFile.load(root / "subtitles/es/collectif.srt").units["3"].comment == "Nota del traductor."
+    from packager.texts import read_units
+    questions = root / "workbooks/es/questions/entreprise-a.toml"
+    assert read_units(questions)[question_key] == "¿Qué financia la ayuda pública, y por qué?"
+    assert StateFile.load(questions).units[question_key].state == "edited"
+    run(root, "check")  # the project is still valid
+
+    # The producer's dashboard.
+    status = run(root, "status").output
+    history = kit_history(Project.load(root))
+    assert {m: bool(history[m]["returned"]) for m in history} == {"entreprise-a": True, "entreprise-b": True,
+                                                                   "collectif": True}
+    assert "back" in status and "1 edited" in status
+
+    # The same return imported again changes nothing, and never undoes a newer approval.
+    after = sample_snapshot(root)
+    result = run(root, "review", "import", str(back))
+    assert "0 changed, 0 approved, 0 commented" in result.output and sample_snapshot(root) == after
+    run(root, "review", "approve", "entreprise-a", "--cues", "1")
+    result = run(root, "review", "import", str(back))
+    assert "0 changed, 0 approved" in result.output and "0 conflict(s)" in result.output
+    assert sample_states(root, "entreprise-a")[:2] == ["approved", "approved"]

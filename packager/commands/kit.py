@@ -17,16 +17,25 @@ from ..cli import AppContext, pass_app
 @click.option("--no-proxy", is_flag=True, help="Leave the proxy videos out (a small kit, texts only).")
 @click.option("--preset", default="veryfast", show_default=True,
               type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium"]),
-              help="x264 preset of the proxies (faster = bigger file at the same quality).")
+              help="x264 preset of the proxies: faster presets encode sooner, at a lower picture quality "
+                   "(the bit rate, hence the size, stays the same).")
 @pass_app
 def command(app: AppContext, module_ids: tuple[str, ...], output: Path, per_module: bool, no_proxy: bool,
             preset: str) -> None:
-    """Make the translator's kit: per module a 360p proxy video (French subtitles and a running
-    timecode burned in) and the Spanish drafts as DOCX, SRT and XLIFF; the glossary (DOCX, CSV); the
-    QA report of the drafts; the workbook texts still in draft; LEAME.txt / LISEZMOI.txt; a manifest.
+    """Make the translator's kit: one zip to review the Spanish offline, with Word or LibreOffice.
 
-    The translator edits and sends the kit back; `packager review import KIT.zip` takes it back in one
-    go. `packager status` shows when each module's kit went out and came back.
+    \b
+    packager kit -o kit.zip                          (every module)
+    packager kit entreprise-a -o kit-a.zip           (one module)
+    packager kit --per-module -o kit.zip             (kit-entreprise-a.zip, kit-entreprise-b.zip…)
+
+    Per module: a 360p proxy video (French subtitles with their numbers and a running timecode
+    burned in) and the Spanish as DOCX, SRT and XLIFF. Also the glossary (DOCX, CSV), the QA report
+    of the drafts, the workbook texts still in draft, LEAME.txt / LISEZMOI.txt (the translator's
+    instructions) and a manifest of what was sent.
+
+    Take it back with `packager review import KIT.zip` (or the unzipped folder); `packager status`
+    shows when each module's kit went out and came back.
     """
     from ..review.kit import build_kit
 
@@ -39,9 +48,15 @@ def command(app: AppContext, module_ids: tuple[str, ...], output: Path, per_modu
         jobs = [([m], output.with_name(f"{output.stem}-{m.id}.zip")) for m in modules]
     else:
         jobs = [(modules, output)]
+    made = []
     with app.err.status("kit") as status:
         for group, path in jobs:
             result = build_kit(project, group, path, proxy=not no_proxy, preset=preset,
                                general_documents=None if not per_module else False,
                                on_step=lambda msg: status.update(f"kit: {msg}"))
-            app.out.print(f"kit: {result.path} ({len(result.modules)} module(s), {result.size / 1e6:.1f} MB)")
+            made.append(result)
+            app.out.print(f"kit: {result.path} ({len(result.modules)} module(s), {result.size / 1e6:.1f} MB)",
+                          highlight=False)
+    back = str(made[0].path) if len(made) == 1 else "KIT.zip"
+    app.out.print("next: give it to the translator (LEAME.txt / LISEZMOI.txt inside say what to do);", highlight=False)
+    app.out.print(f"      take it back with: packager review import {back}", highlight=False, soft_wrap=True)

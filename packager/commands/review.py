@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..cli import AppContext, pass_app
 from ..errors import EXIT_FAILURE
@@ -16,11 +17,12 @@ def command() -> None:
 
     \b
     packager review export entreprise-a --format docx -o entreprise-a.docx
-    packager review import entreprise-a.docx        (or .srt, .xliff, a kit .zip or folder)
+    packager review import entreprise-a.docx    (or .srt, .xliff, a kit .zip or its folder)
     packager review approve entreprise-a --cues 1-5,8
 
-    Import never shifts timing and never drops a cue; what a person approved since the export is
-    never overwritten (it is reported as a conflict). `packager status` shows the states.
+    For several modules at once, with the video, see `packager kit`. Import never shifts timing
+    and never drops a cue; text changed or approved at home since the export is never overwritten
+    (it is reported as a conflict, both texts shown). `packager status` shows the states.
     """
 
 
@@ -52,31 +54,48 @@ def export_cmd(app: AppContext, module_id: str, fmt: str, output: Path | None) -
 
 @command.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--module", "module_id", default=None, help="The module an SRT file is for (default: from its name).")
-@click.option("--who", default=None, help="Who reviewed (recorded with each change).")
+@click.option("--module", "module_id", default=None,
+              help="The module an SRT file is for (default: from its name, e.g. 01-entreprise-a.es.srt).")
+@click.option("--who", default=None, help="Who reviewed (recorded with each change; default: the file or kit).")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @pass_app
 def import_cmd(app: AppContext, path: Path, module_id: str | None, who: str | None, dry_run: bool) -> None:
-    """Take back a returned .docx, .srt or .xliff/.xlf, or a whole kit (.zip or unzipped folder).
+    """Take back a returned .docx, .srt or .xliff/.xlf, or a whole kit (its .zip or unzipped folder).
 
-    Changed cues become edited, cues marked approved become approved, comments are kept. A file
-    whose cue count or timing differs is refused with the differences; a newer approval at home
-    is kept and reported as a conflict with both texts. Exit 1 when something was refused or in
-    conflict, 2 when the file itself is refused (nothing written).
+    \b
+    packager review import kit-back.zip --dry-run   (see first)
+    packager review import kit-back.zip
+    packager review import 01-entreprise-a.es.srt
+
+    Changed cues become edited, cues marked approved become approved, comments are kept; a cue
+    whose French changed since the export becomes needs-review. A file whose cue count or timing
+    differs is refused with the differences. A cue changed or approved at home since the export
+    keeps its current text and is reported as a conflict with both texts.
+
+    \b
+    Exit codes: 0 applied; 1 conflicts, or a file inside a kit refused (the rest is applied);
+    2 the file or kit itself refused (damaged, foreign, cues that do not match): nothing written.
     """
     from ..review.importer import import_path
 
     summary = import_path(app.project, path, module_id=module_id, who=who, dry_run=dry_run)
-    for conflict in summary.conflicts:
-        app.err.print(f"[yellow]conflict[/]: {conflict.render()}", markup=True, highlight=False)
-    for refused in summary.refused:
-        app.err.print(f"[red]refused[/]: {refused}", markup=True, highlight=False)
-    for note in summary.notes:
-        app.out.print(f"note: {note}")
     for label in summary.applied:
-        app.out.print(f"read: {label}")
-    prefix = "review import (dry run)" if dry_run else "review import"
-    app.out.print(f"{prefix}: {summary.line()}")
+        app.out.print(f"read: {label}", highlight=False, soft_wrap=True)
+    for line in summary.details():
+        app.out.print(f"  {line}", highlight=False, soft_wrap=True)
+    for note in summary.notes:
+        app.out.print(f"note: {note}", highlight=False, soft_wrap=True)
+    for conflict in summary.conflicts:
+        app.err.print(f"[yellow]conflict[/]: {escape(conflict.render())}", markup=True, highlight=False,
+                      soft_wrap=True)
+    for refused in summary.refused:
+        app.err.print(f"[red]refused[/]: {escape(refused)}", markup=True, highlight=False, soft_wrap=True)
+    if summary.conflicts:
+        app.err.print("  → the current texts were kept. To take a returned text instead, paste it into the Spanish "
+                      "file (subtitles/es/MODULE.srt, same cue; workbooks/es/… for workbook texts): it then counts "
+                      "as edited. Or send a new export, made from the current texts.", highlight=False, soft_wrap=True)
+    prefix = "review import (dry run, nothing written)" if dry_run else "review import"
+    app.out.print(f"{prefix}: {summary.line()}", highlight=False, soft_wrap=True)
     if summary.conflicts or summary.refused:
         raise click.exceptions.Exit(EXIT_FAILURE)
 

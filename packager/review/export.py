@@ -71,8 +71,25 @@ def parse_tc_pair(text: str) -> tuple[float, float] | None:
     return out[0], out[1]
 
 
+def _state_word(text: str | None) -> str:
+    return " ".join((text or "").lower().split()).rstrip(".!")
+
+
 def is_approve_word(text: str | None) -> bool:
-    return bool(text) and text.strip().lower().rstrip(".!") in APPROVE_WORDS
+    return _state_word(text) in APPROVE_WORDS
+
+
+# The other words the state column may hold without meaning "approved": the labels it was exported
+# with (and their French and English names). Anything else is reported, not silently ignored.
+OTHER_STATE_WORDS = frozenset({
+    "", *STATE_LABELS.values(), *STATE_LABELS.keys(), "brouillon", "modifié", "édité", "à revoir", "à réviser",
+    "pendiente", "por revisar", "revisar", "no", "non",
+})
+
+
+def is_known_state_word(text: str | None) -> bool:
+    word = _state_word(text)
+    return word in APPROVE_WORDS or word in OTHER_STATE_WORDS
 
 
 @dataclass

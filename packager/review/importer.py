@@ -49,6 +49,8 @@ class ReturnedUnit:
     source: str | None = None
     carried: dict | None = None  # source_hash, target_hash, state (what the export carried)
     label: str = ""  # "cue 12" for messages
+    state_text: str | None = None  # what the DOCX's state column says, as written
+    file: str = ""  # the returned file it came from, for messages
 
 
 @dataclass
@@ -70,10 +72,18 @@ class Conflict:
     returned: str
     current_state: str
     reason: str = "changed at home since the export"
+    file: str = ""
+    labels: tuple[str, str] = ("current", "returned")  # what `current` and `returned` are
 
     def render(self) -> str:
-        return (f"{self.module} {self.key}: {self.reason} ({self.current_state}); kept the current text\n"
-                f"    current : {self.current!r}\n    returned: {self.returned!r}")
+        origin = f" [{self.file}]" if self.file else ""
+        width = max(map(len, self.labels))
+        state = f" ({self.current_state})" if self.current_state else ""
+        return (f"{self.module} {self.key}{origin}: {self.reason}; the current text{state} is kept\n"
+                f"    {self.labels[0]:<{width}}: {self.current!r}\n    {self.labels[1]:<{width}}: {self.returned!r}")
+
+
+ACTIONS = ("changed", "approved", "commented", "needs-review")
 
 
 @dataclass
@@ -87,6 +97,34 @@ class Summary:
     conflicts: list[Conflict] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)  # labels of files applied
     notes: list[str] = field(default_factory=list)
+    events: list[tuple[str, str, str]] = field(default_factory=list)  # (module or document, unit, action)
+
+    def count(self, action: str, module: str, unit: str) -> None:
+        """Count one applied change (changed / approved / commented / needs-review) and remember where."""
+        attr = action.replace("-", "_")
+        setattr(self, attr, getattr(self, attr) + 1)
+        self.events.append((module, unit, action))
+
+    def details(self) -> list[str]:
+        """One line per module or document: "entreprise-a: changed cues 1, 3; approved cue 2"."""
+        by_module: dict[str, dict[str, list[str]]] = {}
+        for module, unit, action in self.events:
+            by_module.setdefault(module, {}).setdefault(action, []).append(unit)
+        lines = []
+        for module, actions in by_module.items():
+            parts = []
+            for action in ACTIONS:
+                units = actions.get(action)
+                if not units:
+                    continue
+                if all(u.startswith("cue ") for u in units):
+                    numbers = ", ".join(u[4:] for u in units)
+                    units_text = f"cue{'s' if len(units) > 1 else ''} {numbers}"
+                else:
+                    units_text = ", ".join(units)
+                parts.append(f"{action} {units_text}")
+            lines.append(f"{module}: " + "; ".join(parts))
+        return lines
 
     def line(self) -> str:
         return (f"{self.changed} changed, {self.approved} approved, {self.commented} commented, "
@@ -136,7 +174,7 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
                                     hint="do not edit the first column")
             result.units.append(ReturnedUnit(key=key, source=cells[1], target=_clean(cells[2]),
                                              approve=is_approve_word(cells[3]), comment=cells[4].strip() or None,
-                                             carried=carried, label=key))
+                                             carried=carried, label=key, state_text=cells[3]))
             continue
         if len(cells) < 6:
             raise PackagerError("a row has lost columns", path=label, where=f"table row {row_number}")
@@ -148,7 +186,8 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
                                 hint="do not edit the number and time columns")
         result.units.append(ReturnedUnit(key=str(number), start=timing[0], end=timing[1], source=cells[2],
                                          target=_clean(cells[3]), approve=is_approve_word(cells[4]),
-                                         comment=cells[5].strip() or None, carried=carried, label=f"cue {number}"))
+                                         comment=cells[5].strip() or None, carried=carried, label=f"cue {number}",
+                                         state_text=cells[4]))
     return result
 
 
@@ -267,24 +306,41 @@ def parse_xliff(data: bytes, label: str, module_id: str | None = None) -> Return
             notes = [text_of(n).strip() for n in unit if _local(n.tag) == "note"]
             state = target.get("state", "") if target is not None else ""
             timing = parse_tc_pair(unit.get("resname", "") or "")
+            approved = state in ("final", "signed-off") or unit.get("approved", "").lower() == "yes"
             result.units.append(ReturnedUnit(
                 key=unit.get("id"), target=_clean(text_of(target)), source=text_of(source),
-                approve=state in ("final", "signed-off"), comment="\n".join(n for n in notes if n) or None,
+                approve=approved, comment="\n".join(n for n in notes if n) or None,
                 start=timing[0] if timing else None, end=timing[1] if timing else None,
                 label=f"cue {unit.get('id')}"))
     return result
 
 
+OTHER_OFFICE_FORMATS = {
+    ".odt": "OpenDocument (.odt)", ".doc": "Word 97-2003 (.doc)", ".rtf": "RTF", ".docm": "Word with macros (.docm)",
+    ".pdf": "PDF", ".txt": "plain text", ".ass": "Advanced SubStation (.ass)", ".ssa": "SubStation (.ssa)",
+    ".vtt": "WebVTT", ".sub": "MicroDVD/SubViewer (.sub)", ".sdlxliff": "Trados (.sdlxliff)",
+    ".mqxliff": "memoQ (.mqxliff)",
+}
+
+
 def parse_return(data: bytes, label: str, *, module_id: str | None = None) -> ReturnedFile:
     suffix = Path(label).suffix.lower()
     if suffix == ".docx":
-        return parse_docx(data, label)
-    if suffix == ".srt":
-        return parse_srt_return(data, label, module_id or module_from_name(label))
-    if suffix in (".xliff", ".xlf"):
-        return parse_xliff(data, label, module_id)
-    raise PackagerError(f"cannot import a {suffix or 'nameless'} file", path=label,
-                        hint="import a .docx, .srt, .xliff/.xlf, a kit .zip or an unzipped kit folder")
+        result = parse_docx(data, label)
+    elif suffix == ".srt":
+        result = parse_srt_return(data, label, module_id or module_from_name(label))
+    elif suffix in (".xliff", ".xlf"):
+        result = parse_xliff(data, label, module_id)
+    elif suffix in OTHER_OFFICE_FORMATS:
+        raise PackagerError(f"cannot import a file saved as {OTHER_OFFICE_FORMATS[suffix]}", path=label,
+                            hint="open it and save it again as the format it was sent in: .docx (Word 2007-365; in "
+                                 "LibreOffice \"Keep current format\"), .srt or .xliff")
+    else:
+        raise PackagerError(f"cannot import a {suffix or 'nameless'} file", path=label,
+                            hint="import a .docx, .srt, .xliff/.xlf, a kit .zip or an unzipped kit folder")
+    for unit in result.units:
+        unit.file = Path(label).name
+    return result
 
 
 def module_from_name(label: str) -> str | None:
@@ -320,6 +376,7 @@ def align_subtitles(project: Project, module: Module, returned: ReturnedFile) ->
                 diffs.append(f"returned {unit.label} repeats the timing of cue {n}")
             else:
                 unit.key = str(n)
+                unit.label = f"cue {n}"  # editors renumber: messages name the cue by its number here
                 keyed[str(n)] = unit
         for n, cue in enumerate(current, start=1):
             if str(n) not in keyed:
@@ -342,11 +399,40 @@ def align_subtitles(project: Project, module: Module, returned: ReturnedFile) ->
         if missing and len(returned.units) == len(current):
             diffs.append(f"cue(s) {', '.join(missing[:20])} missing")
     if diffs:
-        listing = "\n".join(f"  - {d}" for d in diffs[:50]) + (f"\n  … {len(diffs) - 50} more" if len(diffs) > 50 else "")
+        shown = 12
+        listing = "\n".join(f"  - {d}" for d in diffs[:shown])
+        if len(diffs) > shown:
+            listing += f"\n  … and {len(diffs) - shown} more"
+        hint = "import never shifts timing nor drops a cue: keep every cue and its times as exported"
+        other = _module_with_timing(project, returned, exclude=module.id)
+        if other is not None:
+            hint = (f"its timing is that of module {other!r}: this looks like the file of {other}; "
+                    f"import it with --module {other}")
         raise PackagerError(f"refused: its cues do not match the Spanish track of {module.id} "
                             f"({len(diffs)} difference(s)); nothing was written\n{listing}", path=returned.label,
-                            hint="import never shifts timing nor drops a cue: keep every cue and its times as exported")
+                            hint=hint)
     return keyed
+
+
+def _module_with_timing(project: Project, returned: ReturnedFile, *, exclude: str) -> str | None:
+    """The module whose Spanish track has exactly the returned cues' timing (a file imported for the
+    wrong module), or None."""
+    from ..subtitles.cues import read_srt
+
+    timing = [(u.start, u.end) for u in returned.units]
+    if not timing or any(a is None for a, _ in timing):
+        return None
+    for other in project.modules:
+        if other.id == exclude:
+            continue
+        try:
+            cues = read_srt(other.subtitle_path(project.target_language))
+        except (PackagerError, OSError):
+            continue
+        if len(cues) == len(timing) and all(abs(c.start - a) <= TIMING_TOLERANCE and abs(c.end - b) <= TIMING_TOLERANCE
+                                            for c, (a, b) in zip(cues, timing)):
+            return other.id
+    return None
 
 
 def _tc(seconds: float | None) -> str:
@@ -368,16 +454,28 @@ class UnitPlan:
 
 def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, target: str,
            entry: UnitState | None, carried: dict | None, who: str, when: str, summary: Summary) -> UnitPlan | None:
-    """Apply the rules to one returned unit; count it in `summary`. None when nothing changes."""
+    """Apply the rules to one returned unit; count it in `summary`. None when nothing changes.
+
+    What the translator did is read against what the export carried (`carried`: the Spanish's hash,
+    its state, the French's hash); what happened at home since, against the files now. A return
+    that adds nothing to what is here now (imported twice, or the same text already here) changes
+    nothing, so an old return can never downgrade a newer approval.
+    """
+    from .export import is_known_state_word
     from .states import UnitState, effective_state, text_hash
 
+    label = unit.label or key
     current_state = effective_state(entry, source, target)
     base_hash = (carried or {}).get("target_hash") or text_hash(target)
+    if unit.state_text is not None and not is_known_state_word(unit.state_text):
+        summary.notes.append(f"{unit.file or module_label}: {module_label} {label}: the state "
+                             f"«{' '.join(unit.state_text.split())}» is not understood, so it was not approved; "
+                             "to approve it, write «aprobado» in that cell and import again")
     if not unit.target.strip():
         if text_hash(unit.target) == base_hash or not target.strip():
             summary.unchanged += 1
         else:
-            summary.refused.append(f"{module_label} {unit.label or key}: the Spanish text came back empty; "
+            summary.refused.append(f"{module_label} {label} [{unit.file}]: the Spanish text came back empty; "
                                    "kept the current one")
         return None
     returned_hash = text_hash(unit.target)
@@ -387,52 +485,69 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
     approve_new = unit.approve and (base_state != "approved" or text_changed)
     comment = (unit.comment or "").strip() or None
     base_comment = (carried or {}).get("comment", entry.comment if entry else None)
-    comment_new = comment is not None and comment != (base_comment or None) and comment != (entry.comment if entry else None)
+    current_comment = entry.comment if entry else None
+    comment_new = comment is not None and comment != (base_comment or None) and comment != current_comment
     if not (text_changed or approve_new or comment_new):
         summary.unchanged += 1
         return None
-    if carried and carried.get("target_hash"):
-        moved = current_hash != carried["target_hash"] or (current_state == "approved" and carried.get("state") != "approved")
-    else:
-        moved = current_state == "approved" and text_changed
     machine = entry.machine if entry else None
-    new_comment = comment if comment_new else (entry.comment if entry else None)
+    new_comment = comment if comment_new else current_comment
+
+    def comment_only() -> UnitPlan | None:
+        if not comment_new:
+            summary.unchanged += 1
+            return None
+        summary.count("commented", module_label, label)
+        keep = entry or UnitState(current_state, text_hash(source), current_hash, machine, who, when)
+        return UnitPlan(entry=UnitState(keep.state, keep.source_hash, keep.target_hash, keep.machine,
+                                        keep.who, keep.when, new_comment))
+
+    if not (text_changed or approve_new):
+        return comment_only()
+    same_as_now = returned_hash == current_hash
+    if same_as_now and current_state != "draft" and (current_state == "approved" or not approve_new):
+        # Already here (this return was imported before, or the same text was written at home).
+        return comment_only()
+    if carried and carried.get("target_hash"):
+        changed_at_home = current_hash != carried["target_hash"]
+        approved_at_home = current_state == "approved" and carried.get("state") != "approved"
+    else:  # a file with no record of what it carried: only an approval stands in its way
+        changed_at_home = False
+        approved_at_home = current_state == "approved" and text_changed
+    if (changed_at_home or approved_at_home) and not same_as_now:
+        if changed_at_home:
+            reason = "its Spanish was changed at home after the file went out"
+        elif carried:
+            reason = "it was approved at home after the file went out"
+        else:
+            reason = "it is approved, and this file does not say which export it came from"
+        if not text_changed:
+            reason += " (the file approves the older text)"
+        summary.conflicts.append(Conflict(module_label, label, target, unit.target, current_state, reason,
+                                          unit.file))
+        return comment_only()
     if comment_new:
-        summary.commented += 1
-    if moved and returned_hash != current_hash and (text_changed or approve_new):
-        summary.conflicts.append(Conflict(module_label, unit.label or key, target, unit.target, current_state))
-        if comment_new:
-            keep = entry or UnitState(current_state, text_hash(source), current_hash, machine, who, when)
-            return UnitPlan(entry=UnitState(keep.state, keep.source_hash, keep.target_hash, keep.machine,
-                                            keep.who, keep.when, new_comment))
-        return None
+        summary.count("commented", module_label, label)
     if carried and carried.get("source_hash"):
         seen_source = carried["source_hash"]
     elif unit.source is not None and unit.source.strip():
         seen_source = text_hash(unit.source)
     else:
         seen_source = text_hash(source)
-    new_text = unit.target if text_changed and returned_hash != current_hash else None
-    final_hash = returned_hash if text_changed else current_hash
-    if seen_source != text_hash(source) and (text_changed or approve_new):
+    new_text = unit.target if not same_as_now else None
+    final_hash = returned_hash
+    if text_changed and (not same_as_now or current_state == "draft"):
+        summary.count("changed", module_label, label)
+    if seen_source != text_hash(source):
         # The French changed since the export: keep the translator's text, but flag it.
-        summary.needs_review += 1
-        if text_changed:
-            summary.changed += 1
-        return UnitPlan(text=new_text, entry=UnitState("edited", seen_source, final_hash, machine, who, when, new_comment))
-    if text_changed or approve_new:
-        state = "approved" if unit.approve else "edited"
-        if text_changed:
-            summary.changed += 1
-        if state == "approved":
-            summary.approved += 1
-        return UnitPlan(text=new_text, entry=UnitState(state, text_hash(source), final_hash, machine, who, when,
+        summary.count("needs-review", module_label, label)
+        return UnitPlan(text=new_text, entry=UnitState("edited", seen_source, final_hash, machine, who, when,
                                                        new_comment))
-    state = current_state if current_state in ("draft", "edited", "approved") else (entry.state if entry else "edited")
-    keep_source = entry.source_hash if entry else text_hash(source)
-    keep_target = entry.target_hash if entry and entry.target_hash == current_hash else current_hash
-    return UnitPlan(entry=UnitState(state, keep_source, keep_target, machine,
-                                    entry.who if entry else who, entry.when if entry else when, new_comment))
+    state = "approved" if unit.approve else "edited"
+    if state == "approved" and (current_state != "approved" or new_text is not None):
+        summary.count("approved", module_label, label)
+    return UnitPlan(text=new_text, entry=UnitState(state, text_hash(source), final_hash, machine, who, when,
+                                                   new_comment))
 
 
 # ---------------------------------------------------------------------------------------------- planning
@@ -505,6 +620,7 @@ def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict
         plan = FilePlan(label=doc_id, target_path=doc.target_path, kind="document", document=doc)
         for unit in doc_units:
             key = unit.key.partition("|")[2]
+            unit.label = key
             source_text = doc.unit(key).text
             result = decide(doc_id, key, unit, source=source_text, target=current.get(key, ""),
                             entry=states.units.get(key), carried=(carried or {}).get(unit.key) or unit.carried,
@@ -572,7 +688,17 @@ def import_file(project: Project, path: Path, *, module_id: str | None = None, w
         if module_id and returned.kind != "srt" and returned.module_id != module_id:
             raise PackagerError(f"this file is the review of module {returned.module_id!r}, not {module_id!r}",
                                 path=path, hint="import it without --module, or pick the right file")
-        module = project.module(module_id or returned.module_id)
+        wanted = module_id or returned.module_id
+        if wanted not in {m.id for m in project.modules}:
+            how = "its name" if returned.kind == "srt" and not module_id else "the file"
+            hint = ("pass the module it belongs to: --module ID (modules: "
+                    f"{', '.join(m.id for m in project.modules)})")
+            other = _module_with_timing(project, returned, exclude="")
+            if other is not None:
+                hint = f"its timing is that of module {other!r}: import it with --module {other}"
+            raise PackagerError(f"this file is for module {wanted!r} (from {how}), which this project does not have",
+                                path=path, hint=hint)
+        module = project.module(wanted)
         units = align_subtitles(project, module, returned)
         carried = None
         if returned.kind == "srt":  # no identity inside: find the export it came from
@@ -582,6 +708,10 @@ def import_file(project: Project, path: Path, *, module_id: str | None = None, w
         plans = [plan_subtitles(project, module, units, carried=carried, who=who, when=when, summary=summary)]
     if not dry_run:
         commit(plans)
+        if returned.kit:  # a file of a kit sent back on its own: the kit came back (for `status`)
+            from .kit import record_returned_file
+
+            record_returned_file(project, returned.kit, returned.module_id)
     summary.applied.append(str(path))
     return summary
 

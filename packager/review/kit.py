@@ -38,7 +38,6 @@ from ..atomic import atomic_path, write_text
 from ..errors import PackagerError
 from .export import (
     FORMATS,
-    INSTRUCTIONS,
     STATE_LABELS,
     _set_text,
     _shade,
@@ -63,7 +62,11 @@ KITS_FILE = "kits.json"
 MANIFEST = "manifest.json"
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # an editable file larger than this is not one we sent
 MAX_TOTAL_BYTES = 8 * 1024 * 1024 * 1024
-JUNK = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$|~\$[^/]*$|\.~lock\.[^/]*#$)")
+# What office suites and file managers leave beside the files (ignored, never refused): macOS's
+# resource forks and folder settings, Windows' thumbnails, Word's owner and temporary files,
+# LibreOffice's lock files.
+JUNK = re.compile(r"(^|/)(__MACOSX/|\._[^/]*$|\.DS_Store$|Thumbs\.db$|desktop\.ini$|~\$[^/]*$|~WRL\d+\.tmp$"
+                  r"|\.~lock\.[^/]*#$)", re.IGNORECASE)
 
 
 @dataclass
@@ -126,6 +129,11 @@ def _record_returned(project: Project, kit_id: str, created: str, modules: list[
     _write_kits(project, kits)
 
 
+def record_returned_file(project: Project, kit_id: str, module_id: str | None) -> None:
+    """A file of kit `kit_id` came back on its own (imported with `review import FILE`)."""
+    _record_returned(project, kit_id, "", [module_id] if module_id else [])
+
+
 # ---------------------------------------------------------------------------------------------- building
 
 
@@ -156,23 +164,38 @@ def _glossary_files(project: Project) -> tuple[bytes, bytes]:
     return out.getvalue(), csv_bytes
 
 
-def _qa_csv(project: Project, module_ids: list[str]) -> tuple[bytes, str]:
+# The QA rules in the translator's languages (the report's messages are the producer's, in English).
+QA_RULES_ES_FR = {
+    "empty": "subtítulo vacío / sous-titre vide",
+    "line-length": "línea demasiado larga / ligne trop longue",
+    "line-count": "demasiadas líneas / trop de lignes",
+    "reading-speed": "lectura demasiado rápida / lecture trop rapide",
+    "min-duration": "subtítulo demasiado corto / sous-titre trop court",
+    "max-duration": "subtítulo demasiado largo / sous-titre trop long",
+    "min-gap": "pausa demasiado corta entre subtítulos / pause trop courte entre sous-titres",
+    "overlap": "subtítulos superpuestos / sous-titres qui se chevauchent",
+    "spanish-punctuation": "¿ ¡ sin abrir o sin cerrar / ¿ ¡ non ouverts ou non fermés",
+    "untranslated": "sin traducir / non traduit",
+    "numbers": "cifra distinta del francés / nombre différent du français",
+    "glossary": "término del glosario no respetado / terme du glossaire non respecté",
+}
+
+
+def _qa_csv(project: Project, modules: list[Module]) -> tuple[bytes, int]:
+    """The QA report of the kit's Spanish drafts as CSV (Excel and LibreOffice read it), and its count."""
+    from ..subtitles.qa import run_qa
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["Module", "Line number", "Cue", "Time code", "Severity", "Rule", "Message"])
-    note = ""
-    try:
-        from ..subtitles.qa import run_qa
-    except ImportError:
-        note = "QA not available in this version: the report is empty"
-    else:
-        report = run_qa(project, module_ids)
-        findings = [f for f in report.findings if f.lang == project.target_language]
-        for f in sorted(findings, key=lambda f: (f.module_id, f.cue or 0, f.rule)):
-            writer.writerow([f.module_id, f.line if f.line is not None else "", f.cue if f.cue is not None else "",
-                             format_tc(f.start) if f.start is not None else "", f.severity, f.rule, f.message])
-        note = f"{len(findings)} QA finding(s) on the drafts"
-    return buffer.getvalue().encode("utf-8-sig"), note
+    writer.writerow(["Module", "Line number", "Cue", "Time code", "Severity", "Rule", "Regla / Règle", "Message"])
+    report = run_qa(project, [m.id for m in modules])
+    order = {m.id: m.order for m in modules}
+    findings = [f for f in report.findings if f.lang == project.target_language]
+    for f in sorted(findings, key=lambda f: (order.get(f.module_id, 0), f.cue or 0, f.rule)):
+        writer.writerow([f.module_id, f.line if f.line is not None else "", f.cue if f.cue is not None else "",
+                         format_tc(f.start) if f.start is not None else "", f.severity, f.rule,
+                         QA_RULES_ES_FR.get(f.rule, ""), f.message])
+    return buffer.getvalue().encode("utf-8-sig"), len(findings)
 
 
 DOC_WIDTHS = [5.0, 9.0, 9.0, 2.3, 4.0]
@@ -206,11 +229,21 @@ def _document_units(project: Project, module_ids: list[str], *, general: bool) -
     return units
 
 
+DOC_INSTRUCTIONS = [
+    "ES: Textos de los cuadernos (preguntas de reflexión, folleto, síntesis) aún en borrador. Corrija solo la "
+    "columna «Español». Escriba «aprobado» en la columna «Estado» para aprobar un texto, y sus observaciones en "
+    "«Comentario». No cambie la primera columna (la clave) ni el francés.",
+    "FR : Textes des cahiers (questions de réflexion, livret, synthèse) encore en brouillon. Ne modifiez que la "
+    "colonne « Español ». Écrivez « approuvé » dans la colonne « État » pour approuver un texte, et vos remarques "
+    "dans « Commentaire ». Ne touchez ni à la première colonne (la clé) ni au français.",
+]
+
+
 def _documents_docx(units: list[dict], kit_id: str, created: str) -> bytes:
     from docx.shared import RGBColor
 
     document = new_document("Textos de los cuadernos / Textes des cahiers",
-                            identity_line("documents", kit_id, created, f" kit={kit_id}"), INSTRUCTIONS)
+                            identity_line("documents", kit_id, created, f" kit={kit_id}"), DOC_INSTRUCTIONS)
     table = review_table(document, DOC_HEADERS, DOC_WIDTHS)
     grey = RGBColor(0x55, 0x55, 0x55)
     for unit in units:
@@ -228,81 +261,169 @@ def _documents_docx(units: list[dict], kit_id: str, created: str) -> bytes:
     return out.getvalue()
 
 
-def _readme(project: Project, modules: list[Module], lang: str, has_documents: bool, proxy: bool = True) -> str:
-    text = _readme_text(project, modules, lang, has_documents)
-    if not proxy:  # a texts-only kit: no video lines
-        text = "\n".join(line for line in text.split("\n") if "proxy.mp4" not in line and "[37]" not in line)
-    return text
-
-
-def _readme_text(project: Project, modules: list[Module], lang: str, has_documents: bool) -> str:
-    listing = "\n".join(f"  {m.order:02d}-{m.id}/  {m.title(lang)}" for m in modules)
+def _readme(project: Project, modules: list[Module], lang: str, has_documents: bool, proxy: bool = True,
+            qa_findings: int | None = None) -> str:
+    """LEAME.txt (lang "es") or LISEZMOI.txt ("fr"): everything a translator who has never heard of
+    packager needs — what is in the kit, how to work in each format, what never to touch, what to
+    send back. Lines ("\n") are turned into CRLF by the caller."""
+    profile = project.config.subtitle_qa
+    width = max(len(f"{m.order:02d}-{m.id}/") for m in modules) + 2
+    listing = "\n".join(f"  {f'{m.order:02d}-{m.id}/':<{width}}{m.title(lang)}" for m in modules)
+    first = f"{modules[0].order:02d}-{modules[0].id}"
+    title = project.config.programme.title(lang)
+    limits = dict(chars=profile.max_chars_per_line, lines=profile.max_lines, cps=f"{profile.max_cps:g}")
     if lang == "es":
-        docs_line = ("  documentos-borrador.docx         textos de los cuadernos aún en borrador (misma tabla).\n"
-                     if has_documents else "")
-        return f"""KIT DE REVISIÓN — {project.config.programme.title('es')}
+        return _readme_es(title, listing, first, has_documents, proxy, qa_findings, limits)
+    return _readme_fr(title, listing, first, has_documents, proxy, qa_findings, limits)
 
-Este kit contiene los subtítulos en español (borradores) para revisar, sin instalar nada.
+
+def _readme_es(title: str, listing: str, first: str, has_documents: bool, proxy: bool, qa_findings: int | None,
+               limits: dict) -> str:
+    qa = ("ningún problema detectado" if qa_findings == 0 else
+          f"{qa_findings} problema(s) detectado(s)" if qa_findings else "problemas detectados")
+    video = f"""    {first}.proxy.mp4   el video en baja resolución, con los subtítulos FRANCESES incrustados.
+        Arriba a la izquierda: el tiempo (hh:mm:ss). Cada subtítulo empieza con su número:
+        [37] = subtítulo 37, la fila 37 de la tabla. Se abre con cualquier reproductor (VLC,
+        Películas y TV, QuickTime).
+""" if proxy else ""
+    video_back = (" Los videos .mp4 no hace falta devolverlos: puede\n"
+                  "    borrarlos antes de comprimir para que el archivo sea pequeño." if proxy else "")
+    docs = ("  documentos-borrador.docx   los textos de los cuadernos (preguntas de reflexión, folleto,\n"
+            "                             síntesis) aún en borrador: la misma tabla, se edita igual.\n"
+            if has_documents else "")
+    return f"""KIT DE REVISIÓN — {title}
+(Las instrucciones en francés están en LISEZMOI.txt.)
+
+Este kit contiene los subtítulos en español de los módulos del video, para revisar y corregir.
+Muchos son borradores de traducción automática. No hay que instalar nada: basta con Word o
+LibreOffice (o, si lo prefiere, Subtitle Edit, Aegisub o una herramienta de traducción asistida).
 
 CONTENIDO
 {listing}
-  En cada carpeta de módulo:
-    *.proxy.mp4   el video en baja resolución, con los subtítulos franceses y el tiempo incrustados.
-                  Cada subtítulo empieza con su número: [37] = subtítulo 37.
-    *.es.docx     tabla bilingüe (Word o LibreOffice): número, tiempo, francés, español, estado, comentario.
-    *.es.srt      la pista española (Subtitle Edit, Aegisub).
-    *.es.xliff    XLIFF 2.0 (herramientas de traducción asistida).
-  glosario-glossaire.docx / .csv   términos que se conservan y traducciones obligatorias.
-  qa-borradores.csv                problemas detectados en los borradores (líneas largas, lectura rápida…).
-{docs_line}  manifest.json                    para packager: NO LO MODIFIQUE.
 
-QUÉ EDITAR (use UNO de los tres formatos por módulo)
-  - Solo la columna «Español» (o la pista SRT, o los <target> del XLIFF).
-  - Columna «Estado»: escriba «aprobado» para aprobar un subtítulo (en XLIFF: state="final").
-  - Columna «Comentario»: sus observaciones para el productor.
+  En cada carpeta de módulo (ejemplo: {first}/):
+{video}    {first}.es.docx    tabla bilingüe para Word o LibreOffice: número, tiempo, francés,
+        español, estado, comentario.
+    {first}.es.srt     la pista de subtítulos en español (Subtitle Edit, Aegisub).
+    {first}.es.xliff   la misma traducción en XLIFF 2.0 (herramientas de traducción asistida).
+  Los tres archivos contienen el mismo texto: trabaje en UNO solo por módulo.
+
+  glosario-glossaire.docx / .csv   términos que se conservan tal cual y traducciones obligatorias.
+  qa-borradores.csv          control de calidad de los borradores ({qa}): líneas
+                             demasiado largas, lectura demasiado rápida… (se abre con Excel o LibreOffice).
+{docs}  manifest.json              archivo técnico para el productor: NO LO MODIFIQUE NI LO BORRE.
+
+CÓMO TRABAJAR
+  Tabla Word (.docx):
+  - Corrija solo la columna «Español». Un salto de línea en la celda = un cambio de línea en el subtítulo.
+  - Para aprobar un subtítulo, escriba «aprobado» en la columna «Estado / État».
+    Los estados: «borrador» = traducción automática; «editado» = ya corregido por una persona;
+    «aprobado» = aprobado; «a revisar» = el francés cambió después de una revisión: verifíquelo.
+  - Sus preguntas u observaciones van en la columna «Comentario».
+  - Puede trabajar con el control de cambios activado: los cambios se toman como aceptados.
+  - Guarde en formato Word (.docx), con el mismo nombre. En LibreOffice, si pregunta, elija
+    «Usar formato Word».
+  Subtitle Edit / Aegisub (.srt):
+  - Cambie solo el texto. No agregue, borre, una, divida ni desplace ningún subtítulo.
+  - La codificación (UTF-8, ANSI…) y la numeración no importan.
+  - El SRT no tiene estado ni comentario: para aprobar o comentar, use la tabla Word.
+  Herramienta de traducción asistida (.xliff):
+  - Edite solo los <target>. Un segmento confirmado como final (state="final", o "reviewed")
+    queda aprobado; las notas (<note>) se leen como comentarios. No cambie los identificadores (id).
+
+  Límites de un subtítulo: {limits['chars']} caracteres por línea, {limits['lines']} líneas como máximo,
+  {limits['cps']} caracteres por segundo como máximo. Respete el glosario.
 
 QUÉ NO TOCAR NUNCA
-  - Los números de subtítulo, los tiempos (timecodes), la columna francesa, la línea gris bajo el título.
-  - No agregue, borre, una ni divida subtítulos: un archivo con otros tiempos u otro número de
-    subtítulos se rechaza entero.
+  - Los números de subtítulo, los tiempos (timecodes), la columna francesa, la línea gris bajo el título
+    y la primera columna de las tablas.
+  - No agregue ni borre filas: un archivo con otros tiempos u otro número de subtítulos se rechaza entero.
   - Las cifras («14,9 %», «2 500») deben quedar iguales.
 
 QUÉ DEVOLVER
-  Guarde los archivos con el mismo nombre y formato, comprima la carpeta completa del kit en un .zip
-  (o devuelva la carpeta) y envíela al productor. No agregue otros archivos.
+  - Guarde cada archivo con el mismo nombre, en la misma carpeta y en el mismo formato.
+  - Comprima la carpeta completa del kit en un .zip (clic derecho > Enviar a > Carpeta comprimida,
+    o «Comprimir») y envíela al productor.{video_back}
+  - No agregue otros archivos y no cambie los nombres: un kit con archivos desconocidos se rechaza.
+  - También puede enviar solo el archivo corregido (.docx, .srt o .xliff), sin cambiarle el nombre.
+  Nada de lo que usted escriba se pierde: si un subtítulo también se modificó del lado del productor,
+  él verá los dos textos y elegirá.
 """
-    docs_line = ("  documentos-borrador.docx         textes des cahiers encore en brouillon (même tableau).\n"
-                 if has_documents else "")
-    return f"""KIT DE RÉVISION — {project.config.programme.title('fr')}
 
-Ce kit contient les sous-titres espagnols (brouillons) à réviser, sans rien installer.
+
+def _readme_fr(title: str, listing: str, first: str, has_documents: bool, proxy: bool, qa_findings: int | None,
+               limits: dict) -> str:
+    qa = ("aucun problème relevé" if qa_findings == 0 else
+          f"{qa_findings} problème(s) relevé(s)" if qa_findings else "problèmes relevés")
+    video = f"""    {first}.proxy.mp4   la vidéo en basse résolution, sous-titres FRANÇAIS incrustés.
+        En haut à gauche : le temps (hh:mm:ss). Chaque sous-titre commence par son numéro :
+        [37] = sous-titre 37, la ligne 37 du tableau. S'ouvre avec n'importe quel lecteur (VLC,
+        Films et TV, QuickTime).
+""" if proxy else ""
+    video_back = (" Inutile de renvoyer les vidéos .mp4 : vous pouvez\n"
+                  "    les supprimer avant de compresser pour que le fichier soit léger." if proxy else "")
+    docs = ("  documentos-borrador.docx   les textes des cahiers (questions de réflexion, livret, synthèse)\n"
+            "                             encore en brouillon : le même tableau, à modifier de la même façon.\n"
+            if has_documents else "")
+    return f"""KIT DE RÉVISION — {title}
+(Les instructions en espagnol sont dans LEAME.txt.)
+
+Ce kit contient les sous-titres espagnols des modules de la vidéo, à réviser et à corriger.
+Beaucoup sont des brouillons de traduction automatique. Rien à installer : Word ou LibreOffice
+suffisent (ou, si vous préférez, Subtitle Edit, Aegisub ou un outil de traduction assistée).
 
 CONTENU
 {listing}
-  Dans chaque dossier de module :
-    *.proxy.mp4   la vidéo en basse résolution, sous-titres français et minutage incrustés.
-                  Chaque sous-titre commence par son numéro : [37] = sous-titre 37.
-    *.es.docx     tableau bilingue (Word ou LibreOffice) : numéro, temps, français, espagnol, état, commentaire.
-    *.es.srt      la piste espagnole (Subtitle Edit, Aegisub).
-    *.es.xliff    XLIFF 2.0 (outils de traduction assistée).
-  glosario-glossaire.docx / .csv   termes conservés tels quels et traductions imposées.
-  qa-borradores.csv                problèmes relevés dans les brouillons (lignes longues, lecture rapide…).
-{docs_line}  manifest.json                    pour packager : NE PAS MODIFIER.
 
-CE QU'ON MODIFIE (UN seul des trois formats par module)
-  - Seulement la colonne « Español » (ou la piste SRT, ou les <target> du XLIFF).
-  - Colonne « État » : écrire « approuvé » (ou « aprobado ») pour approuver un sous-titre (XLIFF : state="final").
-  - Colonne « Commentaire » : vos remarques pour le producteur.
+  Dans chaque dossier de module (exemple : {first}/) :
+{video}    {first}.es.docx    tableau bilingue pour Word ou LibreOffice : numéro, temps, français,
+        espagnol, état, commentaire.
+    {first}.es.srt     la piste de sous-titres espagnols (Subtitle Edit, Aegisub).
+    {first}.es.xliff   la même traduction en XLIFF 2.0 (outils de traduction assistée).
+  Les trois fichiers contiennent le même texte : travaillez dans UN SEUL par module.
+
+  glosario-glossaire.docx / .csv   termes conservés tels quels et traductions imposées.
+  qa-borradores.csv          contrôle de qualité des brouillons ({qa}) : lignes
+                             trop longues, lecture trop rapide… (s'ouvre avec Excel ou LibreOffice).
+{docs}  manifest.json              fichier technique pour le producteur : NE PAS LE MODIFIER NI LE SUPPRIMER.
+
+COMMENT TRAVAILLER
+  Tableau Word (.docx) :
+  - Ne modifiez que la colonne « Español ». Un retour à la ligne dans la cellule = un changement de
+    ligne dans le sous-titre.
+  - Pour approuver un sous-titre, écrivez « approuvé » (ou « aprobado ») dans la colonne « Estado / État ».
+    Les états : « borrador » = traduction automatique ; « editado » = déjà corrigé par une personne ;
+    « aprobado » = approuvé ; « a revisar » = le français a changé après une révision : à vérifier.
+  - Vos questions ou remarques vont dans la colonne « Commentaire ».
+  - Le suivi des modifications peut rester activé : les modifications sont prises comme acceptées.
+  - Enregistrez au format Word (.docx), sous le même nom. Dans LibreOffice, s'il le demande, choisissez
+    « Utiliser le format Word ».
+  Subtitle Edit / Aegisub (.srt) :
+  - Ne changez que le texte. N'ajoutez, ne supprimez, ne fusionnez, ne coupez ni ne décalez aucun sous-titre.
+  - L'encodage (UTF-8, ANSI…) et la numérotation n'ont pas d'importance.
+  - Le SRT n'a ni état ni commentaire : pour approuver ou commenter, utilisez le tableau Word.
+  Outil de traduction assistée (.xliff) :
+  - Ne modifiez que les <target>. Un segment confirmé comme final (state="final", ou "reviewed")
+    est approuvé ; les notes (<note>) sont lues comme des commentaires. Ne changez pas les identifiants (id).
+
+  Limites d'un sous-titre : {limits['chars']} caractères par ligne, {limits['lines']} lignes au plus,
+  {limits['cps']} caractères par seconde au plus. Respectez le glossaire.
 
 CE QU'ON NE TOUCHE JAMAIS
-  - Les numéros de sous-titres, les temps (timecodes), la colonne française, la ligne grise sous le titre.
-  - N'ajoutez, ne supprimez, ne fusionnez ni ne coupez aucun sous-titre : un fichier dont les temps ou
-    le nombre de sous-titres diffèrent est refusé en entier.
+  - Les numéros de sous-titres, les temps (timecodes), la colonne française, la ligne grise sous le titre
+    et la première colonne des tableaux.
+  - N'ajoutez ni ne supprimez de lignes : un fichier dont les temps ou le nombre de sous-titres
+    diffèrent est refusé en entier.
   - Les nombres (« 14,9 % », « 2 500 ») restent identiques.
 
 CE QU'ON RENVOIE
-  Enregistrez les fichiers sous le même nom et le même format, compressez tout le dossier du kit en .zip
-  (ou renvoyez le dossier) au producteur. N'y ajoutez pas d'autres fichiers.
+  - Enregistrez chaque fichier sous le même nom, dans le même dossier et au même format.
+  - Compressez tout le dossier du kit en .zip (clic droit > Envoyer vers > Dossier compressé,
+    ou « Compresser ») et envoyez-le au producteur.{video_back}
+  - N'ajoutez pas d'autres fichiers et ne renommez rien : un kit contenant des fichiers inconnus est refusé.
+  - Vous pouvez aussi n'envoyer que le fichier corrigé (.docx, .srt ou .xliff), sans le renommer.
+  Rien de ce que vous écrivez ne se perd : si un sous-titre a aussi été modifié du côté du producteur,
+  il verra les deux textes et choisira.
 """
 
 
@@ -328,7 +449,15 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
     module_ids = [m.id for m in modules]
     files: dict[str, bytes | Path] = {}
     manifest_modules = []
-    rows_by_module = {m.id: module_rows(project, m) for m in modules}  # fails early, before any encode
+    rows_by_module = {}
+    for module in modules:  # fails early, before any encode
+        try:
+            rows_by_module[module.id] = module_rows(project, module)
+        except PackagerError as exc:
+            if len(modules) > 1:
+                others = " ".join(m.id for m in modules if m.id != module.id)
+                exc.hint = f"{exc.hint + '; ' if exc.hint else ''}or make the kit without it: packager kit {others} -o …"
+            raise
     with tempfile.TemporaryDirectory(prefix="packager-kit-") as tmp_name:
         tmp = Path(tmp_name)
         for module in modules:
@@ -355,7 +484,7 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
         glossary_docx, glossary_csv = _glossary_files(project)
         files["glosario-glossaire.docx"] = glossary_docx
         files["glosario-glossaire.csv"] = glossary_csv
-        qa_bytes, _qa_note = _qa_csv(project, module_ids)
+        qa_bytes, qa_findings = _qa_csv(project, modules)
         files["qa-borradores.csv"] = qa_bytes
         doc_units = _document_units(project, module_ids, general=general_documents)
         documents = {"file": None, "units": {}}
@@ -366,7 +495,8 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
                                                                   "comment")} for u in doc_units}}
         # CRLF and a BOM: Windows' Notepad shows the accents and the lines right.
         for name, lang in (("LEAME.txt", "es"), ("LISEZMOI.txt", "fr")):
-            files[name] = _readme(project, modules, lang, bool(doc_units), proxy).replace("\n", "\r\n").encode("utf-8-sig")
+            text = _readme(project, modules, lang, bool(doc_units), proxy, qa_findings=qa_findings)
+            files[name] = text.replace("\n", "\r\n").encode("utf-8-sig")
         hashes = {name: _sha256(data if isinstance(data, bytes) else data.read_bytes()) for name, data in files.items()}
         manifest = {"format": KIT_FORMAT, "kit": kit_id, "created": created, "project": slug,
                     "source_language": project.source_language, "target_language": project.target_language,
@@ -448,6 +578,9 @@ def open_zip(path: Path) -> tuple[KitSource, zipfile.ZipFile]:
         total += info.file_size
         if info.is_dir():
             continue
+        if safe in names:
+            problems.append(f"member {info.filename!r} is in the archive twice")
+            continue
         names.append(safe)
     if total > MAX_TOTAL_BYTES:
         problems.append(f"the archive unpacks to {total / 1e9:.1f} GB")
@@ -478,8 +611,11 @@ def open_zip(path: Path) -> tuple[KitSource, zipfile.ZipFile]:
 def open_folder(path: Path) -> KitSource:
     base = path
     if not (base / MANIFEST).is_file():
-        candidates = [d for d in path.iterdir() if d.is_dir() and (d / MANIFEST).is_file()]
-        if len(candidates) != 1:
+        candidates = sorted(d for d in path.iterdir() if d.is_dir() and (d / MANIFEST).is_file())
+        if len(candidates) > 1:
+            raise PackagerError(f"{len(candidates)} kits here: {', '.join(d.name for d in candidates)}", path=path,
+                                hint="import them one at a time: packager review import FOLDER/KIT")
+        if not candidates:
             raise PackagerError("no kit here (no manifest.json in this folder or one folder below)", path=path,
                                 hint="pass the unzipped kit folder, or the kit's .zip")
         base = candidates[0]
@@ -533,13 +669,34 @@ def check_manifest(project: Project, source: KitSource) -> dict:
         for name in entry["files"].values():
             if name not in files:
                 problems.append(f"the manifest names {name} but does not list it")
-    for name in source.members:
-        if name != MANIFEST and name not in files:
-            problems.append(f"unexpected member {name}")
+    unexpected = [name for name in source.members if name != MANIFEST and name not in files]
+    for name in unexpected:
+        problems.append(f"unexpected member {name}{_unexpected_why(name, files)}")
     if problems:
+        hint = None
+        if unexpected and len(unexpected) == len(problems):
+            hint = ("remove the unexpected files (or give them back their names) and import the kit again; "
+                    "a returned .docx, .srt or .xliff can also be imported on its own: packager review import FILE")
         raise PackagerError("refused: the kit does not match its manifest; nothing was written\n"
-                            + "\n".join(f"  - {p}" for p in problems), path=source.label)
+                            + "\n".join(f"  - {p}" for p in problems), path=source.label, hint=hint)
     return manifest
+
+
+def _unexpected_why(name: str, files: dict) -> str:
+    """Why a member the kit did not send may be there, when it looks like one of the kit's files."""
+    from .importer import OTHER_OFFICE_FORMATS
+
+    member = PurePosixPath(name)
+    siblings = [PurePosixPath(f) for f in files if PurePosixPath(f).parent == member.parent]
+    stem = member.name.split(".")[0]
+    alike = [f for f in siblings if f.name.split(".")[0] == stem or stem.startswith(f.name.split(".")[0])]
+    suffix = member.suffix.lower()
+    if alike and suffix in OTHER_OFFICE_FORMATS:
+        return f" (saved as {OTHER_OFFICE_FORMATS[suffix]}: save it as the kit's {alike[0].name} instead)"
+    if alike and suffix in (".docx", ".srt", ".xliff", ".xlf"):
+        same_kind = [f for f in alike if f.suffix.lower() == suffix] or alike
+        return f" (renamed? a returned file keeps its name: {same_kind[0].name})"
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -553,6 +710,18 @@ def _touched(unit, base: dict) -> bool:
     if unit.approve and base.get("state") != "approved":
         return True
     return unit.comment is not None and unit.comment != (base.get("comment") or None)
+
+
+def _parse_member(parse_return, data: bytes, name: str, kit_label: str, **kwargs):
+    """Parse one returned file of a kit; a file that cannot be read refuses the whole kit, saying which."""
+    try:
+        return parse_return(data, name, **kwargs)
+    except PackagerError as exc:
+        where = f", {exc.where}" if exc.where else ""
+        hint = (exc.hint + "; " if exc.hint else "") + ("or import the kit's other files one by one: "
+                                                         "packager review import FILE")
+        raise PackagerError(f"refused: {name}{where}: {exc.message}; nothing was written", path=kit_label,
+                            hint=hint) from None
 
 
 def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run: bool = False) -> Summary:
@@ -596,7 +765,7 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
                 data = source.read(name)
                 if _sha256(data) == hashes.get(name):
                     continue
-                rf = parse_return(data, name, module_id=entry["id"])
+                rf = _parse_member(parse_return, data, name, source.label, module_id=entry["id"])
                 if rf.kind != "srt" and (rf.module_id != entry["id"] or (rf.kit and rf.kit != kit_id)):
                     problems.append(f"{name} belongs to module {rf.module_id!r} of kit {rf.kit!r}, "
                                     f"not to {entry['id']!r} of this kit")
@@ -607,7 +776,7 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
         if doc_name and doc_name in source.members:
             data = source.read(doc_name)
             if _sha256(data) != hashes.get(doc_name):
-                doc_returned = parse_return(data, doc_name)
+                doc_returned = _parse_member(parse_return, data, doc_name, source.label)
                 if not doc_returned.documents or (doc_returned.kit and doc_returned.kit != kit_id):
                     problems.append(f"{doc_name} is not this kit's documents file")
         if problems:
@@ -643,8 +812,9 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
                             if text_hash(previous.target) != base.get("target_hash"):
                                 disagree.add(key)
                                 summary.conflicts.append(Conflict(
-                                    module.id, f"cue {key}", previous.target, unit.target, "returned twice",
-                                    reason=f"{touched_by[key]} and {label} disagree"))
+                                    module.id, f"cue {key}", previous.target, unit.target, "",
+                                    reason="it was changed differently in two returned files, so neither is applied",
+                                    labels=(PurePosixPath(touched_by[key]).name, PurePosixPath(label).name)))
                                 continue
                             previous.target = unit.target
                         previous.approve = previous.approve or unit.approve
