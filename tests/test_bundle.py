@@ -34,6 +34,9 @@ MODULES = [  # id, kind, title fr, title es
     ("sous-ministre", "interview", "Entretien avec le sous-ministre", "Entrevista con el viceministro"),
     ("table-ronde", "roundtable", "Table ronde", "Mesa redonda"),
 ]
+# What render.json says is burned into each picture: "es" said, null said (rendered without burn-in),
+# and not said at all (the render's rule then applies: the target language whenever it has cues).
+BURNED = {"entreprise-a": "es", "sous-ministre": None}
 SPANISH_CUES = ["Hola, bienvenidos <al> taller & más.", "Hablamos del financiamiento."]
 FRENCH_CUES = ["Bonjour, bienvenue à l'atelier.", "Parlons du financement."]
 VIDEO_SECONDS = 3
@@ -87,6 +90,8 @@ def add_render(project: Project, target: str, *, video_cache: Path) -> Path:
             "video": f"{stem}.mp4", "duration": VIDEO_SECONDS,
             "speakers": [{"name": f"Intervenant {order}", "role": {"fr": "Directrice", "es": "Directora"}}],
             "subtitles": subs, "chapters": chapters})
+        if module_id in BURNED:
+            modules[-1]["burned"] = BURNED[module_id]
     if target == "cd":
         (out / "programme.m3u").write_text("".join(f"{m['video']}\n" for m in modules))
         programme = "programme.m3u"
@@ -167,6 +172,7 @@ def test_usb_bundle_layout(usb):
     lisez = (result.path / "LISEZMOI.txt").read_text(encoding="utf-8")
     leame = (result.path / "LEAME.txt").read_text(encoding="utf-8")
     assert "ouvrez index.html" in lisez and "clé USB" in lisez and "cahier-01-entreprise-a.docx" in lisez
+    assert "(H.264/AAC) et le programme complet" in lisez
     assert "abra index.html" in leame and "Mesa redonda" in leame and "sha256sum -c SHA256SUMS" in leame
 
 
@@ -187,6 +193,11 @@ def test_index_links_and_data(usb):
     assert data["modules"][0]["cues"]["es"][0] == [0.2, 1.4, "Hola, bienvenidos &lt;al&gt; taller &amp; más. (1)"]
     assert data["modules"][0]["chapters"] == [0.0, 1.5]
     assert data["captionDefault"] == "es"
+    # The index knows which language is already in the picture, so it never draws it a second time.
+    assert [m["burned"] for m in data["modules"]] == ["es", None, "es"]
+    # Every module's subtitle files are one click away too (for VLC), and the programme video.
+    for href in ("subtitles/01-entreprise-a.es.srt", "subtitles/03-table-ronde.fr.srt", "videos/programme.mp4"):
+        assert f'href="{href}"' in html and (result.path / href).is_file(), href
 
 
 def test_checksums_match_sha256sum(usb):
@@ -228,6 +239,22 @@ def test_verify_clean_copy_and_damage(usb, tmp_path):
         assert line in bad.output
 
 
+def test_verify_finds_the_bundle_a_person_means(usb, tmp_path):
+    """`verify /media/stick` when the bundle folder itself was copied onto the stick; `verify …/SHA256SUMS`."""
+    project, result = usb
+    stick = tmp_path / "stick"
+    shutil.copytree(result.path, stick / result.path.name)
+    (stick / "System Volume Information").mkdir()
+    report = verify(stick)
+    assert report.ok and report.path == stick / result.path.name
+    said = run(project.root, "verify", str(stick))
+    assert said.exit_code == 0 and f"checking the bundle in {stick / result.path.name}" in said.output
+    assert verify(stick / result.path.name / SUMS_NAME).ok
+    # Two bundles on one stick: which one is meant is not guessed.
+    shutil.copytree(result.path, stick / "other")
+    assert CliRunner().invoke(cli, ["verify", str(stick)]).exit_code == 2
+
+
 def test_verify_not_a_bundle(tmp_path):
     (tmp_path / "a.txt").write_text("x")
     result = CliRunner().invoke(cli, ["verify", str(tmp_path)])
@@ -250,6 +277,11 @@ def test_cd_iso_matches_folder(cd, tmp_path):
     assert result.budget == capacity.CD_R and result.size == result.iso.stat().st_size < capacity.CD_R
     folder = files_of(result.path)
     assert "videos/programme.m3u" in folder
+    # On cd the whole programme is a playlist, and the index and read-me say so.
+    html = (result.path / "index.html").read_text(encoding="utf-8")
+    assert '<a href="videos/programme.m3u"><span class="l-fr" lang="fr">Liste de lecture du programme (VLC)' in html
+    lisez = (result.path / "LISEZMOI.txt").read_text(encoding="utf-8-sig")
+    assert "et leur liste de lecture (programme.m3u, pour VLC)" in lisez and "programme complet" not in lisez
     iso = pycdlib.PyCdlib()
     iso.open(str(result.iso))
     try:
@@ -342,6 +374,18 @@ def test_over_budget_cd(tmp_path, monkeypatch):
     assert result.output.count("error:") == 1
     assert not list(project.dist_dir.glob("*.iso")) and not list(project.dist_dir.glob("*.part*"))
     assert not (project.dist_dir / "programme-d-essai-cd").exists()
+
+
+def test_image_over_budget_once_written_is_not_kept(tmp_path, monkeypatch):
+    """The estimate errs large, but if the real image still came out over the medium it is removed."""
+    project = make_inputs(tmp_path / "proj", target="cd", video_cache=tmp_path)
+    monkeypatch.setitem(capacity.BUDGETS, "cd", 200_000)
+    monkeypatch.setattr(capacity, "iso_estimate", lambda items: 1)
+    result = run(project.root, "bundle", "--target", "cd")
+    assert result.exit_code == 2, result.output
+    assert "over the CD-R (200,000 bytes)" in result.output and "no image was kept" in result.output
+    assert "packager render --target cd" in result.output
+    assert not list(project.dist_dir.glob("*.iso")) and not list(project.dist_dir.glob(".*"))
 
 
 def test_usb_file_over_fat32_limit(tmp_path, monkeypatch):
@@ -471,7 +515,19 @@ def test_index_without_chapters_speakers_or_documents():
         slug="x", title={"fr": "T & <fr>", "es": "T & <es>"}, source_language="fr", target_language="es",
         runtime=3725, documents=[], programme_video=None,
         modules=[{"id": "m", "order": 1, "kind": "workshop", "title": {"fr": "A", "es": "B"}, "duration": 61.4,
-                  "speakers": [], "video": "videos/01-m.mp4", "chapters": [], "workbook": None, "cues": {}}])
+                  "speakers": [], "video": "videos/01-m.mp4", "chapters": [], "workbook": None, "cues": {},
+                  "subtitle_files": {"fr": {"srt": "subtitles/01-m.fr.srt"}}}])  # no Spanish yet
     assert "Pas de chapitres pour ce module." in html and "Este módulo no tiene cuaderno." in html
+    assert 'href="subtitles/01-m.fr.srt"' in html and ".es.srt" not in html
     assert "1:02:05" in html and "1:01" in html and "workshop" in html
     assert "T &amp; &lt;es&gt;" in html and "<es>" not in html
+
+
+@pytest.mark.parametrize(("said", "expected"), [("es", "es"), (True, "es"), (False, None), (None, None), ("fr", "fr")])
+def test_burned_language_as_render_json_says(said, expected):
+    from packager.bundle.build import _UNSAID, _burned
+
+    cues = {"es": [(0.0, 1.0, "hola")], "fr": [(0.0, 1.0, "salut")]}
+    assert _burned(said, cues, "es") == expected
+    # Not said: the render burns the target language in whenever it has cues.
+    assert _burned(_UNSAID, cues, "es") == "es" and _burned(_UNSAID, {"fr": cues["fr"]}, "es") is None

@@ -48,12 +48,16 @@ def context(tmp_path_factory):
 def page(context, bundle):
     page = context.new_page()
     errors: list[str] = []
+    requests: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda request: requests.append(request.url))
     page.goto((bundle.path / "index.html").as_uri())
     page.evaluate("() => { try { localStorage.clear(); } catch (e) {} }")
     page.reload()
     yield page
     assert not errors, errors
+    # Nothing but the bundle's own files is ever asked for: no CDN, no web font, no external script.
+    assert requests and all(url.startswith(bundle.path.as_uri() + "/") for url in requests), requests
     page.close()
 
 
@@ -61,26 +65,42 @@ def visible_text(page, selector: str) -> str:
     return page.locator(selector).inner_text().strip()
 
 
-def test_spanish_captions_play_from_file_url(page):
-    assert page.url.startswith("file://")
-    page.locator("button.play").first.click()
+TRACKS = """() => Array.from(document.getElementById('video').textTracks).map(t => ({
+    language: t.language, mode: t.mode, label: t.label,
+    cues: Array.from(t.cues || []).map(c => c.getCueAsHTML().textContent),
+    lines: Array.from(t.cues || []).map(c => String(c.line)),
+    active: Array.from(t.activeCues || []).map(c => c.getCueAsHTML().textContent)}))"""
+
+
+def play(page, index: int) -> None:
+    page.locator("button.play").nth(index).click()
     page.wait_for_function("() => { const v = document.getElementById('video'); "
                            "return v.currentTime > 0.4 && !v.paused; }")
-    tracks = page.evaluate("""() => Array.from(document.getElementById('video').textTracks).map(t => ({
-        language: t.language, mode: t.mode, label: t.label,
-        cues: Array.from(t.cues || []).map(c => c.getCueAsHTML().textContent),
-        active: Array.from(t.activeCues || []).map(c => c.getCueAsHTML().textContent)}))""")
+    assert page.evaluate("document.getElementById('video').error") is None
+
+
+def off_offered(page) -> bool:
+    return page.evaluate("() => { const o = document.querySelector('#captions option[value=off]'); "
+                         "return !o.hidden && !o.disabled; }")
+
+
+def test_spanish_captions_play_from_file_url(page):
+    """A module rendered without burned-in subtitles: the Spanish track is drawn, French selectable."""
+    assert page.url.startswith("file://")
+    play(page, 1)  # sous-ministre: render.json says nothing is burned in
+    tracks = page.evaluate(TRACKS)
     showing = [t for t in tracks if t["mode"] == "showing"]
     assert len(showing) == 1, tracks
     spanish = showing[0]
     assert spanish["language"] == "es" and spanish["label"] == "Español"
     # What is on screen, markup characters included (<al> and & are text, not tags or entities).
-    assert spanish["cues"] == [SPANISH_CUES[0] + " (1)", SPANISH_CUES[1]]
-    assert spanish["active"] == [SPANISH_CUES[0] + " (1)"] or page.evaluate(
+    assert spanish["cues"] == [SPANISH_CUES[0] + " (2)", SPANISH_CUES[1]]
+    assert spanish["active"] == [SPANISH_CUES[0] + " (2)"] or page.evaluate(
         "document.getElementById('video').currentTime") > 1.4
+    assert spanish["lines"] == ["auto", "auto"]  # at the bottom, where captions belong
     french = next(t for t in tracks if t["language"] == "fr")
     assert french["mode"] == "disabled"
-    assert page.evaluate("document.getElementById('video').error") is None
+    assert page.locator(".burned-note:visible").count() == 0 and off_offered(page)
     # French is selectable.
     page.select_option("#captions", "fr")
     modes = page.evaluate("() => Array.from(document.getElementById('video').textTracks)"
@@ -89,6 +109,34 @@ def test_spanish_captions_play_from_file_url(page):
     french_cues = page.evaluate("() => Array.from(document.getElementById('video').textTracks)"
                                 ".find(t => t.language === 'fr').cues[1].getCueAsHTML().textContent")
     assert french_cues == FRENCH_CUES[1]
+    page.select_option("#captions", "off")
+    assert {t["mode"] for t in page.evaluate(TRACKS)} == {"disabled"}
+
+
+def test_burned_in_spanish_is_not_drawn_twice(page):
+    """The render burns the Spanish into the picture: the page keeps the Spanish track active (its cues are
+    read) but does not draw it again; French, when chosen, goes to the top so both lines can be read."""
+    play(page, 0)  # entreprise-a: render.json says "burned": "es"
+    tracks = page.evaluate(TRACKS)
+    assert not [t for t in tracks if t["mode"] == "showing"], tracks
+    spanish = next(t for t in tracks if t["language"] == "es")
+    assert spanish["mode"] == "hidden" and spanish["cues"] == [SPANISH_CUES[0] + " (1)", SPANISH_CUES[1]]
+    page.wait_for_function("() => Array.from(document.getElementById('video').textTracks)"
+                           ".find(t => t.language === 'es').activeCues.length > 0")
+    assert page.eval_on_selector("#captions", "s => s.value") == "es"
+    note = page.locator(".burned-note[data-burned=es]")
+    assert note.is_visible() and "Los subtítulos en español forman parte de la imagen" in note.inner_text()
+    assert not off_offered(page)  # "none" cannot take burned-in text away
+    page.select_option("#captions", "fr")
+    tracks = page.evaluate(TRACKS)
+    french = next(t for t in tracks if t["language"] == "fr")
+    assert french["mode"] == "showing" and french["lines"] == ["0", "0"]  # the top line of the picture
+    assert next(t for t in tracks if t["language"] == "es")["mode"] == "disabled"
+    # The next module was rendered without burn-in: Spanish is drawn there, and "none" is offered again.
+    page.select_option("#captions", "es")
+    play(page, 1)
+    assert [t["mode"] for t in page.evaluate(TRACKS)] == ["showing", "disabled"]
+    assert off_offered(page) and page.locator(".burned-note:visible").count() == 0
 
 
 def test_language_switch_is_remembered(page):
@@ -161,6 +209,19 @@ def test_keyboard_focus_is_visible(page):
     page.focus("button.play")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+    # Nine "Play" buttons and "Word (DOCX)" links: each says which module or document it is about.
+    described = page.evaluate("""() => Array.from(document.querySelectorAll('li.card button.play, li.card a.doc'))
+        .filter(e => e.offsetParent !== null)
+        .map(e => { const d = document.getElementById(e.getAttribute('aria-describedby'));
+                    return d ? d.innerText.trim() : null; })""")
+    assert None not in described and described[0] == "1. " + MODULES[0][3]
+    # Enter on a card's button plays it; the player is named after the module and a short status is read out.
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.getElementById('video').paused")
+    assert page.evaluate("document.activeElement.id") == "video"
+    label = page.evaluate("document.getElementById(document.getElementById('video')"
+                          ".getAttribute('aria-labelledby')).innerText")
+    assert label == MODULES[0][3] == visible_text(page, "#status")
 
 
 def test_works_when_local_storage_is_refused(context, bundle):

@@ -83,8 +83,10 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
                             hint=f"run {' and '.join(runs)} first (or `packager build --target {target}`)")
     for module in modules:
         module["workbook"] = workbooks.get(module["id"])
-        module["cues"] = {lang: _read_cues(copies[paths["srt"]]) for lang, paths in module.pop("subs").items()
-                          if "srt" in paths}
+        subs = module.pop("subs")
+        module["subtitle_files"] = subs
+        module["cues"] = {lang: _read_cues(copies[paths["srt"]]) for lang, paths in subs.items() if "srt" in paths}
+        module["burned"] = _burned(module.pop("burned_raw"), module["cues"], project.target_language)
 
     programme = project.config.programme
     title = {lang: programme.title(lang) for lang in ("fr", "es")}
@@ -102,7 +104,9 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
     for lang, name in README_NAMES.items():
         generated[name] = readme_text(
             lang, title=title[lang], target=target, runtime=runtime_text, documents=doc_names,
-            modules=[(str(m["order"]), m["title"][lang]) for m in modules]).encode("utf-8-sig")  # BOM: old Notepad
+            modules=[(str(m["order"]), m["title"][lang]) for m in modules],
+            programme=PurePosixPath(programme_video).name if programme_video else None,
+        ).encode("utf-8-sig")  # BOM: old Notepad
 
     # Plan and check before writing anything.
     items = [Item(rel, src.stat().st_size) for rel, src in copies.items()]
@@ -137,7 +141,7 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
         elif iso:
             stamp.pop("iso", None)
             _write_stamp(stamp_path, stamp)
-            result.iso = _write_iso(final, iso_path, programme.slug, budget, say)
+            result.iso = _write_iso(final, iso_path, programme.slug, budget, say, target)
             result.size = result.iso.stat().st_size
             stamp["iso"] = _file_key(iso_path)
             _write_stamp(stamp_path, stamp)
@@ -211,12 +215,32 @@ def _modules(render: dict[str, Any], render_dir: Path, take) -> list[dict[str, A
                 "chapters": [{"start": float(c["start"]), "title": _bilingual(c.get("title"))}
                              for c in entry.get("chapters") or []],
                 "subs": subs,
+                "burned_raw": entry.get("burned", _UNSAID),
             })
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise PackagerError(f"module entry {n + 1} is malformed ({type(exc).__name__}: {exc})", path=where,
                                 hint="run `packager render` again") from None
     modules.sort(key=lambda m: m["order"])
     return modules
+
+
+_UNSAID = object()
+
+
+def _burned(value: Any, cues: dict[str, list], target_language: str) -> str | None:
+    """The language whose subtitles are part of the picture (burned in), or None.
+
+    render.json may say it per module (`"burned": "es"`, true for the target language, false/null for none);
+    when it does not, the render's rule applies: the target language is burned in whenever it has cues.
+    The index must know, or it would draw the same Spanish a second time over the burned-in line.
+    """
+    if value is _UNSAID:
+        return target_language if cues.get(target_language) else None
+    if value is True:
+        return target_language
+    if isinstance(value, str) and value:
+        return value
+    return None
 
 
 DOC_ORDER = {"booklet": 0, "synthesis": 1, "guide": 2}
@@ -355,7 +379,7 @@ def _publish_modes(root: Path) -> None:
         os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~umask)
 
 
-def _write_iso(folder: Path, dest: Path, slug: str, budget: int | None, say) -> Path:
+def _write_iso(folder: Path, dest: Path, slug: str, budget: int | None, say, target: str) -> Path:
     from .capacity import medium_name
     from .iso import volume_label, write_iso
 
@@ -372,7 +396,9 @@ def _write_iso(folder: Path, dest: Path, slug: str, budget: int | None, say) -> 
         dest.unlink()
         raise PackagerError(f"the disc image is {size:,} bytes, over the {medium_name(budget)} by {size - budget:,} bytes; "
                             "no image was kept", path=dest,
-                            hint="use a larger medium (--target dvd or usb) or render at a lower resolution")
+                            hint="use a larger medium (--target dvd or usb), or render again "
+                                 f"(`packager render --target {target}` fits the videos beside the documents as "
+                                 "they are now)")
     _make_readable(dest)
     return dest
 

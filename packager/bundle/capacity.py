@@ -101,8 +101,13 @@ def budget_for(target: str, items: list[Item], console=None) -> int | None:
     if target == "dvd":
         budget = BUDGETS["dvd9"]
     if needed > budget:
-        advice = {"cd": "use --target dvd or --target usb, or render the cd target at a lower resolution",
-                  "dvd": "use --target usb, or render the dvd target at a lower resolution or bit rate"}[target]
+        # The render fits bit rate and resolution to the space the documents it found leave (or an allowance
+        # when there were none yet): rendering again after the documents grew lowers them to fit.
+        advice = {"cd": "use --target dvd or --target usb; or render again (`packager render --target cd` lowers "
+                        "the bit rate and resolution to fit beside the documents as they are now), or make the "
+                        "largest items smaller",
+                  "dvd": "use --target usb; or render again (`packager render --target dvd` lowers the bit rate "
+                         "to fit beside the documents as they are now), or make the largest items smaller"}[target]
         raise PackagerError(
             f"the bundle needs about {needed:,} bytes, over the {medium_name(budget)} by {needed - budget:,} bytes; "
             f"largest items:\n" + _list(largest[:5]),

@@ -39,8 +39,10 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
     """The page's HTML.
 
     `modules`: dicts with id, order, kind, title {fr, es}, duration, speakers [{name, role {fr, es}}],
-    video (path in the bundle), chapters [{start, title {fr, es}}], workbook ({title, docx, pdf} or None)
-    and cues {lang: [(start, end, text)]}. `documents`: the programme-wide documents {title, docx, pdf}.
+    video (path in the bundle), chapters [{start, title {fr, es}}], workbook ({title, docx, pdf} or None),
+    cues {lang: [(start, end, text)]}, and optionally burned (the language burned into the picture, or
+    None) and subtitle_files {lang: {"srt": path, "vtt": path}}. `documents`: the programme-wide
+    documents {title, docx, pdf}.
     """
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -49,6 +51,8 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
     languages = [lang for lang in ("fr", "es") if lang in UI]
     captions = [target_language, source_language]
     for module in modules:
+        module.setdefault("burned", None)
+        module.setdefault("subtitle_files", {})
         module["duration_text"] = clock(module["duration"])
         for chapter in module["chapters"]:
             chapter["start_text"] = clock(chapter["start"])
@@ -62,6 +66,7 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
         "languageNames": {ui: {lang: _cap(LANGUAGE_NAMES[ui][lang]) for lang in captions} for ui in languages},
         "strings": {lang: {k: UI[lang][k] for k in ("captions_off", "play_all_hint")} for lang in languages},
         "modules": [{"id": m["id"], "video": m["video"], "chapters": [c["start"] for c in m["chapters"]],
+                     "burned": m.get("burned"),
                      "cues": {lang: [[round(s, 3), round(e, 3), text] for s, e, text in cues]
                               for lang, cues in m["cues"].items()}}
                     for m in modules],

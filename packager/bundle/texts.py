@@ -43,6 +43,9 @@ UI: dict[str, dict[str, str]] = {
         "subtitle_files": "Fichiers de sous-titres",
         "runtime": "Durée totale",
         "no_video": "Ce navigateur ne peut pas lire cette vidéo ; ouvrez le fichier dans un lecteur vidéo (VLC).",
+        "burned_note": "Les sous-titres en {lang} font partie de l'image : ils restent toujours visibles. "
+                       "Ceux choisis ici s'affichent en haut de l'image.",
+        "playlist": "Liste de lecture du programme (VLC)",
         "footer": "Fonctionne sans réseau. Pour vérifier une copie : packager verify <dossier ou image>.",
     },
     "es": {
@@ -81,6 +84,9 @@ UI: dict[str, dict[str, str]] = {
         "subtitle_files": "Archivos de subtítulos",
         "runtime": "Duración total",
         "no_video": "Este navegador no puede reproducir este video; abra el archivo en un reproductor (VLC).",
+        "burned_note": "Los subtítulos en {lang} forman parte de la imagen: siempre están visibles. "
+                       "Los que se elijan aquí aparecen arriba de la imagen.",
+        "playlist": "Lista de reproducción del programa (VLC)",
         "footer": "Funciona sin red. Para verificar una copia: packager verify <carpeta o imagen>.",
     },
 }
@@ -91,18 +97,27 @@ README_NAMES = {"fr": "LISEZMOI.txt", "es": "LEAME.txt"}
 
 
 def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, str]], runtime: str,
-                documents: list[str]) -> str:
-    """LISEZMOI.txt / LEAME.txt: what is on the medium and how to start, in plain text (CRLF for Notepad)."""
+                documents: list[str], programme: str | None = None) -> str:
+    """LISEZMOI.txt / LEAME.txt: what is on the medium and how to start, in plain text (CRLF for Notepad).
+
+    `programme`: the file name of the whole programme in videos/ (an .mp4, or an .m3u playlist on cd).
+    """
     medium = {"fr": {"usb": "clé USB", "dvd": "DVD", "cd": "CD"},
               "es": {"usb": "memoria USB", "dvd": "DVD", "cd": "CD"}}[lang][target]
     module_lines = [f"  {order}. {name}" for order, name in modules]
+    kind = None if not programme else "playlist" if programme.endswith(".m3u") else "video"
+    programme_text = {
+        "fr": {"playlist": f"et leur liste de lecture ({programme}, pour VLC)", "video": "et le programme complet",
+               None: ""},
+        "es": {"playlist": f"y su lista de reproducción ({programme}, para VLC)", "video": "y el programa completo",
+               None: ""}}[lang][kind]
     doc_lines = [f"  - documents/{name}" for name in documents]
     if lang == "fr":
         lines = [
             title, "=" * min(len(title), 72), "",
             f"Contenu de ce {medium} :", "",
             "  index.html      la page à ouvrir : vidéos sous-titrées, chapitres, documents",
-            "  videos/         les modules en MP4 (H.264/AAC) et le programme complet",
+            f"  videos/         les modules en MP4 (H.264/AAC) {programme_text}".rstrip(),
             "  subtitles/      les sous-titres en français et en espagnol (SRT et WebVTT)",
             "  documents/      cahiers, livret, synthèse et guide du formateur (DOCX, PDF)",
             "  SHA256SUMS      les empreintes de tous les fichiers, pour vérifier une copie",
@@ -123,7 +138,7 @@ def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, 
             title, "=" * min(len(title), 72), "",
             f"Contenido de este {medium}:", "",
             "  index.html      la página que hay que abrir: videos subtitulados, capítulos, documentos",
-            "  videos/         los módulos en MP4 (H.264/AAC) y el programa completo",
+            f"  videos/         los módulos en MP4 (H.264/AAC) {programme_text}".rstrip(),
             "  subtitles/      los subtítulos en francés y en español (SRT y WebVTT)",
             "  documents/      cuadernos, cuadernillo, síntesis y guía del formador (DOCX, PDF)",
             "  SHA256SUMS      las huellas de todos los archivos, para verificar una copia",

@@ -38,13 +38,38 @@ def verify(path: Path | str) -> VerifyReport:
     is mounted or extracted). Missing, extra and corrupt files are reported by their path in the bundle.
     Raises PackagerError when PATH is not a bundle (no SHA256SUMS) or the image cannot be read.
     """
-    path = Path(path)
+    path = bundle_root(Path(path))
     if path.is_dir():
         return _verify_tree(path, _folder_files(path), lambda rel: sha256_file(path / rel))
     if path.is_file():
         return _verify_iso(path)
     raise PackagerError("no such file or folder", path=path,
                         hint="give a bundle folder (dist/<programme>-<target>), a mounted disc or an .iso image")
+
+
+def bundle_root(path: Path) -> Path:
+    """The folder (or image) to check for what a person typed.
+
+    `SHA256SUMS` itself means its folder. A stick or disc whose root has no SHA256SUMS but exactly one
+    folder that has one (the bundle folder was copied, not its contents) means that folder.
+    """
+    if path.is_file() and path.name == SUMS_NAME:
+        return path.parent
+    if path.is_dir() and not (path / SUMS_NAME).is_file():
+        try:
+            inner = [p for p in path.iterdir() if _holds_sums(p)]
+        except OSError:
+            return path
+        if len(inner) == 1:
+            return inner[0]
+    return path
+
+
+def _holds_sums(folder: Path) -> bool:
+    try:  # a stick's "System Volume Information" refuses to be read on Windows
+        return folder.is_dir() and (folder / SUMS_NAME).is_file()
+    except OSError:
+        return False
 
 
 def _verify_tree(root: Path, files: list[str], digest_of: Callable[[str], str],

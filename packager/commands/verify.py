@@ -17,21 +17,24 @@ def command(app: AppContext, path: Path) -> None:
     """Check every file of a bundle copy against its SHA256SUMS.
 
     PATH is a bundle folder, a mounted disc or USB stick, or an .iso image (read directly, nothing
-    is mounted). Lists missing, extra and corrupt files by name. Run it on every copy you burn.
+    is mounted); on a stick whose only bundle sits in a folder, that folder is checked. Lists
+    missing, extra and corrupt files by name. Run it on every copy you burn.
     Exit 0 when every file matches, 1 when one does not, 2 when PATH is not a bundle.
     Does not need a project folder.
     """
     from ..bundle.verify import verify
 
     report = verify(path)
+    if report.path != path:
+        click.echo(f"verify: checking the bundle in {report.path}", err=True)
     for label, names in (("missing", report.missing), ("corrupt", report.corrupt), ("extra", report.extra)):
         for name in names:
             click.secho(f"{label}: ", fg="red", bold=True, err=True, nl=False)
             click.echo(name, err=True)
     if report.ok:
-        click.echo(f"verify: {report.checked} files OK in {path}")
+        click.echo(f"verify: {report.checked} files OK in {report.path}")
         raise click.exceptions.Exit(EXIT_OK)
-    click.echo(f"verify: {path}: {len(report.corrupt)} corrupt, {len(report.missing)} missing, "
+    click.echo(f"verify: {report.path}: {len(report.corrupt)} corrupt, {len(report.missing)} missing, "
                f"{len(report.extra)} extra ({report.matched} of {report.checked + len(report.missing)} files match)",
                err=True)
     raise click.exceptions.Exit(EXIT_FAILURE)
