@@ -78,7 +78,7 @@ def _report_error(exc: PackagerError, root: Path | None) -> None:
         if path is not None and root is not None:
             try:
                 problem.path = path.resolve().relative_to(root.resolve())
-            except ValueError:
+            except (ValueError, OSError):  # outside the project, or the current folder is gone
                 pass
         click.secho("error: ", fg="red", bold=True, err=True, nl=False)
         click.echo(problem.render(), err=True)

@@ -1,4 +1,7 @@
-"""`packager build`: check → QA summary → render → documents → bundle, redoing only what changed."""
+"""`packager build`: check → QA summary → documents → render → bundle, redoing only what changed.
+
+Documents come before the render because a cd or dvd render fits the video bit rate to the space the
+documents leave on the disc."""
 
 from __future__ import annotations
 
@@ -29,8 +32,8 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
     \b
     1. check      the project files (stops on errors)
     2. QA         subtitle quality summary (errors are reported, they do not stop the build)
-    3. render     each module and the full programme (unchanged modules are reused)
-    4. documents  workbooks, booklet, synthesis, trainer guide (unchanged ones are reused)
+    3. documents  workbooks, booklet, synthesis, trainer guide (unchanged ones are reused)
+    4. render     each module and the full programme (unchanged modules are reused)
     5. bundle     dist/<programme>-<target>/ with the offline index, checksums, and an ISO for cd/dvd
 
     A sample project first generates its stand-in footage. Stops at the first stage that fails,
@@ -53,15 +56,15 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
     app.err.print(f"QA: {errors} error(s), {warnings} warning(s)"
                   + (" — run `packager qa` for the list" if report.findings else ""))
 
-    from ..video.render import render_project
-
-    app.err.print(f"render: {len(project.modules)} module(s) for {target}")
-    render_project(project, target, jobs=jobs, console=app.err)
-
     from ..documents.build import build_documents
 
     app.err.print("documents: workbooks, booklet, synthesis, trainer guide")
     build_documents(project, pdf=pdf, console=app.err)
+
+    from ..video.render import render_project
+
+    app.err.print(f"render: {len(project.modules)} module(s) for {target}")
+    render_project(project, target, jobs=jobs, console=app.err)
 
     from ..bundle.build import make_bundle
 
