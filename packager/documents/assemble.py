@@ -6,7 +6,6 @@ Each function returns the writer (ready to save) and a list of notes about what 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,24 +79,14 @@ def _questions(path: Path | None) -> list[dict]:
     return questions
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    """A glossary term in running text: whole words, each word also in the plural (s, x), any apostrophe,
-    any run of spaces; case-sensitive when the term has capitals (CLE, MESS, Devenir), else not."""
-    words = []
-    for word in term.replace("’", "'").split():
-        body = re.escape(word).replace("'", "['’]")
-        words.append(body + ("" if word[-1:] in "sx'" else "[sx]?"))
-    flags = 0 if any(c.isupper() for c in term) else re.IGNORECASE
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", flags)
-
-
 def _glossary_terms(project: Project, texts: list[str]) -> list:
-    """The glossary terms that occur in the module's French texts (whole words, plurals too), in glossary
-    order; a term inside a longer term that also occurs (MESS in « sous-ministre du MESS ») still counts."""
+    """The glossary terms that occur in the module's source texts (either number), in glossary order; a
+    term inside a longer term that also occurs (MESS in « sous-ministre du MESS ») still counts."""
     from ..glossary import load_glossary
 
+    glossary, source = load_glossary(project), project.source_language
     haystack = "\n".join(texts)
-    return [term for term in load_glossary(project).terms if term.fr and _term_pattern(term.fr).search(haystack)]
+    return [term for term in glossary.terms if term.text(source) and glossary.contains(haystack, term, source)]
 
 
 def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[str]]:
