@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,10 +18,10 @@ from PIL import Image
 from packager.cli import cli
 from packager.errors import PackagerError
 from packager.project import Project
-from packager.video import ffmpeg
+from packager.video import ffmpeg, targets
 from packager.video.render import (CARD_SECONDS, LOUDNESS_TARGET, RenderOptions, ass_text, normalise_filter,
                                     render_project)
-from packager.video.targets import CD_R, DVD_5, plan_target
+from packager.video.targets import DVD_5, plan_target
 
 FFMPEG = ffmpeg.ffmpeg_exe()
 FPS = 25
@@ -128,6 +129,15 @@ def make_clip(path: Path, *, size: str, rate: int, seconds: float, audio: bool =
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
     args += ["-c:a", "aac", "-shortest"] if audio else ["-an"]
     _ffmpeg(*args, "-movflags", "+faststart", str(path))
+
+
+def make_peaky_clip(path: Path, seconds: float = 3.0) -> None:
+    """Noisy picture (costly to encode); a quiet tone (about -28 LUFS) with a loud click every second (peaks
+    near -1 dBFS)."""
+    expr = "0.05*sin(2*PI*440*t)+0.85*lt(mod(t\\,1)\\,0.001)*sin(2*PI*2000*t)"
+    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=320x180:r=25:d={seconds},noise=alls=30:allf=t", "-f", "lavfi",
+            "-i", f"aevalsrc={expr}:s=48000:d={seconds}", "-c:v", "libx264", "-preset", "ultrafast",
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", "-shortest", str(path))
 
 
 @pytest.fixture(scope="module")
@@ -293,16 +303,90 @@ def test_noop_render_does_no_encode_and_a_change_renders_only_its_module(rendere
     assert "Breve" in (root / "dist/render/usb/02-beta.es.srt").read_text(encoding="utf-8")
 
 
-def test_cd_render_fits_its_budget_and_lists_a_playlist(tmp_path, footage):
+CD_TEST_BUDGET = 1_500_000  # bytes: leaves ~330 kb/s of video for the 27 s of the cd test's programme
+
+
+@pytest.fixture
+def small_cd(monkeypatch):
+    """A CD-R small enough for the 25 s test programme to need the minimum bit rate (no documents)."""
+    monkeypatch.setitem(targets.BUDGETS, "cd", CD_TEST_BUDGET)
+    monkeypatch.setitem(targets.DOCUMENTS_ALLOWANCE, "cd", 0)
+
+
+KILL_POINTS = {
+    # the module's MP4 is complete under its temporary name, not yet renamed
+    "before the rename": ("packager.atomic", "_publish", "final.suffix == '.mp4' and final.parent.name == 'usb'"),
+    # every output renamed into place, the cache entry that vouches for them not yet written
+    "before the cache entry": ("packager.video.render", "_record", "True"),
+}
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_a_render_killed_with_sigkill_leaves_nothing_the_next_run_trusts(tmp_path, footage, point):
+    module, name, when = KILL_POINTS[point]
     root = make_project(tmp_path / "p", footage)
+    code = f"""
+import os, signal, sys
+import {module} as target
+original = target.{name}
+def killed(*args, **kwargs):
+    final = args[-1]
+    if {when}:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original(*args, **kwargs)
+target.{name} = killed
+from packager.cli import cli
+cli.main(["-C", sys.argv[1], "render", "alpha", "--size", "320x180", "--preset", "ultrafast"])
+"""
+    killed = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    out = root / "dist/render/usb"
+    if point == "before the rename":
+        assert list(out.glob(".01-alpha.*.part.mp4")) and not (out / "01-alpha.mp4").exists()
+    else:
+        assert (out / "01-alpha.mp4").is_file()
+    again = render_project(Project.load(root), "usb", ["alpha"], options=OPTIONS)
+    assert [m.module_id for m in again.rendered] == ["alpha"]  # not taken for finished: rendered again
+    assert not [p for p in out.iterdir() if ".part" in p.name]
+    assert abs(ffmpeg.probe(out / "01-alpha.mp4").duration - 15.0) <= 2 / FPS
+    assert not list((root / ".packager/render-tmp").iterdir())  # the killed run's working folder too
+
+
+def test_cd_render_fits_its_byte_budget_and_lists_a_playlist(tmp_path, footage, small_cd):
+    root = make_project(tmp_path / "p", footage)
+    # module beta's sound: a quiet tone with loud clicks, whose peaks need limiting to reach -23 LUFS (4 s of
+    # it: loudnorm's limiting looks 3 s ahead, shorter sound does not reach the target)
+    make_peaky_clip(root / "footage/peaks.mp4", seconds=5)
+    module = root / "modules/02-beta.toml"
+    module.write_text(module.read_text(encoding="utf-8").replace(
+        'source = "footage/wide.mp4"\nin = 0\nout = 2', 'source = "footage/peaks.mp4"\nin = 0\nout = 4'),
+        encoding="utf-8")
     result = render_project(Project.load(root), "cd", options=OPTIONS)
     out = root / "dist/render/cd"
-    assert result.plan.two_pass and result.plan.budget == CD_R
-    assert sum(p.stat().st_size for p in out.iterdir()) < CD_R
+    plan = result.plan
+    assert plan.two_pass and plan.budget == CD_TEST_BUDGET and plan.video_kbps < 400
+    # at CRF (without the plan's rate) beta's noisy picture alone would take more than the budget
+    total = sum(p.stat().st_size for p in out.iterdir())
+    assert total < CD_TEST_BUDGET, (total, plan)
     assert not (out / "programme.mp4").exists()
     playlist = (out / "programme.m3u").read_text(encoding="utf-8").splitlines()
     assert playlist[0] == "#EXTM3U" and "01-alpha.mp4" in playlist and "02-beta.mp4" in playlist
     assert json.loads((out / "render.json").read_text(encoding="utf-8"))["programme"] == "programme.m3u"
+    # the peaks were limited (loudnorm with the measured values), the loudness still reached
+    measured = ffmpeg.loudness(out / "02-beta.mp4")
+    assert abs(measured["I"] - LOUDNESS_TARGET) <= 0.5, measured  # loudnorm's own two passes: on target
+    assert measured["peak"] <= -1.0 + 0.5, measured  # sample peak; loudnorm limits true peak to -1 dBTP
+
+
+def test_cd_too_small_is_refused_with_what_would_have_to_go(tmp_path, footage, monkeypatch):
+    monkeypatch.setitem(targets.BUDGETS, "cd", 900_000)
+    monkeypatch.setitem(targets.DOCUMENTS_ALLOWANCE, "cd", 0)
+    root = make_project(tmp_path / "p", footage)
+    result = CliRunner().invoke(cli, ["-C", str(root), "render", "--target", "cd", "--size", "320x180",
+                                      "--preset", "ultrafast"])
+    assert result.exit_code == 2, result.output
+    assert "do not fit a CD-R" in result.output and "would have to go: beta" in result.output
+    assert not (root / "dist/render/cd").exists() or not list((root / "dist/render/cd").iterdir())
 
 
 # ---------------------------------------------------------------------------------------------- planning
@@ -374,8 +458,23 @@ def test_bad_input_names_module_and_clip_exits_2_and_leaves_nothing(tmp_path, fo
     assert not out.exists() or not [p for p in out.iterdir() if p.suffix in (".mp4", ".srt", ".vtt", ".json")]
 
 
+def test_bad_input_after_a_render_writes_nothing_and_keeps_the_earlier_outputs(tmp_path, footage):
+    root = make_project(tmp_path / "p", footage)
+    render_project(Project.load(root), "usb", ["beta"], options=OPTIONS)
+    out = root / "dist/render/usb"
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    (root / "footage/wide.mp4").write_bytes(b"not a video" * 100)  # both modules use it
+    result = CliRunner().invoke(cli, ["-C", str(root), "render", "--size", "320x180", "--preset", "ultrafast"])
+    assert result.exit_code == 2, result.output
+    assert "module alpha" in result.output and "module beta" in result.output and "wide.mp4" in result.output
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
 def test_loudness_gain_is_linear_unless_the_peak_needs_loudnorm():
     assert normalise_filter(None) == "anull"
     assert normalise_filter({"I": -30.0, "thresh": -40.0, "LRA": 3.0, "TP": -12.0}) == "volume=7.00dB"
     limited = normalise_filter({"I": -30.0, "thresh": -40.0, "LRA": 3.0, "TP": -3.0})  # +7 dB would clip
     assert limited.startswith("loudnorm=I=-23.0:TP=-1.0:") and "measured_I=-30.0" in limited
+    assert "linear=true" in limited and "offset" not in limited
+    second = normalise_filter({"I": -30.1, "thresh": -40.2, "LRA": 3.0, "TP": -2.9, "offset": 0.4})  # loudnorm's pass 1
+    assert "measured_I=-30.1" in second and "measured_TP=-2.9" in second and ":offset=0.4:" in second

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,8 +108,30 @@ class FFmpegFailed(Exception):
         return "\n".join(kept[-lines:])
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the encoder gets SIGKILL when the thread that started it dies, so a render killed with
+    `kill -9` does not leave ffmpeg processes encoding on."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def _lower_priority() -> None:  # pragma: no cover - runs in the child
+    _die_with_parent()
     os.nice(10)
+
+
+def _load_prctl():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()
 
 
 def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], None] | None = None,
@@ -121,9 +145,12 @@ def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], 
     """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
-        nice = _lower_priority if background and hasattr(os, "nice") else None
+        if background and hasattr(os, "nice"):
+            setup = _lower_priority
+        else:
+            setup = _die_with_parent if _PRCTL is not None else None
         process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=err, text=True, errors="replace",
-                                   preexec_fn=nice)
+                                   preexec_fn=setup)
         try:
             assert process.stdout is not None
             for line in process.stdout:

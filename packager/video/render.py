@@ -51,7 +51,7 @@ from .targets import TARGETS, Plan, plan_target
 __all__ = ["CARD_SECONDS", "LOUDNESS_TARGET", "TARGETS", "RenderOptions", "RenderResult", "ModuleRender",
            "render_project", "render_dir"]
 
-RENDER_VERSION = 4  # bump when the output of the same inputs changes
+RENDER_VERSION = 5  # bump when the output of the same inputs changes
 LOUDNESS_TARGET = -23.0  # LUFS integrated, EBU R128 (broadcast); true peak ≤ -1 dBTP
 TRUE_PEAK = -1.0
 LOUDNESS_RANGE = 11.0
@@ -400,25 +400,60 @@ def measure_loudness(job: Job, tmp: Path) -> dict[str, float] | None:
     return figures
 
 
+def needs_limiting(loud: dict[str, float] | None) -> bool:
+    """True when the gain to LOUDNESS_TARGET would push the true peak past TRUE_PEAK."""
+    return loud is not None and loud["TP"] + LOUDNESS_TARGET - loud["I"] > TRUE_PEAK
+
+
+def _loudness_range(loud: dict[str, float]) -> float:
+    return min(50.0, max(LOUDNESS_RANGE, loud["LRA"] + 1))
+
+
+def _loudnorm(loud: dict[str, float], **extra: str) -> str:
+    options = ":".join(f"{key}={value}" for key, value in extra.items())
+    return (f"loudnorm=I={LOUDNESS_TARGET}:TP={TRUE_PEAK}:LRA={_loudness_range(loud):.1f}"
+            + (f":{options}" if options else ""))
+
+
+def measure_loudnorm(job: Job, tmp: Path, loud: dict[str, float]) -> dict[str, float]:
+    """loudnorm's own first pass (print_format=json), for sound whose peaks need limiting: its dynamic
+    mode only lands on the target with the figures and the offset its own first pass reports."""
+    graph = _audio_graph(job)
+    graph.append(f"[acat]{_loudnorm(loud, print_format='json')}[m]")
+    log = ffmpeg.run([*_audio_inputs(job), "-filter_complex", ";".join(graph), "-map", "[m]", "-f", "null", "-"],
+                     cwd=tmp, background=True)
+    try:
+        report = json.loads(log[log.rindex("{"):log.rindex("}") + 1])
+        return {"I": float(report["input_i"]), "TP": float(report["input_tp"]), "LRA": float(report["input_lra"]),
+                "thresh": float(report["input_thresh"]), "offset": float(report["target_offset"])}
+    except (ValueError, KeyError):
+        return loud  # no report (never seen): the ebur128 figures, without the offset
+
+
 def normalise_filter(loud: dict[str, float] | None) -> str:
     """Pass 2: the gain to LOUDNESS_TARGET. loudnorm's linear mode is one constant gain, so when the
-    measured true peak leaves room for it, that gain is applied with `volume` (bit-identical in effect,
-    without loudnorm's 192 kHz resampling); otherwise loudnorm itself with the measured values, which
-    limits the peaks (its dynamic mode)."""
+    measured true peak leaves room for it, that gain is applied with `volume` (the same result, without
+    loudnorm's 192 kHz resampling); otherwise loudnorm itself with the measured values (and the offset of
+    its own first pass, when `loud` comes from measure_loudnorm), which limits the peaks (dynamic mode)."""
     if loud is None:
         return "anull"
-    gain = LOUDNESS_TARGET - loud["I"]
-    if loud["TP"] + gain <= TRUE_PEAK:
-        return f"volume={gain:.2f}dB"
-    lra = min(50.0, max(LOUDNESS_RANGE, loud["LRA"] + 1))
-    return (f"loudnorm=I={LOUDNESS_TARGET}:TP={TRUE_PEAK}:LRA={lra:.1f}:"
-            f"measured_I={loud['I']}:measured_TP={loud['TP']}:measured_LRA={loud['LRA']}:"
-            f"measured_thresh={loud['thresh']}:linear=true,aresample=48000")
+    if not needs_limiting(loud):
+        return f"volume={LOUDNESS_TARGET - loud['I']:.2f}dB"
+    measured = {"measured_I": loud["I"], "measured_TP": loud["TP"], "measured_LRA": loud["LRA"],
+                "measured_thresh": loud["thresh"]}
+    if "offset" in loud:
+        measured["offset"] = loud["offset"]
+    return _loudnorm(loud, **measured, linear="true") + ",aresample=48000"
 
 
 def encode_audio(job: Job, tmp: Path) -> Path:
-    """Two-pass EBU R128 normalisation of the joined clips, silence under the cards, AAC: tmp/audio.m4a."""
+    """Two-pass EBU R128 normalisation of the joined clips, silence under the cards, AAC: tmp/audio.m4a.
+
+    Pass 1 measures with ebur128; when the peaks leave room for the gain (the usual case) pass 2 is that
+    gain. Otherwise loudnorm's own two passes run (measure, then normalise with its figures and offset)."""
     loud = measure_loudness(job, tmp)
+    if needs_limiting(loud):
+        loud = measure_loudnorm(job, tmp, loud)
     graph = _audio_graph(job)
     delay = round(CARD_SECONDS * 1000)
     graph.append(f"[acat]{normalise_filter(loud)},adelay=delays={delay}:all=1,apad=whole_dur={job.duration:.6f},"
@@ -633,12 +668,27 @@ def _clean_partials(out_dir: Path) -> None:
                 leftover.unlink()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    try:  # Linux: a killed process nobody has reaped yet is a zombie, not a running render
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
 def _sweep(scratch: Path, max_age: float = 12 * 3600) -> None:
-    """Working folders of renders killed long ago (a running render's folder is never that old)."""
+    """Working folders (named <module>-<pid>-XXXX) of renders that are no longer running (killed), or very old."""
     now = time.time()
     for folder in scratch.iterdir():
+        match = re.search(r"-(\d+)-[^-]+$", folder.name)
         with contextlib.suppress(OSError):
-            if now - folder.stat().st_mtime > max_age:
+            if (match and int(match.group(1)) != os.getpid() and not _alive(int(match.group(1)))) \
+                    or now - folder.stat().st_mtime > max_age:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -688,7 +738,12 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             continue
         todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}))
 
-    # 2. Check every input before encoding anything.
+    # 2. Check every input before encoding anything. Meanwhile the lower-thirds (which the video encodes
+    #    overlay) are composed with moviepy in another thread: probing waits on ffmpeg, so composing them
+    #    costs no time on the way to the first encode.
+    graphics_pool = ThreadPoolExecutor(max_workers=1)
+    lower_thirds = graphics_pool.submit(_make_lower_thirds, project, plan, todo) if todo else None
+    graphics_pool.shutdown(wait=False)
     problems: list[PackagerError] = []
     probes: dict[Path, ffmpeg.MediaInfo] = {}
     for job in todo:
@@ -708,14 +763,20 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
                     console.print(f"[yellow]warning:[/] {warning}")
             check_inputs(job, probes)
         except PackagerError as exc:
+            # Nothing is written or removed: the outputs of an earlier render stay as render.json lists them.
             problems.append(exc)
-            _remove_outputs(out_dir, module)
+    if lower_thirds is not None:
+        if problems:
+            with contextlib.suppress(Exception):
+                lower_thirds.result()  # never leave a thread composing behind an error
+        else:
+            lower_thirds.result()
     if problems:
         raise problems[0] if len(problems) == 1 else CheckFailed(problems)
 
-    # 3. Each module's audio starts in the background (other processes, lower priority); meanwhile the cards
-    #    and lower-thirds are composed (moviepy, once, cached); then the card clips (background too) and the
-    #    video encodes, `jobs` at a time.
+    # 3. Each module's audio starts in the background (other processes, lower priority); then the video
+    #    encodes start, `jobs` at a time, and meanwhile the opening and closing cards are composed and
+    #    encoded to short clips in the background (only the final mux needs them).
     if todo:
         for job in todo:
             job.probes = probes
@@ -727,13 +788,11 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             scratch.mkdir(parents=True, exist_ok=True)
             _sweep(scratch)
             for job in todo:  # in programme order, so each module's audio is ready when its video is
-                job.tmp = Path(tempfile.mkdtemp(prefix=f"{job.name}-", dir=scratch))
+                job.tmp = Path(tempfile.mkdtemp(prefix=f"{job.name}-{os.getpid()}-", dir=scratch))
                 prepare_files(job)
                 job.audio = audio_pool.submit(encode_audio, job, job.tmp)
-            _make_graphics(project, plan, todo, options.preset)  # while the audio runs
             for job in todo:
-                job.cards = card_pool.submit(lambda j: (card_clip(j.opening_png, plan, fps, options.preset),
-                                                        card_clip(j.closing_png, plan, fps, options.preset)), job)
+                job.cards = card_pool.submit(_make_cards, project, plan, job, options.preset)
             result.modules += _run_jobs(todo, jobs=jobs, cores=cores, options=options, console=console,
                                         cache=lambda m: _cache_file(project, target, m.id))
         finally:
@@ -762,30 +821,36 @@ def _select(project: Project, module_ids) -> list[Module]:
     return sorted(wanted.values(), key=lambda m: (m.order, m.id))
 
 
-def _remove_outputs(out_dir: Path, module: Module) -> None:
-    for path in out_dir.glob(f"{base_name(module)}.*"):
-        with contextlib.suppress(OSError):
-            path.unlink()
+def _cards_dir(project: Project) -> Path:
+    return project.cache_dir / "render-cache" / "cards"
 
 
-def _make_graphics(project: Project, plan: Plan, todo: list[Job], preset: str) -> None:
-    cards_dir = project.cache_dir / "render-cache" / "cards"
+def _make_lower_thirds(project: Project, plan: Plan, todo: list[Job]) -> None:
+    """The speakers' lower-thirds of every module to render (PNGs with alpha, composed once and cached)."""
+    languages = project.languages
+    for job in todo:
+        module = job.module
+        for speaker in sorted(module.definition.speakers, key=lambda s: s.first_appearance):
+            if speaker.first_appearance < module.footage_seconds:
+                png = lower_third(_cards_dir(project), width=plan.width, height=plan.height, name=speaker.name,
+                                  roles={lang: speaker.role(lang) for lang in languages}, languages=languages)
+                job.lower_thirds.append((png, speaker.first_appearance))
+
+
+def _make_cards(project: Project, plan: Plan, job: Job, preset: str) -> tuple[Path, Path]:
+    """A module's opening and closing cards: composed with moviepy (cached images), encoded to short clips
+    (cached too; the closing card is the same for every module). Runs while the module's video encodes."""
     languages = project.languages
     programme_title = {lang: project.config.programme.title(lang) for lang in languages}
     credits = {lang: list(getattr(project.config.programme, f"credits_{lang}", [])) for lang in languages}
-    closing = closing_card(cards_dir, width=plan.width, height=plan.height, programme=programme_title,
-                           credits=credits, languages=languages)
-    for job in todo:
-        module = job.module
-        job.closing_png = closing
-        job.opening_png = opening_card(cards_dir, width=plan.width, height=plan.height, programme=programme_title,
-                                   module={lang: module.title(lang) for lang in languages}, order=module.order,
-                                   duration_text=_duration_text(job.duration), languages=languages)
-        for speaker in sorted(module.definition.speakers, key=lambda s: s.first_appearance):
-            if speaker.first_appearance < module.footage_seconds:
-                png = lower_third(cards_dir, width=plan.width, height=plan.height, name=speaker.name,
-                                  roles={lang: speaker.role(lang) for lang in languages}, languages=languages)
-                job.lower_thirds.append((png, speaker.first_appearance))
+    module = job.module
+    job.opening_png = opening_card(_cards_dir(project), width=plan.width, height=plan.height,
+                                   programme=programme_title, module={lang: module.title(lang) for lang in languages},
+                                   order=module.order, duration_text=_duration_text(job.duration),
+                                   languages=languages)
+    job.closing_png = closing_card(_cards_dir(project), width=plan.width, height=plan.height,
+                                   programme=programme_title, credits=credits, languages=languages)
+    return (card_clip(job.opening_png, plan, job.fps, preset), card_clip(job.closing_png, plan, job.fps, preset))
 
 
 def _run_jobs(todo: list[Job], *, jobs: int, cores: int, options: RenderOptions, console: Console,
@@ -800,11 +865,14 @@ def _run_jobs(todo: list[Job], *, jobs: int, cores: int, options: RenderOptions,
     with Progress(TextColumn("render {task.description}"), BarColumn(), TaskProgressColumn(),
                   TimeRemainingColumn(), console=console, transient=True,
                   disable=not console.is_terminal) as progress:
-        tasks = {job.name: progress.add_task(job.name, total=job.duration, start=False) for job in todo}
+        # a bar per module being encoded (the ones waiting for a free job are hidden until they start)
+        tasks = {job.name: progress.add_task(job.name, total=job.duration, start=False, visible=False)
+                 for job in todo}
 
         def work(job: Job) -> None:
             task = tasks[job.name]
             progress.start_task(task)
+            progress.update(task, visible=True)
 
             def on_time(seconds: float, total: float) -> None:
                 progress.update(task, completed=seconds, total=total)
