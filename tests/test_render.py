@@ -226,6 +226,8 @@ def test_subtitles_are_burned_in_the_bottom_band_only(rendered, unsubtitled):
     root, _, _ = rendered
     bare_root, bare = unsubtitled
     assert any("no es subtitles" in w for w in bare.warnings)
+    bare_manifest = json.loads((bare_root / "dist/render/usb/render.json").read_text(encoding="utf-8"))
+    assert bare_manifest["modules"][0]["burned"] is None
     at = CARD_SECONDS + 1.5  # cue 1 (0.5–3.0 s of footage) is on screen
     with_text = frame(root / "dist/render/usb/01-alpha.mp4", at)
     without = frame(bare_root / "dist/render/usb/01-alpha.mp4", at)
@@ -267,6 +269,7 @@ def test_sidecars_and_manifest_follow_the_contract(rendered):
     assert alpha["video"] == "01-alpha.mp4" and alpha["title"] == {"fr": "Entreprise Alpha", "es": "Empresa Alfa"}
     assert alpha["speakers"] == [{"name": "Hélène L.", "role": {"fr": "Directrice", "es": "Directora"}}]
     assert alpha["subtitles"]["es"] == {"srt": "01-alpha.es.srt", "vtt": "01-alpha.es.vtt"}
+    assert alpha["burned"] == "es"  # the index must not draw the Spanish a second time
     for module in manifest["modules"]:
         for name in [module["video"], *(f for s in module["subtitles"].values() for f in s.values())]:
             assert (out / name).is_file()

@@ -920,6 +920,8 @@ def _programme_and_manifest(project: Project, target: str, plan: Plan, result: R
             "subtitles": {lang: {"srt": f"{name}.{lang}.srt", "vtt": f"{name}.{lang}.vtt"}
                           for lang in languages if lang in entry.get("subtitles", [])},
             "chapters": module_chapters(module, languages),
+            # The language burned into the picture: the index must not draw it a second time.
+            "burned": project.target_language if entry.get("burned") else None,
         })
     runtime = round(sum(e["duration"] for e in entries), 3)
     result.runtime = runtime
