@@ -14,14 +14,13 @@ import docx
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 
-from packager.cli import cli
 from packager.project import Project
 from packager.review.kit import kit_history
 from packager.review.states import StateFile, effective_state, text_hash
 from packager.subtitles.cues import read_srt
+from review_support import drafted_project, run, srt
 
 FR = [
     (1.0, 3.0, "Bonjour à tous."),
@@ -32,30 +31,8 @@ ES = ["Hola a todos.", "Formamos a jóvenes\nen cocina.", "La tasa de colocació
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def srt(cues) -> str:
-    def tc(s: float) -> str:
-        ms = round(s * 1000)
-        return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
-    return "".join(f"{n}\n{tc(a)} --> {tc(b)}\n{t}\n\n" for n, (a, b, t) in enumerate(cues, start=1))
-
-
-def run(project: Path, *args: str, code: int | None = 0):
-    result = CliRunner().invoke(cli, ["-C", str(project), *args], catch_exceptions=False)
-    if code is not None:
-        assert result.exit_code == code, result.output
-    return result
-
-
 def make_project(root: Path) -> Path:
-    run(root.parent, "init", str(root))
-    (root / "subtitles/fr/module-1.srt").write_text(srt(FR), encoding="utf-8")
-    es = root / "subtitles/es/module-1.srt"
-    es.write_text(srt([(a, b, t) for (a, b, _), t in zip(FR, ES)]), encoding="utf-8")
-    units = {str(n): {"state": "draft", "source_hash": text_hash(f[2]), "target_hash": text_hash(t), "machine": t,
-                      "who": "packager translate", "when": "2026-01-01T00:00:00Z", "comment": None}
-             for n, (f, t) in enumerate(zip(FR, ES), start=1)}
-    (root / "subtitles/es/module-1.srt.states.json").write_text(
-        json.dumps({"format": "packager-states/1", "units": units}), encoding="utf-8")
+    drafted_project(root, FR, ES)
     (root / "glossary.toml").write_text('[[term]]\nfr = "entreprise d\'insertion"\nes = "empresa de inserción"\n\n'
                                         '[[term]]\nfr = "MESS"\nkeep = true\n', encoding="utf-8")
     return root

@@ -1,0 +1,40 @@
+"""What the review and kit tests share: SRT text written by hand (not by the code under test), the CLI
+run in-process, and a one-module project whose Spanish is machine drafts as `translate` records them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from packager.cli import cli
+from packager.review.states import text_hash
+
+
+def srt(cues: list[tuple[float, float, str]]) -> str:
+    def tc(s: float) -> str:
+        ms = round(s * 1000)
+        return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+    return "".join(f"{n}\n{tc(a)} --> {tc(b)}\n{t}\n\n" for n, (a, b, t) in enumerate(cues, start=1))
+
+
+def run(project: Path, *args: str, code: int | None = 0):
+    result = CliRunner().invoke(cli, ["-C", str(project), *args], catch_exceptions=False)
+    if code is not None:
+        assert result.exit_code == code, result.output
+    return result
+
+
+def drafted_project(root: Path, french: list[tuple[float, float, str]], spanish: list[str]) -> Path:
+    """`packager init ROOT`, module-1's French cues, and their Spanish as unreviewed machine drafts."""
+    run(root.parent, "init", str(root))
+    (root / "subtitles/fr/module-1.srt").write_text(srt(french), encoding="utf-8")
+    es = root / "subtitles/es/module-1.srt"
+    es.write_text(srt([(a, b, t) for (a, b, _), t in zip(french, spanish)]), encoding="utf-8")
+    units = {str(n): {"state": "draft", "source_hash": text_hash(f[2]), "target_hash": text_hash(t), "machine": t,
+                      "who": "packager translate", "when": "2026-01-01T00:00:00Z", "comment": None}
+             for n, (f, t) in enumerate(zip(french, spanish), start=1)}
+    (root / "subtitles/es/module-1.srt.states.json").write_text(
+        json.dumps({"format": "packager-states/1", "units": units}), encoding="utf-8")
+    return root
