@@ -35,6 +35,11 @@ def format_timecode(seconds: float, *, millis: bool = False) -> str:
     return f"{text}.{ms:03d}" if millis else text
 
 
+def srt_timecode(seconds: float) -> str:
+    """00:12:41,250: the SRT form, also used wherever a translator or editor is shown a cue's time."""
+    return format_timecode(seconds, millis=True).replace(".", ",")
+
+
 def format_minutes(seconds: float) -> str:
     """A human duration: "17 min 30 s", "45 s"."""
     seconds = round(seconds)

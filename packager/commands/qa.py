@@ -8,6 +8,7 @@ import click
 
 from ..cli import AppContext, pass_app
 from ..errors import EXIT_FAILURE, EXIT_OK, CheckFailed
+from ..timecode import srt_timecode
 
 
 @click.command("qa")
@@ -61,13 +62,11 @@ def command(app: AppContext, modules: tuple[str, ...], csv_path: Path | None, st
 
 
 def _print_changes(app: AppContext, changes) -> None:
-    from ..subtitles.qa import format_time
-
     if not changes:
         app.out.print("fix: nothing to fix safely")
         return
     for change in changes:
-        app.out.print(f"fixed {change.module_id} {change.lang} cue {change.cue} ({format_time(change.start)}): "
+        app.out.print(f"fixed {change.module_id} {change.lang} cue {change.cue} ({srt_timecode(change.start)}): "
                       f"{change.message}", markup=False)
     files = len({(c.module_id, c.lang) for c in changes})
     app.out.print(f"fix: {len(changes)} change(s) in {files} file(s)")
@@ -75,8 +74,6 @@ def _print_changes(app: AppContext, changes) -> None:
 
 def _print_report(app: AppContext, report) -> None:
     from rich.table import Table
-
-    from ..subtitles.qa import format_time
 
     for module_id, findings in report.by_module():
         errors = report.count_for(module_id, "error")
@@ -92,7 +89,7 @@ def _print_report(app: AppContext, report) -> None:
         for f in findings:
             severity = "[red]error[/red]" if f.severity == "error" else "[yellow]warning[/yellow]"
             table.add_row(severity, f.lang, str(f.cue) if f.cue is not None else "—",
-                          format_time(f.start) if f.start is not None else "—", f.rule,
+                          srt_timecode(f.start) if f.start is not None else "—", f.rule,
                           _escape(f.message))
         app.out.print(table)
     clean = report.clean_modules()

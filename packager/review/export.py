@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..atomic import write_bytes
 from ..errors import PackagerError
+from ..timecode import srt_timecode
 
 if TYPE_CHECKING:
     from ..project import Module, Project
@@ -49,12 +50,6 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def format_tc(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
 
 
 _TC = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})")
@@ -294,7 +289,7 @@ def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, expor
         cells = table.add_row().cells
         _set_text(cells[0], str(row.number), colour=grey)
         add_hidden(cells[0], hidden_cue_identity(row))
-        _set_text(cells[1], f"{format_tc(row.start)} → {format_tc(row.end)}", size=8, colour=grey)
+        _set_text(cells[1], f"{srt_timecode(row.start)} → {srt_timecode(row.end)}", size=8, colour=grey)
         _set_text(cells[2], row.source, colour=grey)
         _shade(cells[2], "EEEEEE")
         _set_text(cells[3], row.target)
@@ -344,7 +339,7 @@ def xliff_bytes(project: Project, module: Module, rows: list[ReviewRow], *, expo
     meta(file_el, file_meta)
     for row in rows:
         unit = etree.SubElement(file_el, x + "unit", id=str(row.number),
-                                name=f"{format_tc(row.start)} --> {format_tc(row.end)}")
+                                name=f"{srt_timecode(row.start)} --> {srt_timecode(row.end)}")
         meta(unit, {"start": f"{row.start:.3f}", "end": f"{row.end:.3f}", "source-hash": row.source_hash,
                     "target-hash": row.target_hash, "state": row.state})
         if row.comment:

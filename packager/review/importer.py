@@ -436,9 +436,9 @@ def _module_with_timing(project: Project, returned: ReturnedFile, *, exclude: st
 
 
 def _tc(seconds: float | None) -> str:
-    from .export import format_tc
+    from ..timecode import srt_timecode
 
-    return format_tc(seconds) if seconds is not None else "?"
+    return srt_timecode(seconds) if seconds is not None else "?"
 
 
 # ---------------------------------------------------------------------------------------------- deciding

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from ..atomic import atomic_path, write_text
 from ..errors import PackagerError
+from ..timecode import srt_timecode
 from .export import (
     FORMATS,
     STATE_LABELS,
@@ -45,7 +46,6 @@ from .export import (
     export_bytes,
     file_stem,
     finish_table,
-    format_tc,
     identity_line,
     module_rows,
     new_document,
@@ -193,7 +193,7 @@ def _qa_csv(project: Project, modules: list[Module]) -> tuple[bytes, int]:
     findings = [f for f in report.findings if f.lang == project.target_language]
     for f in sorted(findings, key=lambda f: (order.get(f.module_id, 0), f.cue or 0, f.rule)):
         writer.writerow([f.module_id, f.line if f.line is not None else "", f.cue if f.cue is not None else "",
-                         format_tc(f.start) if f.start is not None else "", f.severity, f.rule,
+                         srt_timecode(f.start) if f.start is not None else "", f.severity, f.rule,
                          QA_RULES_ES_FR.get(f.rule, ""), f.message])
     return buffer.getvalue().encode("utf-8-sig"), len(findings)
 

@@ -19,6 +19,7 @@ from charset_normalizer import from_bytes
 
 from ..atomic import write_text
 from ..errors import PackagerError
+from ..timecode import srt_timecode
 
 _TIMING = re.compile(r"^\s*\d{1,2}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}[,.]\d{1,3}")
 _LOOSE_TIMING = re.compile(r"-->")
@@ -233,12 +234,6 @@ def read_srt(path: Path | str) -> list[Cue]:
     return parse_srt(decode_subtitle_bytes(data, path), path)
 
 
-def _srt_time(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
 
 
 def _clean_text(text: str) -> str:
@@ -250,12 +245,12 @@ def _clean_text(text: str) -> str:
 
 def format_srt(cues: list[Cue]) -> str:
     """Clean SRT: renumbered from 1, LF, a blank line after every cue (the last one too)."""
-    return "".join(f"{n}\n{_srt_time(c.start)} --> {_srt_time(c.end)}\n{_clean_text(c.text)}\n\n"
+    return "".join(f"{n}\n{srt_timecode(c.start)} --> {srt_timecode(c.end)}\n{_clean_text(c.text)}\n\n"
                    for n, c in enumerate(cues, start=1))
 
 
 def format_vtt(cues: list[Cue]) -> str:
-    body = "".join(f"{n}\n{_srt_time(c.start).replace(',', '.')} --> {_srt_time(c.end).replace(',', '.')}\n"
+    body = "".join(f"{n}\n{srt_timecode(c.start).replace(',', '.')} --> {srt_timecode(c.end).replace(',', '.')}\n"
                    f"{_vtt_escape(_clean_text(c.text))}\n\n" for n, c in enumerate(cues, start=1))
     return "WEBVTT\n\n" + body
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..atomic import write_text
 from ..errors import PackagerError
+from ..timecode import srt_timecode
 from .cues import Cue, read_srt, strip_tags, write_srt
 from .linebreak import break_lines
 
@@ -115,12 +116,6 @@ def _finding_key(f: QAFinding) -> tuple:
     return (SEVERITY_ORDER.get(f.severity, 9), f.lang, f.cue if f.cue is not None else -1, f.start or 0.0, f.rule)
 
 
-def format_time(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -179,11 +174,11 @@ def check_track(cues: list[Cue], *, lang: str, profile: SubtitleQAProfile, frame
             hits.append(_Hit(cue, "max-duration", f"on screen {cue.duration:.3f} s (max {profile.max_duration:g} s)"))
         if footage_seconds is not None and cue.end > footage_seconds + 0.001:
             hits.append(_Hit(cue, "outside-footage",
-                             f"ends at {format_time(cue.end)}, after the end of the module's footage "
-                             f"({format_time(footage_seconds)})"))
+                             f"ends at {srt_timecode(cue.end)}, after the end of the module's footage "
+                             f"({srt_timecode(footage_seconds)})"))
     for prev, nxt in zip(cues, cues[1:]):
         if nxt.start < prev.start - _EPS:
-            hits.append(_Hit(nxt, "order", f"starts before cue {prev.index} ({format_time(prev.start)})"))
+            hits.append(_Hit(nxt, "order", f"starts before cue {prev.index} ({srt_timecode(prev.start)})"))
             continue
         gap = nxt.start - prev.end
         if gap < -_EPS:
@@ -376,7 +371,7 @@ def compare_tracks(source: list[Cue], target: list[Cue], *, source_lang: str, ta
         if any(min(s.end, t.end) - max(s.start, t.start) > _EPS for t in target):
             continue
         hits.append(_Hit(None, "missing-cue",
-                         f"source cue {s.index} ({format_time(s.start)}) has no {target_lang} cue at its time",
+                         f"source cue {s.index} ({srt_timecode(s.start)}) has no {target_lang} cue at its time",
                          start=s.start))
     keep_terms = set()
     if glossary is not None:
@@ -387,7 +382,7 @@ def compare_tracks(source: list[Cue], target: list[Cue], *, source_lang: str, ta
     extra_by: dict[int, list[_Number]] = {}
     for i, (t, s) in enumerate(pairs):
         if s is None:
-            hits.append(_Hit(t, "alignment", f"no {source_lang} cue at this time ({format_time(t.start)})"))
+            hits.append(_Hit(t, "alignment", f"no {source_lang} cue at this time ({srt_timecode(t.start)})"))
             continue
         if _norm(s.text) and _norm(s.text) == _norm(t.text) and not _is_name_like(s.text, keep_terms):
             hits.append(_Hit(t, "untranslated", f"identical to the {source_lang} cue {s.index}"))
@@ -549,7 +544,7 @@ def report_csv(report: QAReport) -> str:
         for f in findings:
             writer.writerow([
                 f.cue if f.cue is not None else "",
-                format_time(f.start) if f.start is not None else "",
+                srt_timecode(f.start) if f.start is not None else "",
                 f.text.replace("\n", "\\n"),
                 f.message,
                 f.module_id, f.lang, f.severity, f.rule,
@@ -593,7 +588,7 @@ def fix_track(cues: list[Cue], *, lang: str, profile: SubtitleQAProfile,
             continue  # closing the gap would make the cue too short to read: a person decides
         if duration > max(profile.max_duration, prev.duration) + _EPS:
             continue
-        changes.append((cues[i], f"end {format_time(prev.end)} → {format_time(new_end)} "
+        changes.append((cues[i], f"end {srt_timecode(prev.end)} → {srt_timecode(new_end)} "
                                  f"(gap to cue {nxt.index}: {_frames(frames)} → {profile.min_gap_frames})"))
         fixed[i] = replace(prev, end=new_end)
     for i, cue in enumerate(fixed):
