@@ -48,13 +48,13 @@ def _cue_count(module: Module, lang: str) -> str:
 
 
 def _review_cell(counts: dict[str, int]) -> str:
-    """"80% · 3 draft" — the share of Spanish cues approved, then what is not approved yet."""
+    """"11/13 (84%) · 1 edited · 1 draft": target cues approved, then how many are in each other state."""
     total = sum(counts.values())
     if not total:
         return "—"
     approved = counts.get("approved", 0)
     rest = [f"{counts[s]} {s}" for s in ("edited", "needs-review", "draft") if counts.get(s)]
-    return " · ".join([f"{approved * 100 // total}%"] + rest)
+    return " · ".join([f"{approved}/{total} ({approved * 100 // total}%)"] + rest)
 
 
 def _workbooks_built(project: Project) -> dict[str, str]:

@@ -70,6 +70,7 @@ def test_build_makes_a_complete_usb_bundle(project: Path, usb_build):
     # The dashboard says the workbook is built, and what it lacks (no Spanish questions were written).
     status = packager("-C", str(project), "status")
     assert "built (Spanish" in status.output, status.output
+    assert "0/2 (0%) · 2 edited" in status.output  # cues approved of all, then the other states
 
 
 def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
@@ -81,6 +82,7 @@ def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
     result = packager("-C", str(project), "build", "--no-pdf")
     assert result.returncode == 0, result.output
     assert "still draft: nothing" in result.output
+    assert "2/2 (100%)" in packager("-C", str(project), "status").output
     assert video.stat().st_mtime_ns == video_mtime, "approving text must not re-encode the video"
     assert workbook.stat().st_mtime_ns != workbook_mtime, "the workbook loses its draft marks"
     assert packager("verify", str(built_path(result))).returncode == 0

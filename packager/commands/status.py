@@ -12,7 +12,8 @@ from ..dashboard import module_rows
 @click.command("status")
 @pass_app
 def command(app: AppContext) -> None:
-    """Show, per module: footage, cues per language, share of target cues approved (and what is not yet), QA errors, workbook built, kits.
+    """Show, per module: footage, cues per language, target cues approved (and in which state the
+    others are), QA errors, whether the workbook is built, and when a kit went out and came back.
 
     Reads what is on disk; writes nothing and renders nothing.
     """
@@ -23,7 +24,8 @@ def command(app: AppContext) -> None:
     for header, justify in (("#", "right"), ("module", "left"), ("kind", "left"), ("footage", "left"),
                             (f"{src} cues", "right"), (f"{tgt} cues", "right"), (f"{tgt} approved", "left"),
                             ("QA errors", "right"), ("workbook", "left"), ("kit", "left")):
-        table.add_column(header, justify=justify)
+        # The review cell is what people scan for: it never wraps; the others give way first.
+        table.add_column(header, justify=justify, no_wrap=header in (f"{tgt} approved", "module"))
     for row in module_rows(project):
         table.add_row(str(row.order), row.module_id, row.kind, row.footage, row.source_cues, row.target_cues,
                       row.review, row.qa_errors, row.documents, row.kit)
