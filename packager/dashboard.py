@@ -102,9 +102,17 @@ def module_rows(project: Project) -> list[ModuleRow]:
     return rows
 
 
+def documents_review(project: Project) -> str:
+    """The workbook texts' review cell, as for a module's cues: "470/480 (97%) · 10 draft"."""
+    from .review.states import document_state_counts
+
+    return _review_cell(document_state_counts(project))
+
+
 def draft_summary(project: Project) -> str:
-    """What a person still has to review, in one line: cues not yet approved and subtitles not yet made."""
-    from .review.states import state_counts
+    """What a person still has to review, in one line: cues and workbook text units not yet approved,
+    and subtitles not yet made."""
+    from .review.states import document_state_counts, state_counts
 
     target = project.target_language
     missing = [m.id for m in project.modules if not m.subtitle_path(target).exists()]
@@ -113,8 +121,10 @@ def draft_summary(project: Project) -> str:
         for state, n in state_counts(project, module).items():
             totals[state] = totals.get(state, 0) + n
     parts = [f"{n} cue(s) {s}" for s in ("draft", "needs-review", "edited") if (n := totals.get(s, 0))]
+    texts = document_state_counts(project)
+    parts += [f"{n} workbook text unit(s) {s}" for s in ("draft", "needs-review", "edited") if (n := texts.get(s, 0))]
     if missing:
         parts.append(f"no {target.upper()} subtitles for {', '.join(missing)} (run `packager translate`)")
     if not parts:
-        return f"nothing: every {target.upper()} cue is approved"
+        return f"nothing: every {target.upper()} cue and workbook text is approved"
     return ", ".join(parts) + " — see `packager status`"

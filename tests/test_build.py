@@ -71,6 +71,7 @@ def test_build_makes_a_complete_usb_bundle(project: Path, usb_build):
     status = packager("-C", str(project), "status")
     assert "built (Spanish" in status.output, status.output
     assert "0/2 (0%) · 2 edited" in status.output  # cues approved of all, then the other states
+    assert "workbook texts, ES approved: 0/1 (0%) · 1 draft" in status.output
 
 
 def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
@@ -81,7 +82,8 @@ def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
     assert approve.returncode == 0, approve.output
     result = packager("-C", str(project), "build", "--no-pdf")
     assert result.returncode == 0, result.output
-    assert "still draft: nothing" in result.output
+    # Every cue is approved; what is left is the reflection question nobody has translated yet.
+    assert "still draft: 1 workbook text unit(s) draft — see `packager status`" in result.output
     assert "2/2 (100%)" in packager("-C", str(project), "status").output
     assert video.stat().st_mtime_ns == video_mtime, "approving text must not re-encode the video"
     assert workbook.stat().st_mtime_ns != workbook_mtime, "the workbook loses its draft marks"

@@ -275,6 +275,8 @@ def test_status_shows_nine_modules(sample_copy: Path):
     for module in project.modules:
         assert module.id in result.output
     assert "FR cues" in result.output and "ES approved" in result.output
+    # The sample's Spanish is a human translation, approved: every cue and every workbook text.
+    assert re.search(r"workbook texts, ES approved: (\d+)/\1 \(100%\)", result.output), result.output
 
 
 # ------------------------------------------------------------------------------------------ footage

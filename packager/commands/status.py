@@ -6,7 +6,7 @@ import click
 from rich.table import Table
 
 from ..cli import AppContext, pass_app
-from ..dashboard import module_rows
+from ..dashboard import documents_review, module_rows
 
 
 @click.command("status")
@@ -30,3 +30,4 @@ def command(app: AppContext) -> None:
         table.add_row(str(row.order), row.module_id, row.kind, row.footage, row.source_cues, row.target_cues,
                       row.review, row.qa_errors, row.documents, row.kit)
     app.out.print(table)
+    app.out.print(f"workbook texts, {tgt} approved: {documents_review(project)}  (questions, booklet, guide, synthesis)")

@@ -187,3 +187,21 @@ def state_counts(project: Project, module: Module) -> dict[str, int]:
         source_text = source[n - 1].text if n <= len(source) else ""
         counts[effective_state(states.units.get(str(n)), source_text, cue.text)] += 1
     return counts
+
+
+def document_state_counts(project: Project) -> dict[str, int]:
+    """How many units of the workbook texts (questions, booklet, guide, synthesis) are in each state
+    (every state is a key). A unit without target text yet is a draft still to be made; an unreadable
+    file counts nothing (`check` and `docs` explain the problem)."""
+    from ..texts import project_documents, read_units
+
+    counts = dict.fromkeys(STATES, 0)
+    for document in project_documents(project):
+        try:
+            targets = read_units(document.target_path)
+            states = StateFile.load(document.target_path)
+        except PackagerError:
+            continue
+        for unit in document.units:
+            counts[effective_state(states.units.get(unit.key), unit.text, targets.get(unit.key))] += 1
+    return counts
