@@ -77,7 +77,9 @@ def _report_error(exc: PackagerError, root: Path | None) -> None:
         path = problem.path
         if path is not None and root is not None:
             try:
-                problem.path = path.resolve().relative_to(root.resolve())
+                relative = path.resolve().relative_to(root.resolve())
+                if relative.parts:  # the project folder itself is named in full, never as "."
+                    problem.path = relative
             except (ValueError, OSError):  # outside the project, or the current folder is gone
                 pass
         click.secho("error: ", fg="red", bold=True, err=True, nl=False)

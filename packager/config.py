@@ -196,10 +196,33 @@ def validate_data(data: dict[str, Any], model: type[M], *, path: Path, text: str
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem_from_error(err, model, path, text) for err in exc.errors()]
+        errors = _merge_misspellings(exc.errors(), model)
+        problems = [_problem_from_error(err, model, path, text) for err in errors]
+        problems.sort(key=lambda p: _line_number(p.where))
         if len(problems) == 1:
             raise problems[0] from None
         raise CheckFailed(problems) from None
+
+
+def _line_number(where: str | None) -> int:
+    match = re.match(r"line (\d+)", where or "")
+    return int(match.group(1)) if match else 1 << 30
+
+
+def _merge_misspellings(errors: list[dict[str, Any]], model: type[BaseModel]) -> list[dict[str, Any]]:
+    """A misspelt key is one mistake, not two: when an unknown key is close to a required key missing
+    beside it, only the unknown key is reported (its hint names the right one)."""
+    missing = {(tuple(e["loc"][:-1]), e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"]}
+    covered = set()
+    for err in errors:
+        if err["type"] != "extra_forbidden":
+            continue
+        parent = tuple(err["loc"][:-1])
+        names = [name for (where, name) in missing if where == parent]
+        if difflib.get_close_matches(str(err["loc"][-1]), [str(n) for n in names], n=1):
+            covered.update((parent, n) for n in names if difflib.get_close_matches(str(err["loc"][-1]), [str(n)]))
+    return [e for e in errors if not (e["type"] == "missing" and e["loc"]
+                                      and (tuple(e["loc"][:-1]), e["loc"][-1]) in covered)]
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
@@ -230,10 +253,20 @@ def _problem_from_error(err: dict[str, Any], model: type[BaseModel], path: Path,
     elif kind == "missing":
         message = f"required key {loc[-1]!r} is missing" if loc else "required value missing"
         hint = "add it (see `packager init` for a complete example)"
+    elif kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        given = err.get("input")
+        message = f"{given!r} is not one of: {', '.join(allowed)}" if allowed else err["msg"]
+        guess = difflib.get_close_matches(str(given), allowed, n=1)
+        hint = f"did you mean {guess[0]!r}?" if guess else f"use one of: {', '.join(allowed)}"
+    elif kind == "value_error":
+        # Our own validators (timecodes, languages) already name the value and the right form.
+        message = str(err["msg"]).removeprefix("Value error, ")
     else:
         message = err["msg"]
         if "input" in err and not isinstance(err["input"], (dict, list)):
             message += f" (got {err['input']!r})"
+        hint = "fix the value (see `packager init` for a complete example)"
     if not loc:
         where = None
     return PackagerError(message, path=path, where=where, hint=hint)

@@ -109,22 +109,35 @@ class Project:
         Raises CheckFailed listing every file's schema problems at once (a user fixes them in one go).
         Cross-file rules (plan, durations, missing files) are `packager.validate`'s job.
         """
-        root = Path(root).resolve()
+        project, problems = cls.load_partial(root)
+        if problems:
+            raise CheckFailed(problems)
+        return project
+
+    @classmethod
+    def load_partial(cls, root: Path) -> tuple[Project | None, list[PackagerError]]:
+        """Like `load`, but returns what did load with the problems: the project holding every module
+        that validated (None when the project file itself does not), so `check` can go on to report
+        the other modules' problems in the same run."""
+        given = Path(root)
+        root = given.resolve()
+        if not root.is_dir():
+            raise PackagerError("no such folder", path=given.absolute(),
+                                hint="check the folder given with -C/--project")
         project_file = root / PROJECT_FILE
         if not project_file.is_file():
             raise PackagerError(
                 f"no {PROJECT_FILE} here: this folder is not a packager project", path=root,
                 hint="run packager inside a project folder, pass -C DIR, or create one with `packager init DIR`")
         problems: list[PackagerError] = []
+        config = None
         try:
             data, text = read_toml(project_file)
             config = validate_data(data, ProjectConfig, path=project_file, text=text)
         except CheckFailed as exc:
             problems.extend(exc.problems)
-            config = None
         except PackagerError as exc:
             problems.append(exc)
-            config = None
         project = cls(root=root, config=config)  # type: ignore[arg-type]
         module_dir = root / MODULES_DIR
         files = sorted(module_dir.glob("*.toml")) if module_dir.is_dir() else []
@@ -142,10 +155,8 @@ class Project:
                 problems.append(exc)
                 continue
             project.modules.append(Module(definition=definition, path=path, project=project, text=text))
-        if problems:
-            raise CheckFailed(problems)
         project.modules.sort(key=lambda m: (m.order, m.id))
-        return project
+        return (project if config is not None else None), problems
 
     # ------------------------------------------------------------------ settings
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _TIMECODE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d{1,3})?)$")
+_SECONDS = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 
 def parse_timecode(value: object) -> float:
@@ -16,13 +17,16 @@ def parse_timecode(value: object) -> float:
             raise ValueError("a time cannot be negative")
         return float(value)
     if isinstance(value, str):
+        if _SECONDS.match(value.strip()):  # "33.74": seconds, quoted
+            return float(value.strip().replace(",", "."))
         match = _TIMECODE.match(value.strip())
         if match:
             hours, minutes, seconds = match.groups()
             if int(minutes) >= 60 or float(seconds.replace(",", ".")) >= 60:
                 raise ValueError(f"{value!r} has minutes or seconds of 60 or more")
             return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds.replace(",", "."))
-    raise ValueError(f"{value!r} is not a timecode: write \"HH:MM:SS\" or \"HH:MM:SS.mmm\", e.g. \"00:01:30\"")
+    raise ValueError(f"{value!r} is not a timecode: write \"HH:MM:SS\" or \"HH:MM:SS.mmm\" (e.g. \"00:01:30.500\"), "
+                     "or a number of seconds")
 
 
 def format_timecode(seconds: float, *, millis: bool = False) -> str:

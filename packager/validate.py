@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .config import ENTERPRISE_THEMES, PROJECT_FILE, PROJECT3_PLAN
-from .errors import PackagerError
-from .project import Module, Project
+from .config import ENTERPRISE_THEMES, PROJECT3_PLAN, PROJECT_FILE, find_line, read_toml
+from .errors import CheckFailed, PackagerError
+from .project import WORKBOOKS_DIR, Module, Project
 from .timecode import format_minutes, format_timecode
 
 
@@ -47,13 +47,21 @@ def _where(module: Module, *loc: str | int) -> str:
     return f"line {line}, field {field}" if line else f"field {field}"
 
 
-def check_project(project: Project) -> list[Finding]:
-    """Every cross-file finding, errors first within each file, in programme order."""
+def check_project(project: Project, *, complete: bool = True) -> list[Finding]:
+    """Every cross-file finding, errors first within each file, in programme order.
+
+    `complete=False` when some module files did not load (their schema errors are reported apart):
+    the rules about the whole set of modules (the plan, the total runtime) are then left out, since
+    they would only repeat the missing modules."""
     findings: list[Finding] = []
-    findings += _check_plan(project)
+    if complete:
+        findings += _check_plan(project)
     for module in project.modules:
         findings += _check_module(project, module)
-    findings += _check_runtime(project)
+        findings += _check_module_texts(project, module)
+    findings += _check_workbook_files(project)
+    if complete:
+        findings += _check_runtime(project)
     return findings
 
 
@@ -180,6 +188,70 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
     return out
 
 
+def _check_module_texts(project: Project, module: Module) -> list[Finding]:
+    """The module's subtitles and questions read as the later stages will read them, so a broken file
+    is found here rather than halfway through a build."""
+    from .subtitles.cues import read_srt
+
+    out: list[Finding] = []
+    for lang in project.languages:
+        srt = module.subtitle_path(lang)
+        if not srt.is_file():
+            continue  # reported by _check_module
+        try:
+            cues = read_srt(srt)
+        except PackagerError as exc:
+            out.append(Finding.from_error(exc))
+            continue
+        if not cues and lang == project.source_language:
+            out.append(Finding("error", "the transcript has no cues", srt, hint="write the transcript as SRT cues "
+                               "(number, timing line, text, blank line)"))
+    for lang in project.languages:
+        questions = module.questions_path(lang)
+        if questions is not None and questions.is_file():
+            out += _check_questions(questions)
+    return out
+
+
+def _check_questions(path: Path) -> list[Finding]:
+    try:
+        data, text = read_toml(path)
+    except PackagerError as exc:
+        return [Finding.from_error(exc)]
+    entries = data.get("question", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        return [Finding("error", "questions are [[question]] tables", path, hint="see `packager init` for the form")]
+    out = []
+    for i, entry in enumerate(entries):
+        if not str(entry.get("text", "")).strip():
+            line = find_line(text, ("question", i, "text")) or find_line(text, ("question", i))
+            out.append(Finding("error", f"question {i + 1} has no text", path,
+                               f"line {line}, field question[{i}].text" if line else f"field question[{i}].text",
+                               "write the question as text = \"…\""))
+    return out
+
+
+def _check_workbook_files(project: Project) -> list[Finding]:
+    """The glossary and the workbooks' TOML texts parse (the Markdown ones always do)."""
+    from .glossary import load_glossary
+
+    out: list[Finding] = []
+    try:
+        load_glossary(project)
+    except CheckFailed as exc:
+        out += [Finding.from_error(p) for p in exc.problems]
+    except PackagerError as exc:
+        out.append(Finding.from_error(exc))
+    for lang in project.languages:
+        path = project.root / WORKBOOKS_DIR / lang / "synthesis.toml"
+        if path.is_file():
+            try:
+                read_toml(path)
+            except PackagerError as exc:
+                out.append(Finding.from_error(exc))
+    return out
+
+
 def _check_runtime(project: Project) -> list[Finding]:
     """The total against the target runtime. The seed's own minimums (6×15 + 10 + 10 + 20 = 130 min)
     exceed its announced 120 min: that is reported, not hidden."""
@@ -202,5 +274,6 @@ def _check_runtime(project: Project) -> list[Finding]:
     if abs(actual - target * 60) > target * 60 * tolerance:
         note = " (scaled from the sample footage)" if project.is_sample else ""
         out.append(Finding("warning", f"the edit lists add up to {format_minutes(actual)}{note}, against the "
-                           f"target runtime of {target:g} min", path, where))
+                           f"target runtime of {target:g} min", path, where,
+                           "lengthen or shorten the edit lists, or change target_runtime_minutes"))
     return out

@@ -75,8 +75,12 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
 
     minutes, seconds = divmod(int(time.monotonic() - started), 60)
     app.out.print(f"build: done in {minutes} min {seconds:02d} s → {bundle.path}")
-    app.out.print(f"  size: {_size(bundle.size)} of {_size(bundle.budget)} for {target}"
-                  f" ({bundle.size / bundle.budget:.0%})" if bundle.budget else f"  size: {_size(bundle.size)}")
+    if bundle.budget:
+        app.out.print(f"  size: {_size(bundle.size)} of {_size(bundle.budget)} for {target}"
+                      f" ({bundle.size / bundle.budget:.0%})")
+    else:  # a stick: no fixed budget, so say the smallest usual one it fits
+        stick = next(gb for gb in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024) if bundle.size <= gb * 10**9 * 0.93)
+        app.out.print(f"  size: {_size(bundle.size)}, fits a USB stick of {stick} GB or more")
     if bundle.iso is not None:
         app.out.print(f"  disc image: {bundle.iso}")
     if bundle.scorm is not None:

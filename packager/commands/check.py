@@ -5,20 +5,18 @@ from __future__ import annotations
 import click
 
 from ..cli import AppContext, pass_app
-from ..errors import EXIT_INPUT, EXIT_OK, CheckFailed
+from ..errors import EXIT_INPUT, EXIT_OK
+from ..project import Project
 from ..validate import Finding, check_project
 
 
 def run_check(app: AppContext) -> list[Finding]:
     """Load and check the project; print every finding. Returns the findings (errors and warnings)."""
-    try:
-        project = app.project
-    except CheckFailed as exc:
-        findings = [Finding.from_error(p) for p in exc.problems]
-        root = app.project_dir.resolve()
-    else:
-        findings = check_project(project)
-        root = project.root
+    project, problems = Project.load_partial(app.project_dir)
+    findings = [Finding.from_error(p) for p in problems]
+    root = app.project_dir.resolve()
+    if project is not None:  # go on with every module that loaded: one run reports everything
+        findings += check_project(project, complete=not problems)
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"
         click.secho(f"{finding.severity}: ", fg=colour, bold=True, err=True, nl=False)

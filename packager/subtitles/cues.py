@@ -23,6 +23,7 @@ from ..timecode import srt_timecode
 
 _TIMING = re.compile(r"^\s*\d{1,2}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}[,.]\d{1,3}")
 _LOOSE_TIMING = re.compile(r"-->")
+_TIME_LIKE = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _TAG = re.compile(r"</?[ibu]>|</?font[^>]*>|\{\\[^}]*\}", re.IGNORECASE)
 
 
@@ -194,6 +195,11 @@ def parse_srt(text: str, path: Path) -> list[Cue]:
         timing_offset = next((i for i, line in enumerate(block) if _LOOSE_TIMING.search(line)), None)
         cue_number = len(cues) + 1
         if timing_offset is None:
+            damaged = next((i for i, line in enumerate(block) if len(_TIME_LIKE.findall(line)) >= 2), None)
+            if damaged is not None:  # "00:00:01,000 -> 00:00:03,000": a timing line with its arrow broken
+                raise PackagerError(f"malformed timing line {block[damaged].strip()!r}", path=path,
+                                    where=f"cue {cue_number}, line {first_line + damaged}",
+                                    hint="write it as 00:00:01,000 --> 00:00:03,000")
             raise PackagerError(f"no timing line (\"00:00:01,000 --> 00:00:03,000\") for the text "
                                 f"{block[0].strip()[:40]!r}", path=path, where=f"cue {cue_number}, line {first_line}",
                                 hint="add the cue's timing or a blank line between cues")
