@@ -58,16 +58,25 @@ def _review_cell(counts: dict[str, int]) -> str:
 
 
 def _workbooks_built(project: Project) -> dict[str, str]:
-    """module id → its workbook's cell: "built", or "built (transcript missing; …)" with the notes
-    `docs` recorded for it in dist/documents/manifest.json."""
+    """module id → its workbook's cell: "built", "built (transcript missing; …)" with the notes `docs`
+    recorded in dist/documents/manifest.json, or "out of date" when its inputs changed since."""
+    from .documents.build import outdated_documents
+
     manifest = project.dist_dir / "documents" / "manifest.json"
     try:
         entries = json.loads(manifest.read_text(encoding="utf-8"))["documents"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+    try:
+        outdated = outdated_documents(project)
+    except PackagerError:  # an input that does not read: `check` explains it
+        outdated = set()
     cells: dict[str, str] = {}
     for entry in entries:
         if entry.get("module") and (manifest.parent / entry["file"]).is_file():
+            if entry["file"] in outdated:
+                cells[entry["module"]] = "out of date (run docs)"
+                continue
             notes = [note.split(":")[0] for note in entry.get("notes") or []]
             cells[entry["module"]] = f"built ({'; '.join(notes)})" if notes else "built"
     return cells

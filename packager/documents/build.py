@@ -105,6 +105,21 @@ def _load_json(path: Path) -> dict:
         return {}
 
 
+def _common_digest(project: Project) -> str:
+    """What every document depends on: this package's code and the project settings."""
+    return _code_digest() + json.dumps(project.config.model_dump(mode="json"), sort_keys=True)
+
+
+def outdated_documents(project: Project) -> set[str]:
+    """The documents (file names) whose inputs changed since `docs` last wrote them, or never written:
+    what `status` reports as out of date. Reads and hashes the inputs; writes nothing."""
+    out = project.dist_dir / OUT_DIR
+    stamps = _load_json(project.cache_dir / "documents" / "stamps.json")
+    common = _common_digest(project)
+    return {plan.file for plan in _plans(project)
+            if not (out / plan.file).is_file() or stamps.get(plan.file, {}).get("docx") != _digest(plan, common)}
+
+
 def build_documents(project: Project, *, pdf: bool = True, console: Console | None = None) -> DocumentsResult:
     """Write dist/documents/: DOCX (and PDF with LibreOffice) for every document, and manifest.json."""
     from .docx import readable
@@ -115,8 +130,7 @@ def build_documents(project: Project, *, pdf: bool = True, console: Console | No
     out.mkdir(parents=True, exist_ok=True)
     stamp_file = project.cache_dir / "documents" / "stamps.json"
     stamps = _load_json(stamp_file)
-    config = project.config.model_dump(mode="json")
-    common = _code_digest() + json.dumps(config, sort_keys=True)
+    common = _common_digest(project)
     result = DocumentsResult(out_dir=out)
     previous_notes = _load_json(out / MANIFEST)
     previous_notes = {e.get("file"): e.get("notes", []) for e in previous_notes.get("documents", [])

@@ -498,6 +498,11 @@ def run_qa(project: Project, module_ids: list[str] | tuple[str, ...] | None = No
                                                  error.message + (f" ({error.where})" if error.where else ""),
                                                  path=path))
                 continue
+            if not cues and lang == source_lang:  # nothing to subtitle from: not a clean module
+                report.findings.append(QAFinding(module.id, lang, None, None, None, "missing-file", ERROR,
+                                                 f"the {lang} transcript has no cues: {_rel(path, project)}",
+                                                 path=path))
+                continue
             tracks[lang] = cues
             hits = check_track(cues, lang=lang, profile=profile, frame_rate=fps,
                                footage_seconds=module.footage_seconds)
