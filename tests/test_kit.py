@@ -254,6 +254,18 @@ def test_per_module_kits(project: Path, tmp_path: Path):
     assert "\r\n" in notes  # Windows' Notepad shows the lines
 
 
+def test_kit_into_a_missing_folder_is_refused(project: Path, tmp_path: Path):
+    missing = tmp_path / "nowhere"
+    for extra in ((), ("--per-module",)):
+        result = run(project, "kit", "-o", str(missing / "kit.zip"), "--no-proxy", *extra, code=2)
+        assert f"error: folder {missing} does not exist: create it or choose another path" in result.output
+        assert not missing.exists() and "kit: " not in result.output
+    assert kit_history(Project.load(project)) == {}  # no kit recorded as sent
+    (tmp_path / "file").write_text("x")
+    result = run(project, "kit", "-o", str(tmp_path / "file" / "kit.zip"), "--no-proxy", code=2)
+    assert "is not a folder" in result.output
+
+
 def test_a_kit_file_sent_back_alone(project: Path, tmp_path: Path):
     """The translator e-mails only the DOCX: imported on its own, it is applied and the kit counts as back."""
     kit = tmp_path / "kit.zip"
@@ -454,7 +466,10 @@ def test_round_trip_on_the_sample_in_three_formats(tmp_path: Path):
     root = sample_copy(tmp_path)
     kit = tmp_path / "kit.zip"
     result = run(root, "kit", "entreprise-a", "entreprise-b", "collectif", "-o", str(kit), "--no-proxy")
-    assert f"take it back with: packager review import {kit}\n" in result.output
+    # The next step names the translator's returned copy, never the kit just written.
+    assert "when the translator sends it back: packager review import <the returned zip or folder>\n" \
+        in result.output
+    assert f"review import {kit}" not in result.output
     folder = unzip(kit, tmp_path / "unz")
     a_before, b_before = sample_states(root, "entreprise-a"), sample_states(root, "entreprise-b")
     assert set(a_before) == {"draft"} and set(b_before) == {"approved"}

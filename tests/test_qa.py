@@ -179,6 +179,49 @@ def test_never_after_article_or_preposition_and_balanced(lang, text):
     assert abs(len(top) - len(bottom)) <= 22, result
 
 
+# Real lines whose preferred break point (a preposition, a conjunction, a colon) would leave them
+# lopsided: balance wins, and the break still never follows an article or a preposition.
+LOPSIDED = [
+    ("es", "Todo empezó con un comedor popular de barrio.", "Todo empezó con un comedor\npopular de barrio."),
+    ("fr", "Les commandes d'uniformes paient l'atelier.", "Les commandes d'uniformes\npaient l'atelier."),
+    ("fr", "Résultats : des emplois et moins de déchets.", "Résultats : des emplois\net moins de déchets."),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", LOPSIDED)
+def test_a_preferred_break_point_does_not_win_over_balance(lang, text, expected):
+    assert break_lines(text, lang=lang) == expected
+
+
+BALANCED = [
+    "Todo empezó con un comedor popular de barrio.",
+    "Hoy damos trabajo a cuarenta personas del barrio.",
+    "Los participantes aprenden un oficio en la cocina.",
+    "Nuestro objetivo es que encuentren un empleo estable.",
+    "Empezamos en un sótano con dos cocineros voluntarios.",
+    "El acompañamiento dura seis meses como mínimo.",
+    "Vendemos comidas a las escuelas y a las empresas del barrio.",
+    "Cada participante tiene un plan de formación personal.",
+    "La mitad de nuestros ingresos viene de las ventas.",
+    "Sin el apoyo del ministerio no podríamos hacerlo.",
+    "Muchos jóvenes llegan aquí sin haber terminado la escuela.",
+    "Lo más difícil: cumplir los plazos del cliente.",
+]
+
+
+@pytest.mark.parametrize("text", BALANCED)
+def test_real_spanish_lines_are_balanced_and_broken_where_allowed(text):
+    result = break_lines(text, lang="es")
+    top, bottom = _lines(result)
+    assert " ".join(result.split()) == text
+    assert top.split()[-1].lower() not in FORBIDDEN_LINE_END["es"], result
+    # Neither line is lopsided: the longer is at most 1.45 times half the text (after punctuation),
+    # 1.3 times elsewhere; "Todo empezó / con un comedor popular de barrio." (11 | 33) was 1.47.
+    slack = 1.45 if re.search(r"[,;:.!?…]$", top) else 1.3
+    assert max(len(top), len(bottom)) <= slack * len(text) / 2, result
+    assert min(len(top), len(bottom)) >= 13, result
+
+
 def test_dialogue_lines_are_kept_as_they_are():
     text = "- ¿Vienes con nosotros a la reunión de mañana por la tarde?\n- Sí, claro.  "
     assert break_lines(text) == "- ¿Vienes con nosotros a la reunión de mañana por la tarde?\n- Sí, claro."
@@ -317,6 +360,11 @@ def test_cli_report_strict_exit_codes_and_csv(bad_project: Path, tmp_path: Path)
     assert "qa: 3 module(s), 24 error(s), 2 warning(s)" in out
 
     report_path = tmp_path / "out" / "qa.csv"
+    missing = invoke("-C", str(bad_project), "qa", "--csv", str(report_path))
+    assert missing.exit_code == 2
+    assert f"error: folder {report_path.parent} does not exist: create it or choose another path" in missing.output
+    assert not report_path.parent.exists() and "qa: " not in missing.output  # refused before any work
+    report_path.parent.mkdir()
     strict = invoke("-C", str(bad_project), "qa", "--strict", "--csv", str(report_path))
     assert strict.exit_code == 1
     data = report_path.read_bytes()

@@ -429,18 +429,24 @@ def _truncate(path: Path) -> None:
     path.write_bytes(data[: len(data) // 3])
 
 
+SQUARE = "modules/01-alpha.toml, line 35, field edits[1].source: "  # where `check` points too
 BAD_INPUTS = {
-    "missing footage": (lambda root: (root / "footage/square.mp4").unlink(), "square.mp4", "not found"),
-    "truncated footage": (lambda root: _truncate(root / "footage/square.mp4"), "square.mp4", "truncated"),
+    "missing footage": (lambda root: (root / "footage/square.mp4").unlink(),
+                        SQUARE + "footage file not found: footage/square.mp4\n"
+                                 "  → copy the footage there or fix the path (relative to the project folder)"),
+    "truncated footage": (lambda root: _truncate(root / "footage/square.mp4"),
+                          SQUARE + "footage file footage/square.mp4 is truncated"),
     "unreadable footage": (lambda root: (root / "footage/square.mp4").write_bytes(b"not a video" * 100),
-                           "square.mp4", "cannot read"),
+                           SQUARE + "cannot read footage file footage/square.mp4: "),
     "clip without audio": (lambda root: shutil.copy(root / "footage/silent.mp4", root / "footage/square.mp4"),
-                           "square.mp4", "no audio track"),
-    "edit past the end": (lambda root: _edit_module(root, 'out = 3.5', 'out = 9.5'), "square.mp4",
-                          "past the end of clip"),
+                           SQUARE + "footage file footage/square.mp4 has no audio track"),
+    "edit past the end": (lambda root: _edit_module(root, 'out = 3.5', 'out = 9.5'),
+                          "modules/01-alpha.toml, line 37, field edits[1].out: out point 00:00:09.500 is past "
+                          "the end of footage file footage/square.mp4 (00:00:0"),
     "cue past the end": (lambda root: (root / "subtitles/es/alpha.srt").write_text(
         SRT_ES_ONE + "\n3\n00:00:07,500 --> 00:00:09,000\nDemasiado tarde.\n", encoding="utf-8"),
-        "alpha.srt", "past the end of the module"),
+        "subtitles/es/alpha.srt, cue 3, line 11: ends at 00:00:09.000, past the end of module alpha "
+        "(00:00:07.000 of footage in its edit list, 01-alpha.toml)"),
 }
 
 
@@ -450,13 +456,14 @@ def _edit_module(root: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_names_module_and_clip_exits_2_and_leaves_nothing(tmp_path, footage, case):
-    spoil, clip, words = BAD_INPUTS[case]
+def test_bad_input_names_module_file_line_and_clip_exits_2_and_leaves_nothing(tmp_path, footage, case):
+    spoil, message = BAD_INPUTS[case]
     root = make_project(tmp_path / "p", footage)
     spoil(root)
     result = CliRunner().invoke(cli, ["-C", str(root), "render", "--size", "320x180", "--preset", "ultrafast"])
     assert result.exit_code == 2, result.output
-    assert "module alpha" in result.output and clip in result.output and words in result.output
+    assert f"error: {message}" in result.output, result.output
+    assert "module alpha, edit" not in result.output  # said once, where `check` says it
     out = root / "dist/render/usb"
     assert not out.exists() or not [p for p in out.iterdir() if p.suffix in (".mp4", ".srt", ".vtt", ".json")]
 
@@ -469,7 +476,10 @@ def test_bad_input_after_a_render_writes_nothing_and_keeps_the_earlier_outputs(t
     (root / "footage/wide.mp4").write_bytes(b"not a video" * 100)  # both modules use it
     result = CliRunner().invoke(cli, ["-C", str(root), "render", "--size", "320x180", "--preset", "ultrafast"])
     assert result.exit_code == 2, result.output
-    assert "module alpha" in result.output and "module beta" in result.output and "wide.mp4" in result.output
+    assert "error: modules/01-alpha.toml, line 30, field edits[0].source: cannot read footage file " \
+           "footage/wide.mp4" in result.output
+    assert "error: modules/02-beta.toml, line 11, field edits[0].source: cannot read footage file " \
+           "footage/wide.mp4" in result.output
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
 
 

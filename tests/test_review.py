@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from packager.project import Project
+from packager.review.export import EXPORTS_FILE
 from packager.review.states import StateFile, effective_state, text_hash
 from packager.subtitles.cues import read_srt
 from review_support import drafted_project, run, srt
@@ -314,6 +315,26 @@ def test_approve_ranges(project: Path):
     assert states_now(project) == ["approved", "approved", "draft", "approved"]
     run(project, "review", "approve", "module-1", "--cues", "9", code=2)
     run(project, "review", "approve", "module-1", "--cues", "3-1", code=2)
+
+
+def test_approve_names_the_missing_cues_as_ranges(project: Path):
+    before = snapshot(project)
+    result = run(project, "review", "approve", "module-1", "--cues", "1-99", code=2)
+    assert "no cues 5–99 in module-1 (it has 4)" in result.output, result.output
+    assert "5, 6, 7" not in result.output
+    result = run(project, "review", "approve", "module-1", "--cues", "2,6,8-9,0", code=2)
+    assert "no cues 0, 6, 8–9 in module-1 (it has 4)" in result.output, result.output
+    result = run(project, "review", "approve", "module-1", "--cues", "9", code=2)
+    assert "no cue 9 in module-1 (it has 4)" in result.output, result.output
+    assert snapshot(project) == before  # nothing approved, not even the cues that exist
+
+
+def test_export_into_a_missing_folder_is_refused(project: Path, tmp_path: Path):
+    missing = tmp_path / "nowhere" / "deeper"
+    result = run(project, "review", "export", "module-1", "-o", str(missing / "m1.docx"), code=2)
+    assert f"error: folder {missing} does not exist: create it or choose another path" in result.output
+    assert not (tmp_path / "nowhere").exists()
+    assert not (Project.load(project).cache_dir / EXPORTS_FILE).exists()  # no export recorded either
 
 
 def test_xliff_12_with_state_attribute(project: Path, tmp_path: Path):

@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 
 from ..cli import AppContext, pass_app
+from ..paths import output_file_option
 
 
 @click.command("kit")
 @click.argument("module_ids", metavar="[MODULE...]", nargs=-1)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The kit to write, FILE.zip (with --per-module: FILE-<module>.zip for each module).")
+@output_file_option("-o", "--output", required=True,
+                    help="The kit to write, FILE.zip (with --per-module: FILE-<module>.zip for each module), "
+                         "in a folder that exists.")
 @click.option("--per-module", is_flag=True, help="One zip per module instead of one for all.")
 @click.option("--no-proxy", is_flag=True, help="Leave the proxy videos out (a small kit, texts only).")
 @click.option("--preset", default="veryfast", show_default=True,
@@ -34,8 +36,9 @@ def command(app: AppContext, module_ids: tuple[str, ...], output: Path, per_modu
     of the drafts, the workbook texts still in draft, LEAME.txt / LISEZMOI.txt (the translator's
     instructions) and a manifest of what was sent.
 
-    Take it back with `packager review import KIT.zip` (or the unzipped folder); `packager status`
-    shows when each module's kit went out and came back.
+    When the translator sends it back, import the returned zip (or its unzipped folder) with
+    `packager review import RETURNED.zip`; `packager status` shows when each module's kit went out
+    and came back.
     """
     from ..review.kit import build_kit
 
@@ -57,6 +60,9 @@ def command(app: AppContext, module_ids: tuple[str, ...], output: Path, per_modu
             made.append(result)
             app.out.print(f"kit: {result.path} ({len(result.modules)} module(s), {result.size / 1e6:.1f} MB)",
                           highlight=False)
-    back = str(made[0].path) if len(made) == 1 else "KIT.zip"
-    app.out.print("next: give it to the translator (LEAME.txt / LISEZMOI.txt inside say what to do);", highlight=False)
-    app.out.print(f"      take it back with: packager review import {back}", highlight=False, soft_wrap=True)
+    them = "it" if len(made) == 1 else "them"
+    app.out.print(f"next: give {them} to the translator (LEAME.txt / LISEZMOI.txt inside say what to do);",
+                  highlight=False)
+    # Not the kit just written: the translator's returned copy, which has their changes.
+    app.out.print(f"      when the translator sends {them} back: packager review import <the returned zip or folder>",
+                  highlight=False, soft_wrap=True, markup=False)

@@ -8,14 +8,16 @@ import click
 
 from ..cli import AppContext, pass_app
 from ..errors import EXIT_FAILURE, EXIT_OK, CheckFailed
+from ..paths import output_file_option
 from ..timecode import srt_timecode
 
 
 @click.command("qa")
 @click.argument("modules", nargs=-1, metavar="[MODULE]...")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Also write the findings as CSV (Subtitle Edit's Netflix report columns: "
-                   "LineNumber, TimeCode, Context, Comment, then Module, Language, Severity, Rule).")
+@output_file_option("--csv", "csv_path", metavar="FILE",
+                    help="Also write the findings as CSV (Subtitle Edit's Netflix report columns: "
+                         "LineNumber, TimeCode, Context, Comment, then Module, Language, Severity, Rule). "
+                         "Its folder must exist.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any error remains (for CI and before a build).")
 @click.option("--fix", is_flag=True,
               help="Apply the safe fixes first: close gaps of at most 12 frames to the minimum gap "

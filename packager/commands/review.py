@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from ..cli import AppContext, pass_app
 from ..errors import EXIT_FAILURE
+from ..paths import output_file_option
 
 
 @click.group("review")
@@ -30,8 +31,9 @@ def command() -> None:
 @click.argument("module_id", metavar="MODULE")
 @click.option("--format", "fmt", type=click.Choice(["docx", "srt", "xliff"]), default="docx", show_default=True,
               help="docx: bilingual table for Word/LibreOffice; srt: the Spanish track; xliff: XLIFF 2.0 for CAT tools.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The file to write (default: NN-MODULE.es.<format> in the current folder).")
+@output_file_option("-o", "--output", default=None,
+                    help="The file to write, in a folder that exists (default: NN-MODULE.es.<format> in the "
+                         "current folder).")
 @pass_app
 def export_cmd(app: AppContext, module_id: str, fmt: str, output: Path | None) -> None:
     """Write one module's Spanish cues for review in DOCX, SRT or XLIFF.

@@ -744,8 +744,9 @@ def approve(project: Project, module: Module, cues: set[int] | None, *, who: str
     if cues:
         unknown = sorted(n for n in cues if not 1 <= n <= len(target))
         if unknown:
-            raise PackagerError(f"no cue {', '.join(map(str, unknown))} in {module.id} (it has {len(target)})",
-                                path=target_path)
+            which = "cues" if len(unknown) > 1 else "cue"
+            raise PackagerError(f"no {which} {format_cue_ranges(unknown)} in {module.id} (it has {len(target)})",
+                                path=target_path, hint=f"name cues from 1 to {len(target)}")
     from .states import UnitState
 
     states = StateFile.load(target_path)
@@ -764,6 +765,21 @@ def approve(project: Project, module: Module, cues: set[int] | None, *, who: str
         changed += 1
     states.save()
     return changed
+
+
+def format_cue_ranges(numbers) -> str:
+    """{1, 2, 3, 5, 14, …, 99} → "1–3, 5, 14–99": runs of consecutive numbers as ranges (en dash)."""
+    parts: list[str] = []
+    ordered = sorted(set(numbers))
+    start = prev = None
+    for n in [*ordered, None]:
+        if n is not None and prev is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+        start = prev = n
+    return ", ".join(parts)
 
 
 def parse_cue_ranges(text: str) -> set[int]:

@@ -69,6 +69,15 @@ _PREPOSITIONS = {
 }
 
 _OVERFLOW = 1000.0
+# A break costing this much is one the rules forbid (after an article or a preposition, before "%").
+_FORBIDDEN = 100.0
+# How much longer than a perfectly balanced line (the text shared equally between the lines) a split's
+# longest line may be for its break points' linguistic merits to count. A break after punctuation
+# (the end of a clause) may buy more imbalance than one before a conjunction or a preposition:
+# "A los seis meses, / la mayoría consigue un empleo estable." (17 | 38) stays, "Todo empezó / con
+# un comedor popular de barrio." (11 | 33) does not.
+_BALANCE_SLACK = 1.3
+_BALANCE_SLACK_PUNCTUATION = 1.45
 
 
 def _visible(word: str) -> str:
@@ -137,18 +146,41 @@ def _layout_cost(lengths: list[int], max_chars: int) -> float:
 
 
 def _best_split(words: list[str], n_lines: int, max_chars: int, lang: str) -> tuple[float, list[list[str]]]:
-    best: tuple[float, list[list[str]]] | None = None
+    """The best split of `words` into `n_lines` lines: balance first, then the linguistic preferences.
+
+    A preferred break point (after punctuation, before a conjunction or a preposition) only counts
+    among the splits balanced enough: those whose longest line is at most _BALANCE_SLACK times the
+    perfectly balanced line (the text's length shared equally), _BALANCE_SLACK_PUNCTUATION when every
+    break follows punctuation. "Todo empezó / con un comedor popular de barrio." (11 and 33
+    characters) breaks before a preposition but loses to "Todo empezó con un comedor / popular de
+    barrio." (26 and 18). Outside that window the less lopsided split wins,
+    whatever its break point. A forbidden break (after an article, a preposition…) is only taken when
+    every fitting split needs one.
+    """
+    candidates: list[tuple[float, bool, int, bool, list[list[str]]]] = []
     for cuts in itertools.combinations(range(1, len(words)), n_lines - 1):
         bounds = [0, *cuts, len(words)]
         lines = [words[a:b] for a, b in zip(bounds, bounds[1:])]
         lengths = [_line_len(line) for line in lines]
-        cost = _layout_cost(lengths, max_chars)
-        for cut in cuts:
-            cost += _break_cost(words[cut - 1], words[cut], lang)
-        if best is None or cost < best[0]:
-            best = (cost, lines)
-    assert best is not None
-    return best
+        breaks = [_break_cost(words[cut - 1], words[cut], lang) for cut in cuts]
+        cost = _layout_cost(lengths, max_chars) + sum(breaks)
+        after_punctuation = all(_PUNCT_END.search(_visible(words[cut - 1])) for cut in cuts)
+        candidates.append((cost, any(b >= _FORBIDDEN for b in breaks), max(lengths), after_punctuation, lines))
+    assert candidates
+    ideal = _line_len(words) / n_lines
+    best_balance = min(c[2] for c in candidates)  # long words may keep it well above the ideal
+
+    def rank(candidate: tuple[float, bool, int, bool, list[list[str]]]) -> tuple:
+        cost, forbidden, longest, after_punctuation, _ = candidate
+        slack = _BALANCE_SLACK_PUNCTUATION if after_punctuation else _BALANCE_SLACK
+        limit = max(ideal * slack, best_balance + 2)
+        fits = longest <= max_chars
+        balanced = longest <= limit
+        # Outside the balance window, the less lopsided the better, whatever the break point.
+        return (not fits, forbidden, not balanced, cost if balanced else cost + 3 * (longest - limit))
+
+    best = min(candidates, key=rank)
+    return best[0], best[4]
 
 
 def break_lines(text: str, *, max_chars: int = 42, max_lines: int = 2, lang: str = "es") -> str:

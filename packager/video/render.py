@@ -43,6 +43,7 @@ from ..errors import CheckFailed, PackagerError
 from ..fonts import FONT_FAMILY, font_file
 from ..project import Module, Project
 from ..subtitles.cues import Cue, format_srt, format_vtt, read_srt, shift
+from ..timecode import format_timecode
 from . import ffmpeg
 from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_card, lower_third,
                     lower_third_geometry, opening_card)
@@ -210,54 +211,70 @@ def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
     return out
 
 
+def _where(module, *loc: str | int) -> str:
+    """ "line 12, field edits[0].source": where in the module file, as `packager check` says it."""
+    from ..config import field_path
+
+    line = module.line_of(*loc)
+    field = field_path(tuple(loc))
+    return f"line {line}, field {field}" if line else f"field {field}"
+
+
 def check_inputs(job: Job, probes: dict[Path, ffmpeg.MediaInfo]) -> None:
     """Footage readable, complete, with sound, long enough for its edit points; subtitles inside the module.
 
-    Raises PackagerError naming the module and the clip (exit 2).
+    Raises PackagerError naming the module file, the line and field of the edit, and the clip (exit 2),
+    worded as `packager check` words it.
     """
     module = job.module
-    for number, edit in enumerate(module.definition.edits, start=1):
+    for i, edit in enumerate(module.definition.edits):
         path = module.footage_path(edit)
-        where = f"module {module.id}, edit {number} ({edit.source})"
+        source = _where(module, "edits", i, "source")
+        clip = f"footage file {edit.source}"
         if edit.out <= edit.in_:
-            raise PackagerError(f"module {module.id}: edit {number} ends before it starts", path=module.path,
-                                where=f"edit {number}", hint="fix its in and out points")
+            raise PackagerError(f"edit point runs backwards: out {format_timecode(edit.out, millis=True)} is not "
+                                f"after in {format_timecode(edit.in_, millis=True)}",
+                                path=module.path, where=_where(module, "edits", i, "out"),
+                                hint="swap the two points or fix the out point")
         if not path.is_file():
-            raise PackagerError(f"module {module.id}: footage clip {edit.source} not found", path=path, where=where,
-                                hint="put the clip there or fix the edit's source")
+            raise PackagerError(f"footage file not found: {edit.source}", path=module.path, where=source,
+                                hint="copy the footage there or fix the path (relative to the project folder)")
         info = probes.get(path)
         if info is None:
             try:
                 info = probes[path] = ffmpeg.probe(path)
             except PackagerError as exc:
-                raise PackagerError(f"module {module.id}: footage clip {edit.source}: {exc.message}", path=path,
-                                    where=where, hint="export the clip again (H.264/AAC MP4 or MOV)") from None
+                reason = exc.message.removeprefix("cannot read the footage file").lstrip(": ")
+                raise PackagerError(f"cannot read {clip}" + (f": {reason}" if reason else ""), path=module.path,
+                                    where=source, hint="export the clip again (H.264/AAC MP4 or MOV)") from None
         if info.truncated:
             claimed = f" of the {info.header_duration:.1f} s its header announces" if info.header_duration else ""
             raise PackagerError(
-                f"module {module.id}: footage clip {edit.source} is truncated or damaged "
-                f"({', '.join(info.problems) or 'packets missing'}): only {info.duration:.1f} s can be read{claimed}",
-                path=path, where=where, hint="copy or export the clip again")
+                f"{clip} is truncated or damaged ({', '.join(info.problems) or 'packets missing'}): "
+                f"only {info.duration:.1f} s can be read{claimed}",
+                path=module.path, where=source, hint="copy or export the clip again")
         if not info.has_video:
-            raise PackagerError(f"module {module.id}: footage clip {edit.source} has no video stream", path=path,
-                                where=where, hint="export the clip again with its picture")
+            raise PackagerError(f"{clip} has no video stream", path=module.path, where=source,
+                                hint="export the clip again with its picture")
         if not info.has_audio:
-            raise PackagerError(f"module {module.id}: footage clip {edit.source} has no audio track", path=path,
-                                where=where, hint="export the clip again with its sound (the module's sound "
-                                                  "comes from its footage)")
+            raise PackagerError(f"{clip} has no audio track", path=module.path, where=source,
+                                hint="export the clip again with its sound (the module's sound comes from its "
+                                     "footage)")
         frame = 1 / (info.fps or 25)
         if edit.out > info.duration + frame + 0.02:
             raise PackagerError(
-                f"module {module.id}: edit {number} ends at {edit.out:.3f} s, past the end of clip {edit.source} "
-                f"({info.duration:.3f} s long)", path=module.path, where=f"edit {number}, field out",
+                f"out point {format_timecode(edit.out, millis=True)} is past the end of {clip} "
+                f"({format_timecode(info.duration, millis=True)} long)",
+                path=module.path, where=_where(module, "edits", i, "out"),
                 hint="move the out point inside the clip, or use the complete clip")
         job.clips.append((path, edit.in_, edit.duration))
     for lang, cues in job.cues.items():
         for cue in cues:
             if cue.end > module.footage_seconds + SUBTITLE_TOLERANCE:
                 raise PackagerError(
-                    f"module {module.id}: cue {cue.index} ends at {cue.end:.3f} s, past the end of the module "
-                    f"({module.footage_seconds:.3f} s of footage in its edit list)",
+                    f"ends at {format_timecode(cue.end, millis=True)}, past the end of module {module.id} "
+                    f"({format_timecode(module.footage_seconds, millis=True)} of footage in its edit list, "
+                    f"{module.path.name})",
                     path=module.subtitle_path(lang), where=f"cue {cue.index}, line {cue.line}",
                     hint="fix the cue's timing or the module's edit list")
 
