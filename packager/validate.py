@@ -39,14 +39,6 @@ class Finding:
         return PackagerError(self.message, path=path, where=self.where, hint=self.hint).render()
 
 
-def _where(module: Module, *loc: str | int) -> str:
-    from .config import field_path
-
-    line = module.line_of(*loc)
-    field = field_path(tuple(loc))
-    return f"line {line}, field {field}" if line else f"field {field}"
-
-
 def check_project(project: Project, *, complete: bool = True) -> list[Finding]:
     """Every cross-file finding, errors first within each file, in programme order.
 
@@ -95,20 +87,20 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
         if edit.out <= edit.in_:
             out.append(Finding(
                 "error", f"edit point runs backwards: out {format_timecode(edit.out, millis=True)} is not after "
-                f"in {format_timecode(edit.in_, millis=True)}", module.path, _where(module, "edits", i, "out"),
+                f"in {format_timecode(edit.in_, millis=True)}", module.path, module.where("edits", i, "out"),
                 "swap the two points or fix the out point"))
         footage = module.footage_path(edit)
         if not footage.exists():
             if project.is_sample:
                 continue  # generated on demand (`packager footage`, or `build`)
             out.append(Finding("error", f"footage file not found: {edit.source}", module.path,
-                               _where(module, "edits", i, "source"),
+                               module.where("edits", i, "source"),
                                "copy the footage there or fix the path (relative to the project folder)"))
 
     low, high = d.planned_minutes
     if low > high:
         out.append(Finding("error", f"planned_minutes [{low:g}, {high:g}] is not a window (minimum above maximum)",
-                           module.path, _where(module, "planned_minutes"), "write [minimum, maximum]"))
+                           module.path, module.where("planned_minutes"), "write [minimum, maximum]"))
     elif duration > 0:
         tolerance = project.config.checks.duration_tolerance
         minutes = duration / project.time_scale
@@ -117,7 +109,7 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
                           if project.is_sample else "")
             out.append(Finding(
                 "error", f"the edit list runs {minutes:.1f} min{scale_note}, outside the planned "
-                f"{module.planned_window} min (±{tolerance:.0%})", module.path, _where(module, "edits"),
+                f"{module.planned_window} min (±{tolerance:.0%})", module.path, module.where("edits"),
                 "shorten or lengthen the edit list, or change planned_minutes"))
 
     # Outline: strictly increasing, inside the footage; enterprises follow the seed's nine themes.
@@ -128,18 +120,18 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
             out.append(Finding(
                 "error", f"section {current.theme!r} starts at {format_timecode(current.start, millis=True)}, before "
                 f"the previous section {previous.theme!r} ({format_timecode(previous.start, millis=True)})",
-                module.path, _where(module, "sections", i, "start"), "list the sections in the order they play"))
+                module.path, module.where("sections", i, "start"), "list the sections in the order they play"))
         elif current.start == previous.start:
             out.append(Finding(
                 "error", f"sections {previous.theme!r} and {current.theme!r} both start at "
-                f"{format_timecode(current.start, millis=True)}", module.path, _where(module, "sections", i, "start"),
+                f"{format_timecode(current.start, millis=True)}", module.path, module.where("sections", i, "start"),
                 "give each section its own start time"))
     for i, section in enumerate(sections):
         if duration > 0 and section.start >= duration:
             out.append(Finding(
                 "error", f"section {section.theme!r} starts at {format_timecode(section.start, millis=True)}, after the "
                 f"end of the footage ({format_timecode(duration, millis=True)})", module.path,
-                _where(module, "sections", i, "start"), "move it inside the edit list's duration"))
+                module.where("sections", i, "start"), "move it inside the edit list's duration"))
     if project.config.programme.plan == "project3" and d.kind == "enterprise":
         themes = [s.theme for s in sections]
         expected = list(ENTERPRISE_THEMES)
@@ -155,7 +147,7 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
                 detail.append("not in the seed's order")
             out.append(Finding(
                 "error", "an enterprise module follows the nine comparable themes of Project 3 in order: "
-                + "; ".join(detail), module.path, _where(module, "sections"),
+                + "; ".join(detail), module.path, module.where("sections"),
                 "use the themes " + ", ".join(expected)))
 
     # Speakers.
@@ -163,12 +155,12 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
     for i, speaker in enumerate(d.speakers):
         if ids[speaker.id] > 1:
             out.append(Finding("error", f"speaker id {speaker.id!r} is used twice", module.path,
-                               _where(module, "speakers", i, "id"), "give each speaker its own id"))
+                               module.where("speakers", i, "id"), "give each speaker its own id"))
         if duration > 0 and speaker.first_appearance >= duration:
             out.append(Finding(
                 "error", f"speaker {speaker.id!r} first appears at {format_timecode(speaker.first_appearance)}, "
                 f"after the end of the footage ({format_timecode(duration, millis=True)})", module.path,
-                _where(module, "speakers", i, "first_appearance"), "fix the time"))
+                module.where("speakers", i, "first_appearance"), "fix the time"))
 
     # Source files the module names.
     for lang in project.languages:
@@ -176,7 +168,7 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
         if not srt.is_file():
             if lang == project.source_language:
                 out.append(Finding("error", f"transcript not found: {srt.relative_to(project.root)}",
-                                   module.path, _where(module, "subtitles"),
+                                   module.path, module.where("subtitles"),
                                    "add the source-language SRT or fix the path"))
             else:
                 out.append(Finding("warning", f"no {lang} subtitles yet ({srt.relative_to(project.root)})",
@@ -184,7 +176,7 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
     questions = module.questions_path(project.source_language)
     if questions is not None and not questions.is_file():
         out.append(Finding("error", f"questions file not found: {module.definition.questions}", module.path,
-                           _where(module, "questions"), "add the file or fix the path"))
+                           module.where("questions"), "add the file or fix the path"))
     return out
 
 

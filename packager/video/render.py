@@ -211,15 +211,6 @@ def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
     return out
 
 
-def _where(module, *loc: str | int) -> str:
-    """ "line 12, field edits[0].source": where in the module file, as `packager check` says it."""
-    from ..config import field_path
-
-    line = module.line_of(*loc)
-    field = field_path(tuple(loc))
-    return f"line {line}, field {field}" if line else f"field {field}"
-
-
 def check_inputs(job: Job, probes: dict[Path, ffmpeg.MediaInfo]) -> None:
     """Footage readable, complete, with sound, long enough for its edit points; subtitles inside the module.
 
@@ -229,12 +220,12 @@ def check_inputs(job: Job, probes: dict[Path, ffmpeg.MediaInfo]) -> None:
     module = job.module
     for i, edit in enumerate(module.definition.edits):
         path = module.footage_path(edit)
-        source = _where(module, "edits", i, "source")
+        source = module.where("edits", i, "source")
         clip = f"footage file {edit.source}"
         if edit.out <= edit.in_:
             raise PackagerError(f"edit point runs backwards: out {format_timecode(edit.out, millis=True)} is not "
                                 f"after in {format_timecode(edit.in_, millis=True)}",
-                                path=module.path, where=_where(module, "edits", i, "out"),
+                                path=module.path, where=module.where("edits", i, "out"),
                                 hint="swap the two points or fix the out point")
         if not path.is_file():
             raise PackagerError(f"footage file not found: {edit.source}", path=module.path, where=source,
@@ -265,7 +256,7 @@ def check_inputs(job: Job, probes: dict[Path, ffmpeg.MediaInfo]) -> None:
             raise PackagerError(
                 f"out point {format_timecode(edit.out, millis=True)} is past the end of {clip} "
                 f"({format_timecode(info.duration, millis=True)} long)",
-                path=module.path, where=_where(module, "edits", i, "out"),
+                path=module.path, where=module.where("edits", i, "out"),
                 hint="move the out point inside the clip, or use the complete clip")
         job.clips.append((path, edit.in_, edit.duration))
     for lang, cues in job.cues.items():
