@@ -410,6 +410,14 @@ def test_missing_translation_is_a_warning(project_dir: Path):
     assert invoke("-C", str(project_dir), "qa", "--strict").exit_code == 0
 
 
+
+def test_empty_source_transcript_is_an_error(project_dir: Path):
+    (project_dir / "subtitles" / "fr" / "module-1.srt").write_text("", encoding="utf-8")
+    report = run_qa(Project.load(project_dir))
+    assert [(f.lang, f.rule, f.severity) for f in report.errors] == [("fr", "missing-file", "error")]
+    assert "the fr transcript has no cues" in report.errors[0].message
+    assert invoke("-C", str(project_dir), "qa", "--strict").exit_code == 1
+
 FIX_FR = [(1.0, 3.0, "Bonjour."), (3.2, 6.6, "Nous formons des jeunes."), (6.64, 8.0, "Oui, merci."),
           (8.6, 10.0, "Au revoir."), (10.04, 10.9, "Bien."),
           (10.98, 15.0, "- Viens-tu à la réunion de demain après-midi ?\n- Oui.")]
