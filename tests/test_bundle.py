@@ -171,7 +171,8 @@ def test_usb_bundle_layout(usb):
     assert sorted(p.name for p in project.dist_dir.iterdir()) == ["documents", "programme-d-essai-usb", "render"]
     lisez = (result.path / "LISEZMOI.txt").read_text(encoding="utf-8")
     leame = (result.path / "LEAME.txt").read_text(encoding="utf-8")
-    assert "ouvrez index.html" in lisez and "clé USB" in lisez and "cahier-01-entreprise-a.docx" in lisez
+    assert "ouvrez index.html" in lisez and "Contenu de cette clé USB :" in lisez
+    assert "cahier-01-entreprise-a.docx" in lisez and "Contenido de esta memoria USB:" in leame
     assert "(H.264/AAC) et le programme complet" in lisez
     assert "abra index.html" in leame and "Mesa redonda" in leame and "sha256sum -c SHA256SUMS" in leame
 
@@ -218,7 +219,7 @@ def test_verify_clean_copy_and_damage(usb, tmp_path):
     shutil.copytree(result.path, copy)
     assert verify(copy).ok
     clean = run(project.root, "verify", str(copy))
-    assert clean.exit_code == 0 and f"{len(files_of(copy)) - 1} files OK" in clean.output
+    assert clean.exit_code == 0 and f"{len(files_of(copy)) - 1} files OK against SHA256SUMS" in clean.output
 
     video = copy / "videos" / "02-sous-ministre.mp4"
     data = bytearray(video.read_bytes())
@@ -252,7 +253,8 @@ def test_verify_finds_the_bundle_a_person_means(usb, tmp_path):
     assert verify(stick / result.path.name / SUMS_NAME).ok
     # Two bundles on one stick: which one is meant is not guessed.
     shutil.copytree(result.path, stick / "other")
-    assert CliRunner().invoke(cli, ["verify", str(stick)]).exit_code == 2
+    two = CliRunner().invoke(cli, ["verify", str(stick)])
+    assert two.exit_code == 2 and f"bundle folders inside: other, {result.path.name}" in two.output
 
 
 def test_verify_not_a_bundle(tmp_path):
@@ -264,6 +266,87 @@ def test_verify_not_a_bundle(tmp_path):
     result = CliRunner().invoke(cli, ["verify", str(junk)])
     assert result.exit_code == 2 and "cannot read this as an ISO image" in result.output
     assert "Traceback" not in result.output
+
+
+def test_verify_names_the_bundles_of_a_folder_that_holds_several(usb, tmp_path):
+    """`verify dist/` after bundling for two media: the bundle folders are named, one is to be passed."""
+    _project, result = usb
+    shutil.copytree(result.path, tmp_path / "programme-usb")
+    shutil.copytree(result.path, tmp_path / "programme-dvd")
+    (tmp_path / "render").mkdir()
+    said = CliRunner().invoke(cli, ["verify", str(tmp_path)])
+    assert said.exit_code == 2 and "Traceback" not in said.output
+    assert "2 bundle folders inside: programme-dvd, programme-usb" in said.output
+    assert "this is not a packager bundle" not in said.output
+    assert f"pass one of them, e.g. `packager verify {tmp_path / 'programme-dvd'}`" in said.output
+
+
+def test_bundle_and_verify_count_the_same_files(tmp_path):
+    project = make_inputs(tmp_path / "proj", video_cache=tmp_path)
+    made = run(project.root, "bundle")
+    assert made.exit_code == 0, made.output
+    folder = project.dist_dir / "programme-d-essai-usb"
+    listed = len(files_of(folder)) - 1  # every file but SHA256SUMS itself
+    assert f"writing programme-d-essai-usb/ ({listed} files + SHA256SUMS)" in made.output
+    checked = run(project.root, "verify", str(folder))
+    assert checked.exit_code == 0 and f"verify: {listed} files OK against SHA256SUMS" in checked.output
+
+
+def test_hints_name_real_commands():
+    """Every `packager VERB` a bundle message tells a person to run is a command that exists."""
+    import re
+
+    import packager.bundle.build as build_module
+    import packager.bundle.verify as verify_module
+    import packager.commands.bundle as bundle_command
+
+    verbs = set()
+    for module in (build_module, verify_module, bundle_command):
+        verbs |= set(re.findall(r"`packager (\w+)", Path(module.__file__).read_text(encoding="utf-8")))
+    assert {"render", "docs", "build"} <= verbs
+    assert verbs <= set(cli.commands), verbs - set(cli.commands)
+
+
+@pytest.mark.parametrize(("target", "fr", "es"), [("usb", "Contenu de cette clé USB :", "Contenido de esta memoria USB:"),
+                                                   ("dvd", "Contenu de ce DVD :", "Contenido de este DVD:"),
+                                                   ("cd", "Contenu de ce CD :", "Contenido de este CD:")])
+def test_readme_names_the_medium_with_the_right_gender(target, fr, es):
+    from packager.bundle.texts import readme_text
+
+    kwargs = dict(title="T", target=target, modules=[("1", "A")], runtime="1:00", documents=[])
+    assert fr in readme_text("fr", **kwargs).splitlines()
+    assert es in readme_text("es", **kwargs).splitlines()
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (10.6, "0:10"), (10.9999999, "0:11"), (59.9, "0:59"),
+                                               (61.4, "1:01"), (3725.8, "1:02:05")])
+def test_index_times_are_truncated_like_the_workbooks(seconds, text):
+    from packager.bundle.index import clock
+    from packager.timecode import format_timecode
+
+    def whole_seconds(shown: str) -> int:
+        return sum(int(part) * 60 ** n for n, part in enumerate(reversed(shown.split(":"))))
+
+    assert clock(seconds) == text
+    assert whole_seconds(clock(seconds)) == whole_seconds(format_timecode(seconds))  # the workbooks' time
+
+
+def test_index_chapter_times_truncated_and_jump_exact():
+    from packager.bundle.index import render_index
+
+    html = render_index(
+        slug="x", title={"fr": "T", "es": "T"}, source_language="fr", target_language="es", runtime=61.6,
+        documents=[], programme_video=None,
+        modules=[{"id": "m", "order": 1, "kind": "interview", "title": {"fr": "A", "es": "B"}, "duration": 61.6,
+                  "speakers": [{"name": "Sous-ministre (à confirmer)", "role": {"fr": "Sous-ministre",
+                                                                             "es": "Viceministro"}}],
+                  "video": "videos/01-m.mp4", "workbook": None, "cues": {},
+                  "chapters": [{"start": 10.6, "title": {"fr": "Un", "es": "Uno"}}]}])
+    assert 'data-start="10.6"><span class="time">0:10</span>' in html
+    assert "1:01" in html and "1:02" not in html
+    # The speaker's name is data (one string); the role is shown in the interface language.
+    assert ('Sous-ministre (à confirmer) — <span class="l-fr" lang="fr">Sous-ministre</span>'
+            '<span class="l-es" lang="es">Viceministro</span>') in html
 
 
 # ------------------------------------------------------------------------------------------ ISO
@@ -431,7 +514,8 @@ def test_missing_inputs_say_what_to_run(tmp_path):
     result = run(project.root, "bundle")
     assert result.exit_code == 2
     assert "02-sous-ministre.es.srt" in result.output and "introduction.docx" in result.output
-    assert "packager render --target usb" in result.output and "packager documents" in result.output
+    assert "packager render --target usb" in result.output and "`packager docs`" in result.output
+    assert "packager documents" not in result.output  # the verb is `docs`
     assert "Traceback" not in result.output
     assert not (project.dist_dir / "programme-d-essai-usb").exists()
 

@@ -79,6 +79,10 @@ def play(page, index: int) -> None:
     assert page.evaluate("document.getElementById('video').error") is None
 
 
+def selected_label(page) -> str:
+    return page.eval_on_selector("#captions", "s => s.options[s.selectedIndex].textContent")
+
+
 def off_offered(page) -> bool:
     return page.evaluate("() => { const o = document.querySelector('#captions option[value=off]'); "
                          "return !o.hidden && !o.disabled; }")
@@ -124,6 +128,13 @@ def test_burned_in_spanish_is_not_drawn_twice(page):
     page.wait_for_function("() => Array.from(document.getElementById('video').textTracks)"
                            ".find(t => t.language === 'es').activeCues.length > 0")
     assert page.eval_on_selector("#captions", "s => s.value") == "es"
+    # The choice says the Spanish is the picture's own, not something the page adds.
+    assert selected_label(page) == "Español (en la imagen)"
+    assert page.locator("#captions option[value=fr]").inner_text() == "Francés"
+    page.click("button.lang[data-lang=fr]")
+    assert selected_label(page) == "Espagnol (dans l'image)"
+    assert page.locator("#captions option[value=fr]").inner_text() == "Français"
+    page.click("button.lang[data-lang=es]")
     note = page.locator(".burned-note[data-burned=es]")
     assert note.is_visible() and "Los subtítulos en español forman parte de la imagen" in note.inner_text()
     assert not off_offered(page)  # "none" cannot take burned-in text away
@@ -137,6 +148,7 @@ def test_burned_in_spanish_is_not_drawn_twice(page):
     play(page, 1)
     assert [t["mode"] for t in page.evaluate(TRACKS)] == ["showing", "disabled"]
     assert off_offered(page) and page.locator(".burned-note:visible").count() == 0
+    assert selected_label(page) == "Español"  # drawn by the page here, not in the picture
 
 
 def test_language_switch_is_remembered(page):
@@ -145,6 +157,11 @@ def test_language_switch_is_remembered(page):
     assert visible_text(page, "#play-all") == "Reproducir todo"
     assert visible_text(page, "#h-modules") == "Módulos"
     assert visible_text(page, "li.card[data-module=table-ronde] h3") == "3. Mesa redonda"
+    # A speaker's name is data, shown as written; the role is in the interface language.
+    assert visible_text(page, "li.card[data-module=table-ronde] dd li") == "Intervenant 3 — Directora"
+    # The first module (loaded, not playing) has its Spanish burned in: that is the default, and it says so.
+    assert page.locator("#captions option[value=es]").inner_text() == "Español (en la imagen)"
+    assert page.eval_on_selector("#captions", "s => s.value") == "es"
     # Keyboard: focus the French button and press Enter.
     page.focus("button.lang[data-lang=fr]")
     page.keyboard.press("Enter")
@@ -153,7 +170,9 @@ def test_language_switch_is_remembered(page):
     assert visible_text(page, "li.card[data-module=table-ronde] h3") == "3. Table ronde"
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert page.get_attribute("button.lang[data-lang=fr]", "aria-pressed") == "true"
-    assert page.locator("#captions option[value=es]").inner_text() == "Espagnol"
+    assert visible_text(page, "li.card[data-module=table-ronde] dd li") == "Intervenant 3 — Directrice"
+    assert page.locator("#captions option[value=es]").inner_text() == "Espagnol (dans l'image)"
+    assert page.locator("#captions option[value=fr]").inner_text() == "Français"
     page.reload()
     assert visible_text(page, "#play-all") == "Tout lire"
     assert page.title() == HOSTILE_TITLE

@@ -53,7 +53,7 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
     docs_dir = project.dist_dir / "documents"
     render = _read_json(render_dir / "render.json", hint=f"run `packager render --target {target}` first "
                                                           f"(or `packager build --target {target}`)")
-    manifest = _read_json(docs_dir / "manifest.json", hint="run `packager documents` first (or `packager build`)")
+    manifest = _read_json(docs_dir / "manifest.json", hint="run `packager docs` first (or `packager build`)")
 
     copies: dict[str, Path] = {}  # path in the bundle -> source file
     missing: list[Path] = []
@@ -76,7 +76,7 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
         programme_video = take("videos", render_dir, render["programme"], what="render.json programme")
     documents, workbooks = _documents(manifest, docs_dir, take)
     if missing:
-        stage = {render_dir: f"`packager render --target {target}`", docs_dir: "`packager documents`"}
+        stage = {render_dir: f"`packager render --target {target}`", docs_dir: "`packager docs`"}
         runs = sorted({stage.get(p.parent, "`packager build`") for p in missing})
         raise PackagerError("files named by the render or documents manifests are missing:\n    "
                             + "\n    ".join(str(p) for p in missing),
@@ -122,7 +122,8 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
     if stamp.get("inputs") == inputs and stamp.get("folder") == _folder_key(final):
         say(f"bundle: {final.name}/ is up to date")
     else:
-        say(f"bundle: writing {final.name}/ ({len(items)} files)")
+        # Counted as `verify` counts them: the files SHA256SUMS lists, then SHA256SUMS itself.
+        say(f"bundle: writing {final.name}/ ({len(items) - 1} files + {SUMS_NAME})")
         with contextlib.suppress(FileNotFoundError):
             stamp_path.unlink()
         stamp = {"inputs": inputs}
@@ -250,7 +251,7 @@ def _documents(manifest: dict[str, Any], docs_dir: Path, take):
     where = docs_dir / "manifest.json"
     entries = manifest.get("documents")
     if not isinstance(entries, list):
-        raise PackagerError("no \"documents\" list", path=where, hint="run `packager documents` again")
+        raise PackagerError("no \"documents\" list", path=where, hint="run `packager docs` again")
     general, workbooks = [], {}
     for n, entry in enumerate(entries):
         try:
@@ -260,7 +261,7 @@ def _documents(manifest: dict[str, Any], docs_dir: Path, take):
                    if entry.get("pdf") else None}
         except (KeyError, TypeError, AttributeError) as exc:
             raise PackagerError(f"document entry {n + 1} is malformed ({type(exc).__name__}: {exc})", path=where,
-                                hint="run `packager documents` again") from None
+                                hint="run `packager docs` again") from None
         if doc["kind"] == "workbook" and entry.get("module"):
             workbooks[str(entry["module"])] = doc
         else:

@@ -26,8 +26,12 @@ def script_json(data: Any) -> str:
 
 
 def clock(seconds: float) -> str:
-    """1:05 or 1:02:03."""
-    total = int(round(seconds))
+    """1:05 or 1:02:03, whole seconds truncated (10.6 s is 0:10), as the workbooks print times.
+
+    A chapter starting at 10.6 s is listed at 0:10 here and 00:00:10 in its workbook; the button still
+    jumps to 10.6 s. Rounded to the millisecond first, so 10.9999999 (float noise) is 0:11.
+    """
+    total = max(0, round(seconds * 1000)) // 1000
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -64,7 +68,8 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
         "captionLanguages": captions,
         "captionDefault": target_language,
         "languageNames": {ui: {lang: _cap(LANGUAGE_NAMES[ui][lang]) for lang in captions} for ui in languages},
-        "strings": {lang: {k: UI[lang][k] for k in ("captions_off", "play_all_hint")} for lang in languages},
+        "strings": {lang: {k: UI[lang][k] for k in ("captions_off", "in_picture", "play_all_hint")}
+                    for lang in languages},
         "modules": [{"id": m["id"], "video": m["video"], "chapters": [c["start"] for c in m["chapters"]],
                      "burned": m.get("burned"),
                      "cues": {lang: [[round(s, 3), round(e, 3), text] for s, e, text in cues]
@@ -74,7 +79,7 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
     template = env.get_template("index.html.j2")
     return template.render(
         title=title, default_lang=target_language, strings=UI, ui_languages=languages,
-        caption_languages=captions,
+        caption_languages=captions, first_burned=modules[0]["burned"] if modules else None,
         language_names={ui: {lang: _cap(LANGUAGE_NAMES[ui][lang]) for lang in captions} for ui in languages},
         runtime_text=clock(runtime), modules=modules, documents=documents, programme_video=programme_video,
         data_json=script_json(data))

@@ -22,6 +22,7 @@ UI: dict[str, dict[str, str]] = {
         "none_selected": "Choisissez un module ou « Tout lire ».",
         "captions": "Sous-titres",
         "captions_off": "Aucun",
+        "in_picture": "{lang} (dans l'image)",
         "chapters": "Chapitres",
         "no_chapters": "Pas de chapitres pour ce module.",
         "duration": "Durée",
@@ -63,6 +64,7 @@ UI: dict[str, dict[str, str]] = {
         "none_selected": "Elija un módulo o «Reproducir todo».",
         "captions": "Subtítulos",
         "captions_off": "Ninguno",
+        "in_picture": "{lang} (en la imagen)",
         "chapters": "Capítulos",
         "no_chapters": "Este módulo no tiene capítulos.",
         "duration": "Duración",
@@ -102,8 +104,9 @@ def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, 
 
     `programme`: the file name of the whole programme in videos/ (an .mp4, or an .m3u playlist on cd).
     """
-    medium = {"fr": {"usb": "clé USB", "dvd": "DVD", "cd": "CD"},
-              "es": {"usb": "memoria USB", "dvd": "DVD", "cd": "CD"}}[lang][target]
+    # With its demonstrative, which agrees with the noun: "clé" and "memoria" are feminine, the rest masculine.
+    this_medium = {"fr": {"usb": "cette clé USB", "dvd": "ce DVD", "cd": "ce CD"},
+                   "es": {"usb": "esta memoria USB", "dvd": "este DVD", "cd": "este CD"}}[lang][target]
     module_lines = [f"  {order}. {name}" for order, name in modules]
     kind = None if not programme else "playlist" if programme.endswith(".m3u") else "video"
     programme_text = {
@@ -115,7 +118,7 @@ def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, 
     if lang == "fr":
         lines = [
             title, "=" * min(len(title), 72), "",
-            f"Contenu de ce {medium} :", "",
+            f"Contenu de {this_medium} :", "",
             "  index.html      la page à ouvrir : vidéos sous-titrées, chapitres, documents",
             f"  videos/         les modules en MP4 (H.264/AAC) {programme_text}".rstrip(),
             "  subtitles/      les sous-titres en français et en espagnol (SRT et WebVTT)",
@@ -136,7 +139,7 @@ def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, 
     else:
         lines = [
             title, "=" * min(len(title), 72), "",
-            f"Contenido de este {medium}:", "",
+            f"Contenido de {this_medium}:", "",
             "  index.html      la página que hay que abrir: videos subtitulados, capítulos, documentos",
             f"  videos/         los módulos en MP4 (H.264/AAC) {programme_text}".rstrip(),
             "  subtitles/      los subtítulos en francés y en español (SRT y WebVTT)",

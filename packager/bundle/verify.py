@@ -51,18 +51,30 @@ def bundle_root(path: Path) -> Path:
     """The folder (or image) to check for what a person typed.
 
     `SHA256SUMS` itself means its folder. A stick or disc whose root has no SHA256SUMS but exactly one
-    folder that has one (the bundle folder was copied, not its contents) means that folder.
+    folder that has one (the bundle folder was copied, not its contents) means that folder. With several
+    such folders (dist/ after bundling for usb and dvd), which one is meant is not guessed: the
+    PackagerError names them.
     """
     if path.is_file() and path.name == SUMS_NAME:
         return path.parent
     if path.is_dir() and not (path / SUMS_NAME).is_file():
         try:
-            inner = [p for p in path.iterdir() if _holds_sums(p)]
+            inner = sorted(p for p in path.iterdir() if _holds_sums(p))
         except OSError:
             return path
         if len(inner) == 1:
             return inner[0]
+        if len(inner) > 1:
+            raise PackagerError(
+                f"no {SUMS_NAME} here, but {len(inner)} bundle folders inside: "
+                + ", ".join(p.name for p in inner), path=path,
+                hint=f"pass one of them, e.g. `packager verify {_shell_arg(inner[0])}`")
     return path
+
+
+def _shell_arg(path: Path) -> str:
+    text = str(path)
+    return f'"{text}"' if any(c in text for c in " '&()") else text
 
 
 def _holds_sums(folder: Path) -> bool:

@@ -33,7 +33,7 @@ def command(app: AppContext, target: str, scorm: bool, no_iso: bool) -> None:
     videos/, subtitles/, documents/, LISEZMOI.txt, LEAME.txt and SHA256SUMS.
     For dvd and cd, also dist/<programme>-<target>.iso (ISO 9660 + Joliet + Rock Ridge).
 
-    Needs `packager render --target TARGET` and the documents first (`packager build` runs them all).
+    Needs `packager render --target TARGET` and `packager docs` first (`packager build` runs them all).
     Checks file names and the medium's capacity before writing anything: over budget, the message
     lists the largest files and exits 2 without an image. A failed run leaves no half-made folder.
     """

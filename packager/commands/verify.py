@@ -18,7 +18,8 @@ def command(app: AppContext, path: Path) -> None:
 
     PATH is a bundle folder, a mounted disc or USB stick, or an .iso image (read directly, nothing
     is mounted); on a stick whose only bundle sits in a folder, that folder is checked. Lists
-    missing, extra and corrupt files by name. Run it on every copy you burn.
+    missing, extra and corrupt files by name. Run it on every copy you burn. A folder that holds several
+    bundles is not guessed at: the message names them, pass one.
     Exit 0 when every file matches, 1 when one does not, 2 when PATH is not a bundle.
     Does not need a project folder.
     """
@@ -32,7 +33,8 @@ def command(app: AppContext, path: Path) -> None:
             click.secho(f"{label}: ", fg="red", bold=True, err=True, nl=False)
             click.echo(name, err=True)
     if report.ok:
-        click.echo(f"verify: {report.checked} files OK in {report.path}")
+        # The count `bundle` prints when it writes the folder: the files SHA256SUMS lists.
+        click.echo(f"verify: {report.checked} files OK against SHA256SUMS in {report.path}")
         raise click.exceptions.Exit(EXIT_OK)
     click.echo(f"verify: {report.path}: {len(report.corrupt)} corrupt, {len(report.missing)} missing, "
                f"{len(report.extra)} extra ({report.matched} of {report.checked + len(report.missing)} files match)",
