@@ -100,12 +100,18 @@ class TrainingSettings(StrictModel):
     break_minutes: int = Field(default=15, ge=0)
 
 
+class DocumentSettings(StrictModel):
+    paper: Literal["letter", "a4"] = Field(
+        default="letter", description="letter for Québec and North America, a4 for Argentina and most of the world")
+
+
 class ProjectConfig(StrictModel):
     programme: ProgrammeSettings
     sample: SampleSettings = SampleSettings()
     checks: CheckSettings = CheckSettings()
     subtitle_qa: SubtitleQAProfile = SubtitleQAProfile()
     training: TrainingSettings = TrainingSettings()
+    documents: DocumentSettings = DocumentSettings()
 
 
 # ---------------------------------------------------------------------------------------------- module

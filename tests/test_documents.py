@@ -635,3 +635,19 @@ def test_without_libreoffice_pdfs_are_skipped_with_one_note(project, monkeypatch
     assert output.count("PDFs skipped") == 1 and "apt-get install libreoffice-writer" in output
     assert all(entry["pdf"] is None for entry in result.documents)
     assert not list((project.dist_dir / "documents").glob("*.pdf"))
+
+
+def test_paper_size_follows_the_project_file(project):
+    """Letter for Québec by default; `[documents] paper = "a4"` for Buenos Aires, every page and document."""
+    from docx.shared import Inches, Mm
+
+    build_documents(project, pdf=False)
+    assert built(project, "introduction.docx").sections[0].page_width == Inches(8.5)
+    config = project.root / "packager.toml"
+    config.write_text(config.read_text("utf-8") + '\n[documents]\npaper = "a4"\n', "utf-8")
+    result = build_documents(Project.load(project.root), pdf=False)
+    assert set(result.built) == {p.name for p in (project.dist_dir / "documents").glob("*.docx")}  # all rebuilt
+    for name in result.built:
+        for section in built(project, name).sections:
+            size = sorted(round(x / Mm(1)) for x in (section.page_width, section.page_height))  # stored in twips
+            assert size == [210, 297], name

@@ -92,7 +92,8 @@ def _glossary_terms(project: Project, texts: list[str]) -> list:
 def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[str]]:
     notes: list[str] = []
     title = workbook_title(module)
-    w = DocWriter(f"Cahier {module.order:02d} · Cuaderno {module.order:02d} — {module.title(FR)}")
+    w = DocWriter(f"Cahier {module.order:02d} · Cuaderno {module.order:02d} — {module.title(FR)}",
+                  paper=project.config.documents.paper)
     duration = module.footage_seconds + 2 * CARD_SECONDS
     _cover(w, project, {"fr": module.title(FR), "es": module.title(ES)}, [
         _pair(f"Module {module.order}", f"Módulo {module.order}") + " — " + _pair(kind_label(module.kind, FR),
@@ -267,7 +268,7 @@ def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str],
 
 def build_booklet(project: Project) -> tuple[DocWriter, list[str]]:
     notes: list[str] = []
-    w = DocWriter(_pair(TITLES["booklet"]["fr"], TITLES["booklet"]["es"]))
+    w = DocWriter(_pair(TITLES["booklet"]["fr"], TITLES["booklet"]["es"]), paper=project.config.documents.paper)
     _cover(w, project, TITLES["booklet"])
     w.page_break()
     w.toc("Table des matières · Índice")
@@ -310,7 +311,7 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
             w.paragraph(text, "Spanish Text" if style is None else style, draft=draft, missing=missing)
 
     title = {"fr": fr.get("title") or TITLES["synthesis"]["fr"], "es": es.get("title") or TITLES["synthesis"]["es"]}
-    w = DocWriter(_pair(TITLES["synthesis"]["fr"], TITLES["synthesis"]["es"]))
+    w = DocWriter(_pair(TITLES["synthesis"]["fr"], TITLES["synthesis"]["es"]), paper=project.config.documents.paper)
     _cover(w, project, title)
     w.page_break()
     w.toc("Table des matières · Índice")
@@ -465,7 +466,7 @@ def build_guide(project: Project) -> tuple[DocWriter, list[str]]:
     lengths = sorted({s.length for s in plan.sessions})
     length = "–".join(str(n) for n in lengths)
 
-    w = DocWriter(_pair(TITLES["guide"]["fr"], TITLES["guide"]["es"]))
+    w = DocWriter(_pair(TITLES["guide"]["fr"], TITLES["guide"]["es"]), paper=project.config.documents.paper)
     _cover(w, project, TITLES["guide"], [
         f"{training.hours:g} heures · {training.hours:g} horas — "
         f"{training.sessions} séances · {training.sessions} sesiones"])

@@ -25,7 +25,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Inches, Mm, Pt, RGBColor
 
 from ..atomic import write_bytes
 
@@ -166,11 +166,17 @@ def _field_end(paragraph) -> None:
     _fld_char(paragraph.add_run(), "end")
 
 
+PAPER_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
+
+
 class DocWriter:
     """One document being written. Methods append in reading order; `save` writes atomically."""
 
-    def __init__(self, title: str, *, lang: str = "fr"):
+    def __init__(self, title: str, *, lang: str = "fr", paper: str = "letter"):
         self.document = Document()
+        width, height = PAPER_SIZES[paper]
+        for section in self.document.sections:  # python-docx's template is US Letter
+            section.page_width, section.page_height = width, height
         self.title = title
         _define_styles(self.document)
         # python-docx looks a style up by scanning every style on each use: map names to ids once.
