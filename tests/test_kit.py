@@ -572,3 +572,23 @@ def test_round_trip_on_the_sample_in_three_formats(tmp_path: Path):
     result = run(root, "review", "import", str(back))
     assert "0 changed, 0 approved" in result.output and "0 conflict(s)" in result.output
     assert sample_states(root, "entreprise-a")[:2] == ["approved", "approved"]
+
+
+def test_home_approval_stands_after_the_french_changed(project: Path, tmp_path: Path):
+    """Approved at home after the kit went out, then the French changed: an older return is a conflict,
+    not a silent replacement of the approved text."""
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    folder = unzip(kit, tmp_path / "unz")
+    table_doc = folder / "01-module-1/01-module-1.es.docx"
+    document = docx.Document(str(table_doc))
+    document.tables[0].rows[2].cells[3].text = "Formamos a jóvenes en gastronomía."
+    document.save(str(table_doc))
+    back = tmp_path / "back.zip"
+    shutil.make_archive(str(back.with_suffix("")), "zip", folder.parent)
+    run(project, "review", "approve", "module-1", "--cues", "2")  # the draft, approved as it is
+    french = project / "subtitles/fr/module-1.srt"
+    french.write_text(french.read_text(encoding="utf-8").replace("Nous formons", "Nous formions"), encoding="utf-8")
+    result = run(project, "review", "import", str(back), code=1)
+    assert "conflict: module-1 cue 2" in result.output and "1 conflict(s)" in result.output
+    assert read_srt(project / "subtitles/es/module-1.srt")[1].text == ES[1]

@@ -510,7 +510,12 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         return comment_only()
     if carried and carried.get("target_hash"):
         changed_at_home = current_hash != carried["target_hash"]
-        approved_at_home = current_state == "approved" and carried.get("state") != "approved"
+        # An approval made here after the export stands even when the French changed since (the cue is
+        # then needs-review, and the approved text must not silently give way to an older return).
+        recorded = entry.state if entry else None
+        approved_at_home = carried.get("state") != "approved" and (
+            current_state == "approved" or (recorded in ("approved", "needs-review")
+                                            and recorded != carried.get("state")))
     else:  # a file with no record of what it carried: only an approval stands in its way
         changed_at_home = False
         approved_at_home = current_state == "approved" and text_changed
