@@ -498,3 +498,31 @@ def test_glossary_terms_match_in_either_number_and_render_in_the_same():
     assert other_number("Ministerio de Empleo y Solidaridad Social", "es") == \
         "Ministerios de Empleo y Solidaridad Social"
     assert Term("MESS", "MESS", keep=True).forms("fr") == ["MESS"]
+
+
+def test_hand_edit_against_old_french_needs_review_and_drafts_stay_drafts(project, argos_home):
+    """A person edits cue 1's Spanish in place while its French also changes: their text is kept and
+    flagged needs-review (they translated the old French). A draft whose French changed stays a draft
+    for `status` (the next translate redoes it), never 'needs-review'."""
+    from packager.project import Project
+    from packager.review.states import state_counts
+
+    translate(project, argos_home, "--no-documents")
+    lines = es_path(project).read_text(encoding="utf-8").split("\n\n")
+    lines[0] = "\n".join(lines[0].split("\n")[:2] + ["Hola a todos."])
+    es_path(project).write_text("\n\n".join(lines), encoding="utf-8")
+    french = project / "subtitles" / "fr" / "module-1.srt"
+    changed = SOURCE_SRT.replace("Bonjour à tous.", "Bonjour à toutes et à tous.")
+    french.write_text(changed.replace("Le MESS finance une partie", "Le MESS finance la plus grande partie"),
+                      encoding="utf-8")
+    loaded = Project.load(project)
+    before = state_counts(loaded, loaded.module("module-1"))
+    assert before["needs-review"] == 0 and before["edited"] == 1  # cue 4 is a draft to redo, not a person's job
+
+    translate(project, argos_home, "module-1", "--no-documents")
+    after = read_srt(es_path(project))
+    assert after[0].text == "Hola a todos."
+    states = StateFile.load(es_path(project))
+    assert states.units["1"].state == "needs-review"
+    assert effective_state(states.units["1"], read_srt(french)[0].text, after[0].text) == "needs-review"
+    assert states.units["4"].state == "draft"

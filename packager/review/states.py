@@ -150,7 +150,8 @@ def effective_state(entry: UnitState | None, source_text: str, target_text: str 
     """The state of a unit now, given what the sidecar recorded and the files' texts.
 
     No entry and a target text → "edited" (a person wrote it); the target differs from what was
-    recorded → "edited"; the source differs → "needs-review"; otherwise the recorded state.
+    recorded → "edited"; the source differs → "needs-review" (a machine draft stays a "draft": the
+    next translate redoes it); otherwise the recorded state.
     With no target text at all (nothing written yet) the unit is a "draft" to be made.
     """
     if not target_text or not target_text.strip():
@@ -160,7 +161,8 @@ def effective_state(entry: UnitState | None, source_text: str, target_text: str 
     if entry.target_hash != text_hash(target_text):
         return "edited"
     if entry.source_hash != text_hash(source_text):
-        return "needs-review"
+        # A machine draft is simply redone by the next `translate`; a person's text needs a person.
+        return "draft" if entry.state == "draft" else "needs-review"
     return entry.state
 
 

@@ -125,6 +125,8 @@ def _decide(entry: UnitState | None, source_text: str, target_text: str | None) 
     if target_text is None or not target_text.strip():
         return "draft"
     if entry is None or entry.target_hash != text_hash(target_text):
+        if entry is not None and entry.source_hash != text_hash(source_text):
+            return "needs-review"  # edited by hand, but against the French as it was before
         return "new-edit"
     if entry.state == "draft":
         return "draft"
@@ -165,7 +167,7 @@ def _resolve(decision: str, entry: UnitState | None, source_text: str, target_te
         if entry.state == "needs-review" and (machine is None or entry.machine == machine) \
                 and entry.source_hash == source_hash:
             return target_text, entry
-        return target_text, UnitState("needs-review", source_hash, entry.target_hash,
+        return target_text, UnitState("needs-review", source_hash, text_hash(target_text),
                                       machine=machine if machine is not None else entry.machine,
                                       who=entry.who, when=when, comment=entry.comment)
     stats.kept += 1
