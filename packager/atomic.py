@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,3 +71,26 @@ def write_bytes(final: Path | str, data: bytes) -> None:
 
 def write_text(final: Path | str, text: str, encoding: str = "utf-8") -> None:
     write_bytes(final, text.encode(encoding))
+
+
+# A temporary file nobody has written to for this long belongs to a run that was killed: ffmpeg and the
+# ISO writer touch theirs continually, so a live one is never this old.
+STALE_SECONDS = 600
+
+
+def sweep_partials(*folders: Path, older_than: float = STALE_SECONDS) -> int:
+    """Remove the temporary files (".NAME.XXXX.part…") that killed runs left under `folders`; returns
+    how many. No reader ever trusts them; this only gives the space back."""
+    now = time.time()
+    removed = 0
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob(".*.part*"):
+            try:
+                if path.is_file() and now - path.stat().st_mtime > older_than:
+                    path.unlink()
+                    removed += 1
+            except OSError:  # gone meanwhile, or not ours to remove
+                pass
+    return removed

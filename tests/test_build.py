@@ -3,9 +3,11 @@ new project (generated footage, real ffmpeg, real python-docx, real ISO), then `
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,14 @@ def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
     video = project / "dist" / "render" / "usb" / "01-module-1.mp4"
     workbook = project / "dist" / "documents" / "cahier-01-module-1.docx"
     video_mtime, workbook_mtime = video.stat().st_mtime_ns, workbook.stat().st_mtime_ns
+    # What a killed run left: an old temporary ISO and a temporary clip (a fresh one may be a live run's).
+    stale = [project / "dist" / ".nouveau-programme-de-formation-cd.iso.k1ll3d.part",
+             project / ".packager" / "sample-footage" / "footage" / ".module-1.k1ll3d.part.mp4"]
+    fresh = project / "dist" / ".other-run.l1v3.part.zip"
+    for path in [*stale, fresh]:
+        path.write_bytes(b"half written")
+    for path in stale:
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
     approve = packager("-C", str(project), "review", "approve", "module-1")
     assert approve.returncode == 0, approve.output
     # The workbook's input changed (its cues' states): the dashboard says so until the next build.
@@ -88,6 +98,8 @@ def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
     assert "still draft: 1 workbook text unit(s) draft — see `packager status`" in result.output
     assert "2/2 (100%)" in packager("-C", str(project), "status").output
     assert video.stat().st_mtime_ns == video_mtime, "approving text must not re-encode the video"
+    assert not any(path.exists() for path in stale) and fresh.exists()
+    fresh.unlink()
     assert workbook.stat().st_mtime_ns != workbook_mtime, "the workbook loses its draft marks"
     assert packager("verify", str(built_path(result))).returncode == 0
 

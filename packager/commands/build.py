@@ -9,6 +9,7 @@ import time
 
 import click
 
+from ..atomic import sweep_partials
 from ..cli import AppContext, pass_app
 from ..errors import EXIT_INPUT
 from .check import run_check
@@ -46,6 +47,7 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
         click.echo("build: stopped, the project has errors (see above)", err=True)
         raise click.exceptions.Exit(EXIT_INPUT)
     project = app.project
+    sweep_partials(project.dist_dir, project.cache_dir)  # what killed runs left; never trusted, only space
     if project.is_sample:
         make_sample_footage(app, jobs)
 

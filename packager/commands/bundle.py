@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..atomic import sweep_partials
 from ..cli import AppContext, pass_app
 
 TARGETS = ("usb", "dvd", "cd")
@@ -39,6 +40,7 @@ def command(app: AppContext, target: str, scorm: bool, no_iso: bool) -> None:
     """
     from ..bundle.build import make_bundle
 
+    sweep_partials(app.project.dist_dir)  # temporary ISOs and zips that killed runs left
     result = make_bundle(app.project, target, scorm=scorm, console=app.err, iso=not no_iso)
     app.out.print(f"bundle: {result.path}", markup=False, highlight=False)
     if result.budget:
