@@ -264,6 +264,10 @@ def test_reading_speed_counts_spaces_and_punctuation_not_tags():
     over = _cue(1, 0.0, 1.9, ok.text)
     hits = check_track([over], lang="es", profile=profile, frame_rate=25, footage_seconds=None)
     assert [h.rule for h in hits] == ["reading-speed"] and "17.9 characters per second" in hits[0].message
+    # Just over: the figure shows enough decimals to read as over the limit.
+    barely = _cue(1, 0.0, 1.996, ok.text)  # 17.03 cps
+    hits = check_track([barely], lang="es", profile=profile, frame_rate=25, footage_seconds=None)
+    assert "17.03 characters per second (max 17)" in hits[0].message
 
 
 def test_gap_is_measured_in_frames_of_the_project_rate():

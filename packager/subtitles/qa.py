@@ -112,6 +112,15 @@ class QAReport:
         return [m for m in self.module_ids if m not in dirty]
 
 
+def _over(value: float, limit: float) -> str:
+    """`value` with enough decimals to read as above `limit` (17.03, not a puzzling 17.0 over 17)."""
+    for decimals in (1, 2, 3):
+        text = f"{value:.{decimals}f}"
+        if float(text) > limit:
+            return text
+    return f"{value:.3f}"
+
+
 def _finding_key(f: QAFinding) -> tuple:
     return (SEVERITY_ORDER.get(f.severity, 9), f.lang, f.cue if f.cue is not None else -1, f.start or 0.0, f.rule)
 
@@ -165,7 +174,7 @@ def check_track(cues: list[Cue], *, lang: str, profile: SubtitleQAProfile, frame
             cps = char_count(cue) / cue.duration if cue.duration > 0 else float("inf")
             if cps > profile.max_cps + _EPS:
                 hits.append(_Hit(cue, "reading-speed",
-                                 f"{cps:.1f} characters per second (max {profile.max_cps:g}): "
+                                 f"{_over(cps, profile.max_cps)} characters per second (max {profile.max_cps:g}): "
                                  f"{char_count(cue)} characters in {cue.duration:.3f} s; "
                                  f"at most {int(profile.max_cps * cue.duration + _EPS)} fit"))
         if cue.duration < profile.min_duration - _EPS:
