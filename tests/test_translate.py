@@ -526,3 +526,11 @@ def test_hand_edit_against_old_french_needs_review_and_drafts_stay_drafts(projec
     assert states.units["1"].state == "needs-review"
     assert effective_state(states.units["1"], read_srt(french)[0].text, after[0].text) == "needs-review"
     assert states.units["4"].state == "draft"
+
+
+def test_distribute_keeps_a_glossary_rendering_in_one_cue():
+    text = "El ministerio mira un Programa de Ayuda y Acompañamiento Social escribe mucho hoy"
+    term = "Programa de Ayuda y Acompañamiento Social"
+    assert all(term not in part for part in distribute(text, [30, 20]))  # cut inside it, by length alone
+    parts = distribute(text, [30, 20], keep_together=[term])
+    assert any(term in part for part in parts) and " ".join(parts) == text

@@ -304,7 +304,10 @@ def machine_cues(project: Project, source: list[Cue], wanted: set[int], maker: D
         if group[0] in dialogue:
             out[group[0]] = ("\n".join(f"- {text}" for text, _ in chunk), from_memory)
             continue
-        parts = distribute(chunk[0][0], [len(bare[i]) for i in group])
+        terms = ([maker.glossary.rendering(m, project.target_language)
+                  for m in maker.glossary.find(" ".join(bare[i] for i in group), project.source_language)]
+                 if maker.glossary else [])
+        parts = distribute(chunk[0][0], [len(bare[i]) for i in group], keep_together=terms)
         for i, part in zip(group, parts):
             text = rebreak(part, max_chars=qa.max_chars_per_line, max_lines=qa.max_lines,
                            lang=project.target_language)

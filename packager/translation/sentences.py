@@ -129,10 +129,11 @@ def _add_text(template: Template, text: str) -> None:
 _PUNCT_BONUS = 0.06  # how much a cut after punctuation may stray from the proportional point
 
 
-def distribute(text: str, weights: list[int | float]) -> list[str]:
+def distribute(text: str, weights: list[int | float], *, keep_together: list[str] = ()) -> list[str]:
     """Cut `text` into len(weights) parts at word boundaries, in proportion to the weights.
 
     Every part gets at least one word when there are enough words; a part left without any is "…".
+    A phrase of `keep_together` (a glossary term's rendering) is not cut when another cut will do.
     """
     k = len(weights)
     if k == 0:
@@ -149,6 +150,14 @@ def distribute(text: str, weights: list[int | float]) -> list[str]:
         length += len(word) + (1 if b > 1 else 0)
         ends.append(length)
     chars = max(length, 1)
+    joined = " ".join(words)
+    inside: list[tuple[int, int]] = []  # (start, end) characters of the phrases kept whole
+    for phrase in keep_together:
+        phrase = " ".join(phrase.split())
+        start = joined.find(phrase)
+        while phrase and start >= 0:
+            inside.append((start, start + len(phrase)))
+            start = joined.find(phrase, start + 1)
     cuts: list[int] = []
     previous = 0
     cumulative = 0.0
@@ -166,6 +175,8 @@ def distribute(text: str, weights: list[int | float]) -> list[str]:
             score = abs(at - goal)
             if b > 0 and words[b - 1][-1:] in ",;:.!?…":
                 score -= _PUNCT_BONUS
+            if b > 0 and any(a < ends[b - 1] < z for a, z in inside):
+                score += 1.0  # worse than any cut elsewhere
             if best_score is None or score < best_score:
                 best, best_score = b, score
         cuts.append(best)
