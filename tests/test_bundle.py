@@ -318,6 +318,22 @@ def test_readme_names_the_medium_with_the_right_gender(target, fr, es):
     assert es in readme_text("es", **kwargs).splitlines()
 
 
+def test_readme_names_the_target_language_shown_by_default():
+    """The read-me names the pair: the target's subtitles (burned into the picture) are the default."""
+    from packager.bundle.texts import readme_text
+
+    kwargs = dict(title="T", target="usb", modules=[("1", "A")], runtime="1:00", documents=[])
+    fr, es = readme_text("fr", **kwargs), readme_text("es", **kwargs)  # the sample's pair, fr→es
+    assert "les sous-titres espagnols sont affichés par défaut, le français se choisit" in fr
+    assert "los subtítulos en español se muestran por defecto, el francés se elige bajo" in es
+    kwargs.update(source_language="es", target_language="fr")  # a Spanish video with French subtitles
+    fr, es = readme_text("fr", **kwargs), readme_text("es", **kwargs)
+    assert "les sous-titres français sont affichés par défaut, l'espagnol se choisit" in fr
+    assert "  subtitles/      les sous-titres en espagnol et en français (SRT et WebVTT)" in fr.splitlines()
+    assert "los subtítulos en francés se muestran por defecto, el español se elige bajo" in es
+    assert "  subtitles/      los subtítulos en español y en francés (SRT y WebVTT)" in es.splitlines()
+
+
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (10.6, "0:10"), (10.9999999, "0:11"), (59.9, "0:59"),
                                                (61.4, "1:01"), (3725.8, "1:02:05")])
 def test_index_times_are_truncated_like_the_workbooks(seconds, text):

@@ -249,17 +249,17 @@ def set_states(project):
     from packager.subtitles.cues import read_srt
     from packager.texts import project_documents
 
-    def unit_texts(target: Path) -> tuple[dict[str, str], dict[str, str]]:
+    def unit_texts(target: Path, project: Project) -> tuple[dict[str, str], dict[str, str]]:
         for module in project.modules:
-            if module.subtitle_path("es") == target:
+            if module.subtitle_path(project.target_language) == target:
                 def numbered(path):
                     return {str(n): cue.text for n, cue in enumerate(read_srt(path), start=1)}
-                return numbered(module.subtitle_path("fr")), numbered(target)
+                return numbered(module.subtitle_path(project.source_language)), numbered(target)
         document = next(d for d in project_documents(project) if d.target_path == target)
         return read_units(document.source_path), read_units(target)
 
-    def set_states_(target: Path, units: dict[str, str]) -> None:
-        source, translated = unit_texts(target)
+    def set_states_(target: Path, units: dict[str, str], of: Project = project) -> None:
+        source, translated = unit_texts(target, of)
         state_file = states.StateFile.load(target)
         state_file.units = {key: states.UnitState(state=state, source_hash=states.text_hash(source[key]),
                                                   target_hash=states.text_hash(translated[key]),
@@ -651,3 +651,49 @@ def test_paper_size_follows_the_project_file(project):
         for section in built(project, name).sections:
             size = sorted(round(x / Mm(1)) for x in (section.page_width, section.page_height))  # stored in twips
             assert size == [210, 297], name
+
+
+def test_a_reversed_pair_names_its_languages_and_marks_drafts_in_the_target(project, set_states):
+    """A partner's Spanish video with French subtitles (es→fr): the same files, the pair swapped."""
+    root = project.root
+    (root / "packager.toml").write_text(PROJECT.replace('slug = "programme-essai"\n', 'slug = "programme-essai"\n'
+                                                        'source_language = "es"\ntarget_language = "fr"\n'), "utf-8")
+    for path in (root / "modules").glob("*.toml"):
+        path.write_text(path.read_text("utf-8").replace('"subtitles/fr/', '"subtitles/es/')
+                        .replace('"workbooks/fr/questions/', '"workbooks/es/questions/'), "utf-8")
+    reversed_project = Project.load(root)
+    assert (reversed_project.source_language, reversed_project.target_language) == ("es", "fr")
+    set_states(reversed_project.modules[0].subtitle_path("fr"), {"3": "draft"}, reversed_project)
+    set_states(root / "workbooks" / "fr" / "synthesis.toml", {"intro": "draft"}, reversed_project)
+    (root / "workbooks" / "fr" / "questions" / "entrevue.toml").unlink()
+    result = build_documents(reversed_project, pdf=False)
+
+    workbook = built(reversed_project, "cahier-01-ent-a.docx")
+    transcript = [t for t in workbook.tables if len(t.columns) == 3 and t.rows[0].cells[0].text == "Temps · Tiempo"]
+    assert transcript and all([c.text for c in t.rows[0].cells] == ["Temps · Tiempo", "Español", "Français"]
+                              for t in transcript)
+    rows = [(r.cells[1].text, r.cells[2].text) for t in transcript for r in t.rows[1:]]
+    assert rows[0][0].startswith("Frase 1") and rows[0][1].startswith("Phrase 1")  # source first, under its name
+    assert [i for i, (_es, fr) in enumerate(rows) if fr.startswith("[BROUILLON] ")] == [1]
+    paragraphs = [p.text for p in workbook.paragraphs]
+    assert "BROUILLON — traduction automatique non révisée" in paragraphs
+    assert any("Le texte de la vidéo suit, en espagnol et en français;" in p for p in paragraphs)
+    assert any("Sigue el texto del video, en español y en francés;" in p for p in paragraphs)
+    text = all_text(workbook)
+    assert "BORRADOR" not in text and DRAFT_MARK not in text
+
+    interview = built(reversed_project, "cahier-02-entrevue.docx")
+    assert "[SANS TRADUCTION]" in [p.text for p in interview.paragraphs]
+    assert "French questions missing" in result.notes["cahier-02-entrevue.docx"]
+
+    synthesis = all_text(built(reversed_project, "analyse-synthese.docx"))
+    assert "chaque case donne le texte espagnol, puis le français en bleu." in synthesis
+    assert "cada casilla da el texto español y luego el francés en azul." in synthesis
+    assert "[BROUILLON] " in synthesis and "BORRADOR" not in synthesis
+
+    guide = built(reversed_project, "guide-formateur.docx")
+    french = session_tables(guide, ["Début", "Activité", "Module", "Minutes"])
+    spanish = session_tables(guide, ["Inicio", "Actividad", "Módulo", "Minutos"])
+    assert len(french) == len(spanish) == 5  # each session, in the Spanish source and in the French target
+    assert [row[1] for row in spanish[0][:2]] == ["Visionado 0", "Pausa"]
+    assert [row[1] for row in french[0][:2]] == ["Visionnement 0", "Pause"]

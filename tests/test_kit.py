@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -592,3 +593,77 @@ def test_home_approval_stands_after_the_french_changed(project: Path, tmp_path: 
     result = run(project, "review", "import", str(back), code=1)
     assert "conflict: module-1 cue 2" in result.output and "1 conflict(s)" in result.output
     assert read_srt(project / "subtitles/es/module-1.srt")[1].text == ES[1]
+
+
+def test_a_reversed_pair_kit_names_its_languages(tmp_path):
+    """A partner's Spanish video with French subtitles (es→fr): the kit's columns, instructions and
+    read-mes name Spanish as the source and French as the language to correct."""
+    root = tmp_path / "rev"
+    run(tmp_path, "init", str(root))
+    toml = root / "packager.toml"
+    toml.write_text(toml.read_text("utf-8").replace('source_language = "fr"', 'source_language = "es"')
+                    .replace('target_language = "es"', 'target_language = "fr"'), encoding="utf-8")
+    (root / "subtitles/fr/module-1.srt").unlink()
+    (root / "workbooks/fr/questions/module-1.toml").rename(root / "workbooks/es/questions/module-1.toml")
+    module_file = root / "modules/01-module-1.toml"
+    module_file.write_text(module_file.read_text("utf-8").replace("subtitles/fr/", "subtitles/es/")
+                           .replace("workbooks/fr/questions/", "workbooks/es/questions/"), encoding="utf-8")
+    spanish = [(a, b, t) for (a, b, _), t in zip(FR, ES)]
+    french = [t for _, _, t in FR]
+    (root / "subtitles/es/module-1.srt").write_text(srt(spanish), encoding="utf-8")
+    (root / "subtitles/fr/module-1.srt").write_text(srt([(a, b, t) for (a, b, _), t in zip(spanish, french)]),
+                                                    encoding="utf-8")
+    units = {str(n): {"state": "draft", "source_hash": text_hash(s[2]), "target_hash": text_hash(t), "machine": t,
+                      "who": "packager translate", "when": "2026-01-01T00:00:00Z", "comment": None}
+             for n, (s, t) in enumerate(zip(spanish, french), start=1)}
+    (root / "subtitles/fr/module-1.srt.states.json").write_text(
+        json.dumps({"format": "packager-states/1", "units": units}), encoding="utf-8")
+    (root / "glossary.toml").write_text('[[term]]\nfr = "entreprise d\'insertion"\nes = "empresa de inserción"\n',
+                                        encoding="utf-8")
+
+    kit = tmp_path / "kit.zip"
+    run(root, "kit", "-o", str(kit), "--no-proxy")
+    with zipfile.ZipFile(kit) as archive:
+        files = {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()}
+    assert {"01-module-1/01-module-1.fr.docx", "01-module-1/01-module-1.fr.srt"} <= set(files)
+    cues = docx.Document(io.BytesIO(files["01-module-1/01-module-1.fr.docx"]))
+    header = [c.text for c in cues.tables[0].rows[0].cells]
+    assert header[2:4] == ["Español (no editar / ne pas modifier)", "Français"]
+    assert [c.text for c in cues.tables[0].rows[1].cells][2:4] == ["Hola a todos.", "Bonjour à tous."]
+    instructions = [p.text for p in cues.paragraphs]
+    assert any(p.startswith("ES: Corrija solo la columna «Français».") and p.endswith("ni el español.")
+               for p in instructions)
+    assert any(p.startswith("FR : Ne modifiez que la colonne « Français ».") and p.endswith("ni à l'espagnol.")
+               for p in instructions)
+    documents = docx.Document(io.BytesIO(files["documentos-borrador.docx"]))
+    assert [c.text for c in documents.tables[0].rows[0].cells][1:3] == ["Español (no editar / ne pas modifier)",
+                                                                         "Français"]
+    glossary = docx.Document(io.BytesIO(files["glosario-glossaire.docx"]))
+    assert [c.text for c in glossary.tables[0].rows[0].cells][:2] == ["Español", "Français"]
+    assert [c.text for c in glossary.tables[0].rows[1].cells][:2] == ["empresa de inserción", "entreprise d'insertion"]
+
+    leame = files["LEAME.txt"].decode("utf-8-sig")
+    assert "Este kit contiene los subtítulos en francés de los módulos" in leame
+    assert "01-module-1.fr.docx    tabla bilingüe para Word o LibreOffice: número, tiempo, español,\r\n" \
+           "        francés, estado, comentario." in leame
+    assert "la pista de subtítulos en francés" in leame and "Corrija solo la columna «Français»." in leame
+    assert "«a revisar» = el español cambió" in leame and "la columna española" in leame
+    lisez = files["LISEZMOI.txt"].decode("utf-8-sig")
+    assert "Ce kit contient les sous-titres français des modules" in lisez
+    assert "la piste de sous-titres français" in lisez and "Ne modifiez que la colonne « Français »." in lisez
+    assert "« a revisar » = l'espagnol a changé" in lisez and "la colonne espagnole" in lisez
+    assert "Español»" not in leame + lisez and "Español »" not in leame + lisez
+
+
+def test_the_kit_readmes_name_the_burned_in_source(project):
+    from packager.review.kit import _readme
+
+    toml = project / "packager.toml"
+    loaded = Project.load(project)
+    assert "con los subtítulos FRANCESES incrustados" in _readme(loaded, loaded.modules, "es", False)
+    assert "sous-titres FRANÇAIS incrustés" in _readme(loaded, loaded.modules, "fr", False)
+    toml.write_text(toml.read_text("utf-8").replace('source_language = "fr"', 'source_language = "es"')
+                    .replace('target_language = "es"', 'target_language = "fr"'), encoding="utf-8")
+    loaded = Project.load(project)
+    assert "con los subtítulos ESPAÑOLES incrustados" in _readme(loaded, loaded.modules, "es", False)
+    assert "sous-titres ESPAGNOLS incrustés" in _readme(loaded, loaded.modules, "fr", False)

@@ -106,6 +106,7 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
             lang, title=title[lang], target=target, runtime=runtime_text, documents=doc_names,
             modules=[(str(m["order"]), m["title"][lang]) for m in modules],
             programme=PurePosixPath(programme_video).name if programme_video else None,
+            source_language=project.source_language, target_language=project.target_language,
         ).encode("utf-8-sig")  # BOM: old Notepad
 
     # Plan and check before writing anything.

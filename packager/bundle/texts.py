@@ -95,15 +95,26 @@ UI: dict[str, dict[str, str]] = {
 
 LANGUAGE_NAMES = {"fr": {"fr": "français", "es": "espagnol"}, "es": {"fr": "francés", "es": "español"}}
 
+# What the read-me's French sentences need besides the name: the plural adjective ("les sous-titres
+# espagnols") and the name with its article ("le français", "l'espagnol"). Spanish says "en español"
+# and "el francés" with the plain name.
+FR_PLURAL_ADJECTIVE = {"fr": "français", "es": "espagnols"}
+FR_WITH_ARTICLE = {"fr": "le français", "es": "l'espagnol"}
+
 README_NAMES = {"fr": "LISEZMOI.txt", "es": "LEAME.txt"}
 
 
 def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, str]], runtime: str,
-                documents: list[str], programme: str | None = None) -> str:
+                documents: list[str], programme: str | None = None, source_language: str = "fr",
+                target_language: str = "es") -> str:
     """LISEZMOI.txt / LEAME.txt: what is on the medium and how to start, in plain text (CRLF for Notepad).
 
-    `programme`: the file name of the whole programme in videos/ (an .mp4, or an .m3u playlist on cd).
+    `target`: the medium (usb, dvd, cd). `programme`: the file name of the whole programme in videos/
+    (an .mp4, or an .m3u playlist on cd). `source_language` / `target_language`: the project's pair;
+    the target's subtitles are the ones shown by default (burned into the picture).
     """
+    names = LANGUAGE_NAMES[lang]
+    src, dst = source_language, target_language
     # With its demonstrative, which agrees with the noun: "clé" and "memoria" are feminine, the rest masculine.
     this_medium = {"fr": {"usb": "cette clé USB", "dvd": "ce DVD", "cd": "ce CD"},
                    "es": {"usb": "esta memoria USB", "dvd": "este DVD", "cd": "este CD"}}[lang][target]
@@ -121,13 +132,14 @@ def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, 
             f"Contenu de {this_medium} :", "",
             "  index.html      la page à ouvrir : vidéos sous-titrées, chapitres, documents",
             f"  videos/         les modules en MP4 (H.264/AAC) {programme_text}".rstrip(),
-            "  subtitles/      les sous-titres en français et en espagnol (SRT et WebVTT)",
+            f"  subtitles/      les sous-titres en {names[src]} et en {names[dst]} (SRT et WebVTT)",
             "  documents/      cahiers, livret, synthèse et guide du formateur (DOCX, PDF)",
             "  SHA256SUMS      les empreintes de tous les fichiers, pour vérifier une copie",
             "",
             "Pour commencer : ouvrez index.html (double-clic) avec Firefox, Chrome, Edge ou Safari.",
             "Aucune connexion réseau n'est nécessaire. La langue de l'interface se change en haut",
-            "de la page ; les sous-titres espagnols sont affichés par défaut, le français se choisit",
+            f"de la page ; les sous-titres {FR_PLURAL_ADJECTIVE[dst]} sont affichés par défaut, "
+            f"{FR_WITH_ARTICLE[src]} se choisit",
             "sous la vidéo. Si une vidéo ne se lit pas, ouvrez le fichier de videos/ avec VLC et",
             "chargez le sous-titre correspondant de subtitles/.",
             "",
@@ -142,13 +154,13 @@ def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, 
             f"Contenido de {this_medium}:", "",
             "  index.html      la página que hay que abrir: videos subtitulados, capítulos, documentos",
             f"  videos/         los módulos en MP4 (H.264/AAC) {programme_text}".rstrip(),
-            "  subtitles/      los subtítulos en francés y en español (SRT y WebVTT)",
+            f"  subtitles/      los subtítulos en {names[src]} y en {names[dst]} (SRT y WebVTT)",
             "  documents/      cuadernos, cuadernillo, síntesis y guía del formador (DOCX, PDF)",
             "  SHA256SUMS      las huellas de todos los archivos, para verificar una copia",
             "",
             "Para empezar: abra index.html (doble clic) con Firefox, Chrome, Edge o Safari.",
             "No se necesita conexión a la red. El idioma de la interfaz se cambia arriba de la",
-            "página; los subtítulos en español se muestran por defecto, el francés se elige bajo",
+            f"página; los subtítulos en {names[dst]} se muestran por defecto, el {names[src]} se elige bajo",
             "el video. Si un video no se reproduce, abra el archivo de videos/ con VLC y cargue",
             "el subtítulo correspondiente de subtitles/.",
             "",

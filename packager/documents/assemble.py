@@ -12,11 +12,26 @@ from pathlib import Path
 from ..project import WORKBOOKS_DIR, Module, Project
 from ..texts import Block, read_markdown, read_units
 from ..timecode import format_timecode
-from .docx import MISSING_MARK, DocWriter, add_line, add_run, fill_paragraph
+from .docx import DocWriter, add_line, add_run, fill_paragraph
 from .model import (CARD_SECONDS, PlanSession, Reviewer, clock, kind_label, outline, plan_table_blocks, theme_title,
                     training_plan, transcript, viewing_minutes)
 
 FR, ES = "fr", "es"
+
+# The project's pair is data (fr→es for the sample, es→fr for a partner's video): every place that
+# names the source or the target language takes the name from here, in the text's own language.
+NATIVE_NAMES = {"fr": "Français", "es": "Español"}  # column headers: each language by its own name
+ENGLISH_NAMES = {"fr": "French", "es": "Spanish"}  # the notes `docs` and `status` print
+# How a French (FR) or a Spanish (ES) sentence names a language.
+IN_LANGUAGE = {FR: {"fr": "en français", "es": "en espagnol"}, ES: {"fr": "en francés", "es": "en español"}}
+ADJECTIVE = {FR: {"fr": "français", "es": "espagnol"}, ES: {"fr": "francés", "es": "español"}}
+WITH_ARTICLE = {FR: {"fr": "le français", "es": "l'espagnol"}, ES: {"fr": "el francés", "es": "el español"}}
+TARGET_VERSION = {"fr": "Version en français", "es": "Versión en español"}  # heading of a missing target text
+
+
+def _writer(project: Project, title: str) -> DocWriter:
+    """A document of this project: its paper, and draft marks in its target language."""
+    return DocWriter(title, paper=project.config.documents.paper, target=project.target_language)
 
 
 def _pair(fr: str, es: str) -> str:
@@ -57,11 +72,17 @@ def _cover(w: DocWriter, project: Project, title: dict[str, str], lines: list[st
 HOW_TO = {
     "fr": ("Lisez les questions de réflexion avant de regarder le module : vous saurez ce que vous cherchez. "
            "Le plan donne le temps de chaque partie dans la vidéo pour y revenir pendant la discussion. "
-           "Le texte de la vidéo suit, en français et en espagnol; écrivez vos réponses dans les cadres prévus."),
+           "Le texte de la vidéo suit, {source} et {target}; écrivez vos réponses dans les cadres prévus."),
     "es": ("Lea las preguntas de reflexión antes de ver el módulo: sabrá qué buscar. "
            "La estructura indica el tiempo de cada parte en el video para volver a ella durante la discusión. "
-           "Sigue el texto del video, en francés y en español; escriba sus respuestas en los recuadros previstos."),
+           "Sigue el texto del video, {source} y {target}; escriba sus respuestas en los recuadros previstos."),
 }
+
+
+def how_to(lang: str, source: str, target: str) -> str:
+    """The workbook's how-to in `lang`, naming the transcript's two languages in their column order."""
+    names = IN_LANGUAGE[lang]
+    return HOW_TO[lang].format(source=names[source], target=names[target])
 
 
 def _questions(path: Path | None) -> list[dict]:
@@ -92,8 +113,8 @@ def _glossary_terms(project: Project, texts: list[str]) -> list:
 def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[str]]:
     notes: list[str] = []
     title = workbook_title(module)
-    w = DocWriter(f"Cahier {module.order:02d} · Cuaderno {module.order:02d} — {module.title(FR)}",
-                  paper=project.config.documents.paper)
+    src, dst = project.source_language, project.target_language
+    w = _writer(project, f"Cahier {module.order:02d} · Cuaderno {module.order:02d} — {module.title(FR)}")
     duration = module.footage_seconds + 2 * CARD_SECONDS
     _cover(w, project, {"fr": module.title(FR), "es": module.title(ES)}, [
         _pair(f"Module {module.order}", f"Módulo {module.order}") + " — " + _pair(kind_label(module.kind, FR),
@@ -110,8 +131,8 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
     w.page_break()
 
     w.heading(_pair("Comment utiliser ce cahier", "Cómo usar este cuaderno"), 1)
-    w.paragraph(HOW_TO[FR])
-    w.paragraph(HOW_TO[ES], "Spanish Text")
+    w.paragraph(how_to(FR, src, dst))
+    w.paragraph(how_to(ES, src, dst), "Spanish Text")
 
     w.heading(_pair("Plan du module", "Estructura del módulo"), 1)
     w.paragraph("Les temps sont ceux de la vidéo du module (carton d'ouverture compris). · "
@@ -130,7 +151,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
                     f"{module.subtitle_path(project.source_language).relative_to(project.root)}", "Draft Note")
     else:
         if text.target_missing:
-            notes.append("Spanish subtitles missing: "
+            notes.append(f"{ENGLISH_NAMES[dst]} subtitles missing: "
                          f"{module.subtitle_path(project.target_language).relative_to(project.root)}")
         if text.drafts:
             notes.append(f"{text.drafts} draft cue(s)")
@@ -146,7 +167,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
                 w.heading(f"{_clock(section.start + CARD_SECONDS)} — {_pair(section.title_fr, section.title_es)}", 2)
             if any(p.draft for p in group):
                 w.draft_note()
-            rows = [["Temps · Tiempo", "Français", "Español"]]
+            rows = [["Temps · Tiempo", NATIVE_NAMES[src], NATIVE_NAMES[dst]]]
             rows += [[_clock(p.start), p.text_fr, p.text_es] for p in group]
             drafts = [[False] * 3] + [[False, False, p.draft] for p in group]
             table = w.table(rows, style="Table Grid", drafts=drafts, widths=[2.6, 7.2, 7.2])
@@ -154,7 +175,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
                 if passage.speaker is not None:
                     add_line(table.cell(r, 0), passage.speaker.name, "Speaker")
                 if passage.missing and not passage.text_es:
-                    add_run(table.cell(r, 2).paragraphs[0], MISSING_MARK, "Draft Mark")
+                    add_run(table.cell(r, 2).paragraphs[0], w.missing_mark, "Draft Mark")
 
     source_questions = _questions(module.questions_path(project.source_language))
     if source_questions:
@@ -162,7 +183,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
         target_questions = _questions(target_path)
         reviewer = Reviewer(target_path if target_questions else None)
         if not target_questions:
-            notes.append("Spanish questions missing")
+            notes.append(f"{ENGLISH_NAMES[dst]} questions missing")
         w.heading(_pair("Questions de réflexion", "Preguntas de reflexión"), 1)
         if any(i <= len(target_questions) and reviewer.is_draft(f"question.{i}.text", q["text"],
                                                                   target_questions[i - 1]["text"])
@@ -181,15 +202,15 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
             w.answer_space()
 
     texts = [p.text_fr for p in text.passages] + [q["text"] for q in source_questions]
-    texts += [module.title(FR)] + [s.title_fr for s in module.definition.sections]
-    texts += [s.role(FR) for s in module.definition.speakers]
+    texts += [module.title(src)] + [s.title(src) for s in module.definition.sections]
+    texts += [s.role(src) for s in module.definition.speakers]
     terms = _glossary_terms(project, texts)
     if terms:
         w.heading(_pair("Glossaire", "Glosario"), 1)
-        rows = [["Français", "Español", "Note · Nota"]]
+        rows = [[NATIVE_NAMES[src], NATIVE_NAMES[dst], "Note · Nota"]]
         for term in terms:
             note = " · ".join(n for n in (getattr(term, "note_fr", None), getattr(term, "note_es", None)) if n)
-            rows.append([term.fr, term.es, note])
+            rows.append([getattr(term, src), getattr(term, dst), note])  # as written (a kept term: no es)
         w.table(rows, widths=[5, 5, 7])
     return w, notes
 
@@ -245,20 +266,21 @@ def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | N
 
 def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str],
                     replace: dict[str, dict[int, Callable[[list[bool]], None]]] | None = None) -> None:
-    """The French text, then the Spanish text (marked where still draft)."""
+    """The source-language text, then the target-language text (marked where still draft)."""
     replace = replace or {}
     base = project.root / WORKBOOKS_DIR
     source_path = base / project.source_language / name
     target_path = base / project.target_language / name
-    render_markdown(w, read_markdown(source_path), replace=replace.get(FR))
+    render_markdown(w, read_markdown(source_path), replace=replace.get(project.source_language))
     w.page_break()
     if not target_path.is_file():
-        notes.append(f"Spanish text missing: {target_path.relative_to(project.root)}")
-        w.heading("Versión en español", 1)
+        notes.append(f"{ENGLISH_NAMES[project.target_language]} text missing: "
+                     f"{target_path.relative_to(project.root)}")
+        w.heading(TARGET_VERSION[project.target_language], 1)
         w.paragraph("", missing=True)
         return
     drafts = render_markdown(w, read_markdown(target_path), reviewer=Reviewer(target_path),
-                             source=read_units(source_path), replace=replace.get(ES))
+                             source=read_units(source_path), replace=replace.get(project.target_language))
     if drafts:
         notes.append(f"{drafts} draft unit(s)")
 
@@ -268,7 +290,7 @@ def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str],
 
 def build_booklet(project: Project) -> tuple[DocWriter, list[str]]:
     notes: list[str] = []
-    w = DocWriter(_pair(TITLES["booklet"]["fr"], TITLES["booklet"]["es"]), paper=project.config.documents.paper)
+    w = _writer(project, _pair(TITLES["booklet"]["fr"], TITLES["booklet"]["es"]))
     _cover(w, project, TITLES["booklet"])
     w.page_break()
     w.toc("Table des matières · Índice")
@@ -291,7 +313,8 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
     fr, _ = read_toml(source_path)
     es = read_toml(target_path)[0] if target_path.is_file() else {}
     if not es:
-        notes.append(f"Spanish text missing: {target_path.relative_to(project.root)}")
+        notes.append(f"{ENGLISH_NAMES[project.target_language]} text missing: "
+                     f"{target_path.relative_to(project.root)}")
     reviewer = Reviewer(target_path if es else None)
     source_units = read_units(source_path)
     target_units = read_units(target_path)
@@ -310,8 +333,10 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
             text, draft, missing = spanish(key)
             w.paragraph(text, "Spanish Text" if style is None else style, draft=draft, missing=missing)
 
-    title = {"fr": fr.get("title") or TITLES["synthesis"]["fr"], "es": es.get("title") or TITLES["synthesis"]["es"]}
-    w = DocWriter(_pair(TITLES["synthesis"]["fr"], TITLES["synthesis"]["es"]), paper=project.config.documents.paper)
+    src, dst = project.source_language, project.target_language
+    # `fr` and `es` hold the source and the target file (French and Spanish for the sample).
+    title = {src: fr.get("title") or TITLES["synthesis"][src], dst: es.get("title") or TITLES["synthesis"][dst]}
+    w = _writer(project, _pair(TITLES["synthesis"]["fr"], TITLES["synthesis"]["es"]))
     _cover(w, project, title)
     w.page_break()
     w.toc("Table des matières · Índice")
@@ -330,16 +355,16 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
     themes = list(ENTERPRISE_THEMES)
     extra = [t for module_id in enterprises for t in matrix[module_id] if t not in themes]
     themes += list(dict.fromkeys(extra))
-    w.paragraph(f"{len(enterprises)} entreprises × {len(themes)} thèmes : chaque case donne le texte français, "
-                "puis l'espagnol en bleu.")
-    w.paragraph(f"{len(enterprises)} empresas × {len(themes)} temas: cada casilla da el texto francés y luego "
-                "el español en azul.", "Spanish Text")
+    w.paragraph(f"{len(enterprises)} entreprises × {len(themes)} thèmes : chaque case donne le texte "
+                f"{ADJECTIVE[FR][src]}, puis {WITH_ARTICLE[FR][dst]} en bleu.")
+    w.paragraph(f"{len(enterprises)} empresas × {len(themes)} temas: cada casilla da el texto {ADJECTIVE[ES][src]} "
+                f"y luego {WITH_ARTICLE[ES][dst]} en azul.", "Spanish Text")
     header, header_es = ["Thème · Tema"], [""]
     for module_id in enterprises:
         try:
             module = project.module(module_id)
-            header.append(module.title(FR))
-            header_es.append(module.title(ES))
+            header.append(module.title(src))
+            header_es.append(module.title(dst))
         except PackagerError:
             header.append(module_id)
             header_es.append("")
@@ -353,7 +378,8 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
     matrix_drafts = False
     cells = table._cells
     for r, theme in enumerate(themes, start=1):
-        name_fr, name_es = ENTERPRISE_THEMES.get(theme, (theme, theme))
+        theme_names = dict(zip((FR, ES), ENTERPRISE_THEMES.get(theme, (theme, theme))))
+        name_fr, name_es = theme_names[src], theme_names[dst]  # source, then target in blue
         cell = cells[r * len(header)]
         cell.paragraphs[0].add_run(name_fr)
         add_line(cell, name_es, "Matrix Spanish")
@@ -368,7 +394,7 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
             matrix_drafts |= draft
             line = add_line(cell, text, "Matrix Spanish", draft=draft)
             if missing:
-                add_run(line, MISSING_MARK, "Draft Mark")
+                add_run(line, w.missing_mark, "Draft Mark")
     if matrix_drafts:
         w.draft_note()
     w.portrait()
@@ -387,9 +413,9 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
                 w.heading(_pair(module.title(FR), module.title(ES)), 2)
             except PackagerError:
                 w.heading(module_id, 2)
-            w.heading("Français", 3)
+            w.heading(NATIVE_NAMES[src], 3)
             w.bullets(points)
-            w.heading("Español", 3)
+            w.heading(NATIVE_NAMES[dst], 3)
             marks = [spanish(f"key_points.{module_id}.{i}") for i in range(1, len(points) + 1)]
             if any(m[1] for m in marks):
                 w.draft_note()
@@ -466,7 +492,7 @@ def build_guide(project: Project) -> tuple[DocWriter, list[str]]:
     lengths = sorted({s.length for s in plan.sessions})
     length = "–".join(str(n) for n in lengths)
 
-    w = DocWriter(_pair(TITLES["guide"]["fr"], TITLES["guide"]["es"]), paper=project.config.documents.paper)
+    w = _writer(project, _pair(TITLES["guide"]["fr"], TITLES["guide"]["es"]))
     _cover(w, project, TITLES["guide"], [
         f"{training.hours:g} heures · {training.hours:g} horas — "
         f"{training.sessions} séances · {training.sessions} sesiones"])

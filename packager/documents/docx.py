@@ -32,9 +32,13 @@ from ..atomic import write_bytes
 TABLE_STYLE = "Light Grid Accent 1"  # data tables: statistics, plans, glossary, matrix
 GRID_STYLE = "Table Grid"  # the transcript and the room to write
 
-DRAFT_MARK = "[BORRADOR]"
-DRAFT_NOTE = "BORRADOR — traducción automática sin revisar"
-MISSING_MARK = "[SIN TRADUCCIÓN]"
+# What marks a target-language text still in draft, or missing, written in the target language (the
+# language of the text the mark sits on): (draft mark, draft note, missing mark).
+MARKS = {
+    "es": ("[BORRADOR]", "BORRADOR — traducción automática sin revisar", "[SIN TRADUCCIÓN]"),
+    "fr": ("[BROUILLON]", "BROUILLON — traduction automatique non révisée", "[SANS TRADUCTION]"),
+}
+DRAFT_MARK, DRAFT_NOTE, MISSING_MARK = MARKS["es"]  # the sample's target (fr→es)
 
 _PLACEHOLDER = re.compile(r"\[(?:À COMPLÉTER|A COMPLETAR)\s*:[^\]]*\]")
 
@@ -172,8 +176,9 @@ PAPER_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 class DocWriter:
     """One document being written. Methods append in reading order; `save` writes atomically."""
 
-    def __init__(self, title: str, *, lang: str = "fr", paper: str = "letter"):
+    def __init__(self, title: str, *, lang: str = "fr", paper: str = "letter", target: str = "es"):
         self.document = Document()
+        self.draft_mark, self.draft_note_text, self.missing_mark = MARKS.get(target, MARKS["es"])
         width, height = PAPER_SIZES[paper]
         for section in self.document.sections:  # python-docx's template is US Letter
             section.page_width, section.page_height = width, height
@@ -181,6 +186,7 @@ class DocWriter:
         _define_styles(self.document)
         # python-docx looks a style up by scanning every style on each use: map names to ids once.
         self.document.part._packager_ids = {style.name: style.style_id for style in self.document.styles}
+        self.document.part._packager_marks = (self.draft_mark, self.draft_note_text, self.missing_mark)
         self.document.core_properties.title = title
         self.document.core_properties.language = lang
         self.document.core_properties.author = "packager"
@@ -227,7 +233,7 @@ class DocWriter:
             self.paragraph(item, style, draft=bool(flags and flags[i]))
 
     def draft_note(self) -> None:
-        self.paragraph(DRAFT_NOTE, "Draft Note")
+        self.paragraph(self.draft_note_text, "Draft Note")
 
     def page_break(self) -> None:
         self.document.add_page_break()
@@ -354,12 +360,14 @@ def readable(path: Path) -> None:
 
 def fill_paragraph(paragraph, text: str, *, draft: bool = False, missing: bool = False) -> None:
     """Runs for `text`: placeholders in the Placeholder style; a draft gets the mark and Draft Text."""
+    if missing or draft:
+        draft_mark, _note, missing_mark = getattr(paragraph.part, "_packager_marks", MARKS["es"])
     if missing:
-        add_run(paragraph, MISSING_MARK, "Draft Mark")
+        add_run(paragraph, missing_mark, "Draft Mark")
         if text:
             add_run(paragraph, " ")
     elif draft:
-        add_run(paragraph, DRAFT_MARK, "Draft Mark")
+        add_run(paragraph, draft_mark, "Draft Mark")
         add_run(paragraph, " ")
     position = 0
     body_style = "Draft Text" if draft else None

@@ -294,7 +294,15 @@ def _kind(label: str, module: Module | None) -> str:
 
 def _guide_layout(project, fr_blocks: list[Block], es_blocks: list[Block] | None,
                   path: Path) -> list[PlanSession]:
-    """The session tables of the guide, with their Spanish twins (the same block in the target file)."""
+    """The session tables of the guide, with their twins (the same block in the target file).
+
+    `fr_blocks` is the source file and `es_blocks` the target file (French and Spanish for the sample);
+    the activities and titles are stored by language, so a Spanish source fills their `es` side."""
+    swap = project.source_language != "fr"
+
+    def by_language(source: str, target: str) -> tuple[str, str]:
+        return (target, source) if swap else (source, target)
+
     es_by_number = {b.number: b for b in es_blocks or []}
     sessions: list[PlanSession] = []
     heading_fr = heading_es = ""
@@ -325,12 +333,13 @@ def _guide_layout(project, fr_blocks: list[Block], es_blocks: list[Block] | None
             module_cell = row[module_col] if module_col is not None else ""
             module = _module_of(project, module_cell) if module_col is not None else None
             kind = _kind(row[label_col], module)
-            activities.append(Activity(
-                fr=row[label_col], es=es_row[label_col], kind=kind, module=module,
-                module_fr=module_cell.strip() or "—",
-                module_es=(es_row[module_col].strip() if module_col is not None else "") or "—",
-                wanted=int(value), row=r))
-        sessions.append(PlanSession(heading_fr, heading_es, activities, 0, block=block.number,
+            label_fr, label_es = by_language(row[label_col], es_row[label_col])
+            module_fr, module_es = by_language(
+                module_cell.strip() or "—", (es_row[module_col].strip() if module_col is not None else "") or "—")
+            activities.append(Activity(fr=label_fr, es=label_es, kind=kind, module=module, module_fr=module_fr,
+                                       module_es=module_es, wanted=int(value), row=r))
+        title_fr, title_es = by_language(heading_fr, heading_es)
+        sessions.append(PlanSession(title_fr, title_es, activities, 0, block=block.number,
                                     source_rows=len(block.rows)))
     return sessions
 

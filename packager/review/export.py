@@ -1,6 +1,7 @@
-"""`packager review export`: a module's Spanish cues in the forms translators work in.
+"""`packager review export`: a module's target-language cues (Spanish for the sample) in the forms
+translators work in.
 
-- DOCX: a bilingual table, one row per cue (number, timecode, French, Spanish, state, comment),
+- DOCX: a bilingual table, one row per cue (number, timecode, source, target, state, comment),
   editable in Word or LibreOffice. Its identity travels inside it: a line under the title names the
   module and the export time, and each cue number carries a hidden run (Word's "hidden" font
   attribute) with the cue's source hash, the hash of the Spanish it carried and its state, so the
@@ -246,16 +247,44 @@ def add_hidden(cell, text: str) -> None:
     run.font.size = Pt(6)
 
 
-SUBTITLE_HEADERS = ["N°", "Tiempo / Temps", "Français (no editar / ne pas modifier)", "Español",
-                    "Estado / État", "Comentario / Commentaire"]
-SUBTITLE_WIDTHS = [1.2, 3.2, 8.0, 8.0, 2.3, 4.0]
+# The pair is data (fr→es for the sample, es→fr for a partner's video): the column headers and the
+# instructions name the project's source and target languages. How each language is named: by its
+# own name in a column header, and in the Spanish (es_*) and French (fr_*) texts with the article or
+# the agreement the sentence needs.
+LANGUAGE_FORMS = {
+    "fr": {"name": "Français", "es_noun": "francés", "es_adj_f": "francesa", "es_adj_mpl": "franceses",
+           "fr_noun": "français", "fr_the": "le français", "fr_to_the": "au français", "fr_of_the": "du français",
+           "fr_adj_f": "française", "fr_adj_mpl": "français"},
+    "es": {"name": "Español", "es_noun": "español", "es_adj_f": "española", "es_adj_mpl": "españoles",
+           "fr_noun": "espagnol", "fr_the": "l'espagnol", "fr_to_the": "à l'espagnol", "fr_of_the": "de l'espagnol",
+           "fr_adj_f": "espagnole", "fr_adj_mpl": "espagnols"},
+}
 
-INSTRUCTIONS = [
-    "ES: Corrija solo la columna «Español». Escriba «aprobado» en la columna «Estado» para aprobar un "
-    "subtítulo, y sus observaciones en «Comentario». No cambie los números, los tiempos ni el francés.",
-    "FR : Ne modifiez que la colonne « Español ». Écrivez « approuvé » dans la colonne « État » pour approuver "
-    "un sous-titre, et vos remarques dans « Commentaire ». Ne touchez ni aux numéros, ni aux temps, ni au français.",
-]
+
+def source_header(src: str) -> str:
+    """The header of the column the translator must not touch: the source language's name."""
+    return f"{LANGUAGE_FORMS[src]['name']} (no editar / ne pas modifier)"
+
+
+def subtitle_headers(src: str, dst: str) -> list[str]:
+    return ["N°", "Tiempo / Temps", source_header(src), LANGUAGE_FORMS[dst]["name"],
+            "Estado / État", "Comentario / Commentaire"]
+
+
+def instructions(src: str, dst: str) -> list[str]:
+    s, t = LANGUAGE_FORMS[src], LANGUAGE_FORMS[dst]
+    return [
+        f"ES: Corrija solo la columna «{t['name']}». Escriba «aprobado» en la columna «Estado» para aprobar un "
+        f"subtítulo, y sus observaciones en «Comentario». No cambie los números, los tiempos ni el {s['es_noun']}.",
+        f"FR : Ne modifiez que la colonne « {t['name']} ». Écrivez « approuvé » dans la colonne « État » pour "
+        "approuver un sous-titre, et vos remarques dans « Commentaire ». Ne touchez ni aux numéros, ni aux temps, "
+        f"ni {s['fr_to_the']}.",
+    ]
+
+
+SUBTITLE_HEADERS = subtitle_headers("fr", "es")  # the sample's pair
+SUBTITLE_WIDTHS = [1.2, 3.2, 8.0, 8.0, 2.3, 4.0]
+INSTRUCTIONS = instructions("fr", "es")
 
 
 def hidden_cue_identity(row: ReviewRow) -> str:
@@ -282,8 +311,8 @@ def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, expor
     src, dst = project.source_language, project.target_language
     title = f"{module.order}. {module.title(src)} / {module.title(dst)}"
     identity = identity_line("module", module.id, exported, f" kit={kit}" if kit else "")
-    document = new_document(title, identity, INSTRUCTIONS)
-    table = review_table(document, SUBTITLE_HEADERS, SUBTITLE_WIDTHS)
+    document = new_document(title, identity, instructions(src, dst))
+    table = review_table(document, subtitle_headers(src, dst), SUBTITLE_WIDTHS)
     grey = RGBColor(0x55, 0x55, 0x55)
     for row in rows:
         cells = table.add_row().cells

@@ -1,4 +1,5 @@
-"""The translator's kit: everything to review the Spanish drafts offline, in one zip, and its return.
+"""The translator's kit: everything to review the target-language drafts (Spanish for the sample)
+offline, in one zip, and its return.
 
 A kit (`packager kit`) is one zip with a single top folder::
 
@@ -9,7 +10,7 @@ A kit (`packager kit`) is one zip with a single top folder::
         qa-borradores.csv               the QA report of the drafts
         documentos-borrador.docx        document units still in draft (if any)
         01-entreprise-a/
-            01-entreprise-a.proxy.mp4   360p, French subtitles and timecode burned in
+            01-entreprise-a.proxy.mp4   360p, source subtitles and timecode burned in
             01-entreprise-a.es.docx / .es.srt / .es.xliff
 
 `import_kit` takes the zip (or the unzipped folder) back: the whole archive is checked first
@@ -39,11 +40,13 @@ from ..errors import PackagerError
 from ..timecode import srt_timecode
 from .export import (
     FORMATS,
+    LANGUAGE_FORMS,
     STATE_LABELS,
     _set_text,
     _shade,
     add_hidden,
     export_bytes,
+    source_header,
     file_stem,
     finish_table,
     identity_line,
@@ -141,8 +144,10 @@ def _glossary_files(project: Project) -> tuple[bytes, bytes]:
     from ..glossary import load_glossary
 
     glossary = load_glossary(project)
-    headers = ["Français", "Español", "Conservar / Garder tel quel", "Nota (FR)", "Nota (ES)"]
-    rows = [[t.fr, t.text("es"), "sí / oui" if t.keep else "", t.note_fr or "", t.note_es or ""]
+    src, dst = project.source_language, project.target_language
+    headers = [LANGUAGE_FORMS[src]["name"], LANGUAGE_FORMS[dst]["name"], "Conservar / Garder tel quel",
+               "Nota (FR)", "Nota (ES)"]
+    rows = [[t.text(src), t.text(dst), "sí / oui" if t.keep else "", t.note_fr or "", t.note_es or ""]
             for t in glossary.terms]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -176,9 +181,14 @@ QA_RULES_ES_FR = {
     "overlap": "subtítulos superpuestos / sous-titres qui se chevauchent",
     "spanish-punctuation": "¿ ¡ sin abrir o sin cerrar / ¿ ¡ non ouverts ou non fermés",
     "untranslated": "sin traducir / non traduit",
-    "numbers": "cifra distinta del francés / nombre différent du français",
+    "numbers": "cifra distinta del {es_noun} / nombre différent {fr_of_the}",
     "glossary": "término del glosario no respetado / terme du glossaire non respecté",
 }
+
+
+def qa_rule_label(rule: str, source_language: str) -> str:
+    """A QA rule in the translator's languages; a rule comparing with the source names its language."""
+    return QA_RULES_ES_FR.get(rule, "").format(**LANGUAGE_FORMS[source_language])
 
 
 def _qa_csv(project: Project, modules: list[Module]) -> tuple[bytes, int]:
@@ -194,13 +204,19 @@ def _qa_csv(project: Project, modules: list[Module]) -> tuple[bytes, int]:
     for f in sorted(findings, key=lambda f: (order.get(f.module_id, 0), f.cue or 0, f.rule)):
         writer.writerow([f.module_id, f.line if f.line is not None else "", f.cue if f.cue is not None else "",
                          srt_timecode(f.start) if f.start is not None else "", f.severity, f.rule,
-                         QA_RULES_ES_FR.get(f.rule, ""), f.message])
+                         qa_rule_label(f.rule, project.source_language), f.message])
     return buffer.getvalue().encode("utf-8-sig"), len(findings)
 
 
 DOC_WIDTHS = [5.0, 9.0, 9.0, 2.3, 4.0]
-DOC_HEADERS = ["Clave / Clé", "Français (no editar / ne pas modifier)", "Español", "Estado / État",
-               "Comentario / Commentaire"]
+
+
+def doc_headers(src: str, dst: str) -> list[str]:
+    return ["Clave / Clé", source_header(src), LANGUAGE_FORMS[dst]["name"], "Estado / État",
+            "Comentario / Commentaire"]
+
+
+DOC_HEADERS = doc_headers("fr", "es")  # the sample's pair
 
 
 def _document_units(project: Project, module_ids: list[str], *, general: bool) -> list[dict]:
@@ -229,22 +245,27 @@ def _document_units(project: Project, module_ids: list[str], *, general: bool) -
     return units
 
 
-DOC_INSTRUCTIONS = [
-    "ES: Textos de los cuadernos (preguntas de reflexión, folleto, síntesis) aún en borrador. Corrija solo la "
-    "columna «Español». Escriba «aprobado» en la columna «Estado» para aprobar un texto, y sus observaciones en "
-    "«Comentario». No cambie la primera columna (la clave) ni el francés.",
-    "FR : Textes des cahiers (questions de réflexion, livret, synthèse) encore en brouillon. Ne modifiez que la "
-    "colonne « Español ». Écrivez « approuvé » dans la colonne « État » pour approuver un texte, et vos remarques "
-    "dans « Commentaire ». Ne touchez ni à la première colonne (la clé) ni au français.",
-]
+def doc_instructions(src: str, dst: str) -> list[str]:
+    s, t = LANGUAGE_FORMS[src], LANGUAGE_FORMS[dst]
+    return [
+        "ES: Textos de los cuadernos (preguntas de reflexión, folleto, síntesis) aún en borrador. Corrija solo la "
+        f"columna «{t['name']}». Escriba «aprobado» en la columna «Estado» para aprobar un texto, y sus "
+        f"observaciones en «Comentario». No cambie la primera columna (la clave) ni el {s['es_noun']}.",
+        "FR : Textes des cahiers (questions de réflexion, livret, synthèse) encore en brouillon. Ne modifiez que la "
+        f"colonne « {t['name']} ». Écrivez « approuvé » dans la colonne « État » pour approuver un texte, et "
+        f"vos remarques dans « Commentaire ». Ne touchez ni à la première colonne (la clé) ni {s['fr_to_the']}.",
+    ]
 
 
-def _documents_docx(units: list[dict], kit_id: str, created: str) -> bytes:
+DOC_INSTRUCTIONS = doc_instructions("fr", "es")
+
+
+def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr", dst: str = "es") -> bytes:
     from docx.shared import RGBColor
 
     document = new_document("Textos de los cuadernos / Textes des cahiers",
-                            identity_line("documents", kit_id, created, f" kit={kit_id}"), DOC_INSTRUCTIONS)
-    table = review_table(document, DOC_HEADERS, DOC_WIDTHS)
+                            identity_line("documents", kit_id, created, f" kit={kit_id}"), doc_instructions(src, dst))
+    table = review_table(document, doc_headers(src, dst), DOC_WIDTHS)
     grey = RGBColor(0x55, 0x55, 0x55)
     for unit in units:
         cells = table.add_row().cells
@@ -272,16 +293,21 @@ def _readme(project: Project, modules: list[Module], lang: str, has_documents: b
     first = f"{modules[0].order:02d}-{modules[0].id}"
     title = project.config.programme.title(lang)
     limits = dict(chars=profile.max_chars_per_line, lines=profile.max_lines, cps=f"{profile.max_cps:g}")
+    # The languages the kit is about (the project's pair), named in the read-me's own language.
+    pair = dict(src=LANGUAGE_FORMS[project.source_language], dst=LANGUAGE_FORMS[project.target_language],
+                ext=project.target_language)
     if lang == "es":
-        return _readme_es(title, listing, first, has_documents, proxy, qa_findings, limits)
-    return _readme_fr(title, listing, first, has_documents, proxy, qa_findings, limits)
+        return _readme_es(title, listing, first, has_documents, proxy, qa_findings, limits, **pair)
+    return _readme_fr(title, listing, first, has_documents, proxy, qa_findings, limits, **pair)
 
 
 def _readme_es(title: str, listing: str, first: str, has_documents: bool, proxy: bool, qa_findings: int | None,
-               limits: dict) -> str:
+               limits: dict, *, src: dict = LANGUAGE_FORMS["fr"], dst: dict = LANGUAGE_FORMS["es"],
+               ext: str = "es") -> str:
     qa = ("ningún problema detectado" if qa_findings == 0 else
           f"{qa_findings} problema(s) detectado(s)" if qa_findings else "problemas detectados")
-    video = f"""    {first}.proxy.mp4   el video en baja resolución, con los subtítulos FRANCESES incrustados.
+    burned = src["es_adj_mpl"].upper()
+    video = f"""    {first}.proxy.mp4   el video en baja resolución, con los subtítulos {burned} incrustados.
         Arriba a la izquierda: el tiempo (hh:mm:ss). Cada subtítulo empieza con su número:
         [37] = subtítulo 37, la fila 37 de la tabla. Se abre con cualquier reproductor (VLC,
         Películas y TV, QuickTime).
@@ -294,7 +320,7 @@ def _readme_es(title: str, listing: str, first: str, has_documents: bool, proxy:
     return f"""KIT DE REVISIÓN — {title}
 (Las instrucciones en francés están en LISEZMOI.txt.)
 
-Este kit contiene los subtítulos en español de los módulos del video, para revisar y corregir.
+Este kit contiene los subtítulos en {dst['es_noun']} de los módulos del video, para revisar y corregir.
 Muchos son borradores de traducción automática. No hay que instalar nada: basta con Word o
 LibreOffice (o, si lo prefiere, Subtitle Edit, Aegisub o una herramienta de traducción asistida).
 
@@ -302,10 +328,10 @@ CONTENIDO
 {listing}
 
   En cada carpeta de módulo (ejemplo: {first}/):
-{video}    {first}.es.docx    tabla bilingüe para Word o LibreOffice: número, tiempo, francés,
-        español, estado, comentario.
-    {first}.es.srt     la pista de subtítulos en español (Subtitle Edit, Aegisub).
-    {first}.es.xliff   la misma traducción en XLIFF 2.0 (herramientas de traducción asistida).
+{video}    {first}.{ext}.docx    tabla bilingüe para Word o LibreOffice: número, tiempo, {src['es_noun']},
+        {dst['es_noun']}, estado, comentario.
+    {first}.{ext}.srt     la pista de subtítulos en {dst['es_noun']} (Subtitle Edit, Aegisub).
+    {first}.{ext}.xliff   la misma traducción en XLIFF 2.0 (herramientas de traducción asistida).
   Los tres archivos contienen el mismo texto: trabaje en UNO solo por módulo.
 
   glosario-glossaire.docx / .csv   términos que se conservan tal cual y traducciones obligatorias.
@@ -315,10 +341,10 @@ CONTENIDO
 
 CÓMO TRABAJAR
   Tabla Word (.docx):
-  - Corrija solo la columna «Español». Un salto de línea en la celda = un cambio de línea en el subtítulo.
+  - Corrija solo la columna «{dst['name']}». Un salto de línea en la celda = un cambio de línea en el subtítulo.
   - Para aprobar un subtítulo, escriba «aprobado» en la columna «Estado / État».
     Los estados: «borrador» = traducción automática; «editado» = ya corregido por una persona;
-    «aprobado» = aprobado; «a revisar» = el francés cambió después de una revisión: verifíquelo.
+    «aprobado» = aprobado; «a revisar» = el {src['es_noun']} cambió después de una revisión: verifíquelo.
   - Sus preguntas u observaciones van en la columna «Comentario».
   - Puede trabajar con el control de cambios activado: los cambios se toman como aceptados.
   - Guarde en formato Word (.docx), con el mismo nombre. En LibreOffice, si pregunta, elija
@@ -335,7 +361,7 @@ CÓMO TRABAJAR
   {limits['cps']} caracteres por segundo como máximo. Respete el glosario.
 
 QUÉ NO TOCAR NUNCA
-  - Los números de subtítulo, los tiempos (timecodes), la columna francesa, la línea gris bajo el título
+  - Los números de subtítulo, los tiempos (timecodes), la columna {src['es_adj_f']}, la línea gris bajo el título
     y la primera columna de las tablas.
   - No agregue ni borre filas: un archivo con otros tiempos u otro número de subtítulos se rechaza entero.
   - Las cifras («14,9 %», «2 500») deben quedar iguales.
@@ -352,10 +378,12 @@ QUÉ DEVOLVER
 
 
 def _readme_fr(title: str, listing: str, first: str, has_documents: bool, proxy: bool, qa_findings: int | None,
-               limits: dict) -> str:
+               limits: dict, *, src: dict = LANGUAGE_FORMS["fr"], dst: dict = LANGUAGE_FORMS["es"],
+               ext: str = "es") -> str:
     qa = ("aucun problème relevé" if qa_findings == 0 else
           f"{qa_findings} problème(s) relevé(s)" if qa_findings else "problèmes relevés")
-    video = f"""    {first}.proxy.mp4   la vidéo en basse résolution, sous-titres FRANÇAIS incrustés.
+    burned = src["fr_adj_mpl"].upper()
+    video = f"""    {first}.proxy.mp4   la vidéo en basse résolution, sous-titres {burned} incrustés.
         En haut à gauche : le temps (hh:mm:ss). Chaque sous-titre commence par son numéro :
         [37] = sous-titre 37, la ligne 37 du tableau. S'ouvre avec n'importe quel lecteur (VLC,
         Films et TV, QuickTime).
@@ -368,7 +396,7 @@ def _readme_fr(title: str, listing: str, first: str, has_documents: bool, proxy:
     return f"""KIT DE RÉVISION — {title}
 (Les instructions en espagnol sont dans LEAME.txt.)
 
-Ce kit contient les sous-titres espagnols des modules de la vidéo, à réviser et à corriger.
+Ce kit contient les sous-titres {dst['fr_adj_mpl']} des modules de la vidéo, à réviser et à corriger.
 Beaucoup sont des brouillons de traduction automatique. Rien à installer : Word ou LibreOffice
 suffisent (ou, si vous préférez, Subtitle Edit, Aegisub ou un outil de traduction assistée).
 
@@ -376,10 +404,10 @@ CONTENU
 {listing}
 
   Dans chaque dossier de module (exemple : {first}/) :
-{video}    {first}.es.docx    tableau bilingue pour Word ou LibreOffice : numéro, temps, français,
-        espagnol, état, commentaire.
-    {first}.es.srt     la piste de sous-titres espagnols (Subtitle Edit, Aegisub).
-    {first}.es.xliff   la même traduction en XLIFF 2.0 (outils de traduction assistée).
+{video}    {first}.{ext}.docx    tableau bilingue pour Word ou LibreOffice : numéro, temps, {src['fr_noun']},
+        {dst['fr_noun']}, état, commentaire.
+    {first}.{ext}.srt     la piste de sous-titres {dst['fr_adj_mpl']} (Subtitle Edit, Aegisub).
+    {first}.{ext}.xliff   la même traduction en XLIFF 2.0 (outils de traduction assistée).
   Les trois fichiers contiennent le même texte : travaillez dans UN SEUL par module.
 
   glosario-glossaire.docx / .csv   termes conservés tels quels et traductions imposées.
@@ -389,11 +417,11 @@ CONTENU
 
 COMMENT TRAVAILLER
   Tableau Word (.docx) :
-  - Ne modifiez que la colonne « Español ». Un retour à la ligne dans la cellule = un changement de
+  - Ne modifiez que la colonne « {dst['name']} ». Un retour à la ligne dans la cellule = un changement de
     ligne dans le sous-titre.
   - Pour approuver un sous-titre, écrivez « approuvé » (ou « aprobado ») dans la colonne « Estado / État ».
     Les états : « borrador » = traduction automatique ; « editado » = déjà corrigé par une personne ;
-    « aprobado » = approuvé ; « a revisar » = le français a changé après une révision : à vérifier.
+    « aprobado » = approuvé ; « a revisar » = {src['fr_the']} a changé après une révision : à vérifier.
   - Vos questions ou remarques vont dans la colonne « Commentaire ».
   - Le suivi des modifications peut rester activé : les modifications sont prises comme acceptées.
   - Enregistrez au format Word (.docx), sous le même nom. Dans LibreOffice, s'il le demande, choisissez
@@ -410,7 +438,7 @@ COMMENT TRAVAILLER
   {limits['cps']} caractères par seconde au plus. Respectez le glossaire.
 
 CE QU'ON NE TOUCHE JAMAIS
-  - Les numéros de sous-titres, les temps (timecodes), la colonne française, la ligne grise sous le titre
+  - Les numéros de sous-titres, les temps (timecodes), la colonne {src['fr_adj_f']}, la ligne grise sous le titre
     et la première colonne des tableaux.
   - N'ajoutez ni ne supprimez de lignes : un fichier dont les temps ou le nombre de sous-titres
     diffèrent est refusé en entier.
@@ -489,7 +517,8 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
         doc_units = _document_units(project, module_ids, general=general_documents)
         documents = {"file": None, "units": {}}
         if doc_units:
-            files["documentos-borrador.docx"] = _documents_docx(doc_units, kit_id, created)
+            files["documentos-borrador.docx"] = _documents_docx(doc_units, kit_id, created, project.source_language,
+                                                                project.target_language)
             documents = {"file": "documentos-borrador.docx",
                          "units": {u["key"]: {k: u[k] for k in ("source_hash", "target_hash", "draft", "state",
                                                                   "comment")} for u in doc_units}}
