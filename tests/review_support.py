@@ -38,3 +38,23 @@ def drafted_project(root: Path, french: list[tuple[float, float, str]], spanish:
     (root / "subtitles/es/module-1.srt.states.json").write_text(
         json.dumps({"format": "packager-states/1", "units": units}), encoding="utf-8")
     return root
+
+
+# The review table's columns (python-docx cell indexes): N°, times, source, target, state, comment.
+TARGET, STATE, COMMENT = 3, 4, 5
+
+
+def edit_review_docx(path: Path, *, texts: dict[int, str] | None = None, states: dict[int, str] | None = None,
+                     comments: dict[int, str] | None = None, save_to: Path | None = None) -> Path:
+    """Do what a translator does in Word to a review table: by table row (1 = first cue), new target
+    text, a state word, a comment. Saves over `path` unless `save_to` is given; returns the saved path."""
+    import docx
+
+    document = docx.Document(str(path))
+    rows = document.tables[0].rows
+    for column, edits in ((TARGET, texts), (STATE, states), (COMMENT, comments)):
+        for row, value in (edits or {}).items():
+            rows[row].cells[column].text = value
+    saved = save_to or path
+    document.save(str(saved))
+    return saved

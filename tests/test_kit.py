@@ -21,7 +21,7 @@ from packager.project import Project
 from packager.review.kit import kit_history
 from packager.review.states import StateFile, effective_state, text_hash
 from packager.subtitles.cues import read_srt
-from review_support import drafted_project, run, srt
+from review_support import drafted_project, edit_review_docx, run, srt
 
 FR = [
     (1.0, 3.0, "Bonjour à tous."),
@@ -167,12 +167,7 @@ def test_kit_with_edits_applies_exactly_those(project: Path, tmp_path: Path):
     run(project, "kit", "-o", str(kit), "--no-proxy")
     folder = unzip(kit, tmp_path / "unz")
     table_doc = folder / "01-module-1/01-module-1.es.docx"
-    document = docx.Document(str(table_doc))
-    rows = document.tables[0].rows
-    rows[1].cells[3].text = "¡Hola a todos!"
-    rows[2].cells[4].text = "aprobado"
-    rows[3].cells[5].text = "Cifra verificada."
-    document.save(str(table_doc))
+    edit_review_docx(table_doc, texts={1: "¡Hola a todos!"}, states={2: "aprobado"}, comments={3: "Cifra verificada."})
     # The documents DOCX: translate the first question.
     documents = folder / "documentos-borrador.docx"
     doc = docx.Document(str(documents))
@@ -229,10 +224,7 @@ def test_two_returned_files_that_disagree_are_a_conflict(project: Path, tmp_path
     run(project, "kit", "-o", str(kit), "--no-proxy")
     folder = unzip(kit, tmp_path / "unz")
     table_doc = folder / "01-module-1/01-module-1.es.docx"
-    document = docx.Document(str(table_doc))
-    document.tables[0].rows[1].cells[3].text = "Hola, versión Word."
-    document.tables[0].rows[2].cells[3].text = "Formamos a jóvenes\nen cocina profesional."
-    document.save(str(table_doc))
+    edit_review_docx(table_doc, texts={1: "Hola, versión Word.", 2: "Formamos a jóvenes\nen cocina profesional."})
     srt_file = folder / "01-module-1/01-module-1.es.srt"
     srt_file.write_text(srt_file.read_text(encoding="utf-8").replace("Hola a todos.", "Hola, versión SRT."),
                         encoding="utf-8")
@@ -273,9 +265,7 @@ def test_a_kit_file_sent_back_alone(project: Path, tmp_path: Path):
     run(project, "kit", "-o", str(kit), "--no-proxy")
     folder = unzip(kit, tmp_path / "unz")
     table_doc = folder / "01-module-1/01-module-1.es.docx"
-    document = docx.Document(str(table_doc))
-    document.tables[0].rows[3].cells[3].text = "La tasa de inserción es de 14,9 %."
-    document.save(str(table_doc))
+    edit_review_docx(table_doc, texts={3: "La tasa de inserción es de 14,9 %."})
     result = run(project, "review", "import", str(table_doc))
     assert "module-1: changed cue 3" in result.output
     assert kit_history(Project.load(project))["module-1"]["returned"] is not None
@@ -299,9 +289,7 @@ def test_zip_with_a_parent_path_member_is_refused(project: Path, tmp_path: Path)
     run(project, "kit", "-o", str(kit), "--no-proxy")
     folder = unzip(kit, tmp_path / "unz")
     table_doc = folder / "01-module-1/01-module-1.es.docx"
-    document = docx.Document(str(table_doc))
-    document.tables[0].rows[1].cells[3].text = "Cambiado."
-    document.save(str(table_doc))
+    edit_review_docx(table_doc, texts={1: "Cambiado."})
     evil = rezip(folder, tmp_path / "evil.zip")
     with zipfile.ZipFile(evil, "a") as archive:
         archive.writestr(f"{folder.name}/../../escape.txt", "x")
@@ -314,9 +302,7 @@ def test_foreign_or_damaged_kits_are_refused(project: Path, tmp_path: Path):
     run(project, "kit", "-o", str(kit), "--no-proxy")
     folder = unzip(kit, tmp_path / "unz")
     table_doc = folder / "01-module-1/01-module-1.es.docx"
-    document = docx.Document(str(table_doc))
-    document.tables[0].rows[1].cells[3].text = "Cambiado."
-    document.save(str(table_doc))
+    edit_review_docx(table_doc, texts={1: "Cambiado."})
     # An unexpected member.
     (folder / "extra.exe").write_bytes(b"MZ")
     _refused(project, rezip(folder, tmp_path / "extra.zip"), "unexpected member extra.exe")
@@ -478,12 +464,8 @@ def test_round_trip_on_the_sample_in_three_formats(tmp_path: Path):
 
     # Word / LibreOffice: entreprise-a's table and the workbook texts.
     table_doc = folder / "01-entreprise-a/01-entreprise-a.es.docx"
-    document = docx.Document(str(table_doc))
-    rows = document.tables[0].rows
-    rows[1].cells[3].text = "Texto de muestra, que se cambiará\npor la transcripción verdadera."
-    rows[2].cells[4].text = "Aprobado"
-    rows[3].cells[5].text = "¿«oficio» o «profesión»?"
-    document.save(str(table_doc))
+    edit_review_docx(table_doc, texts={1: "Texto de muestra, que se cambiará\npor la transcripción verdadera."},
+                     states={2: "Aprobado"}, comments={3: "¿«oficio» o «profesión»?"})
     documents = folder / "documentos-borrador.docx"
     doc = docx.Document(str(documents))
     assert all(r.cells[0].text.startswith("questions/entreprise-a|") for r in doc.tables[0].rows[1:])
@@ -582,9 +564,7 @@ def test_home_approval_stands_after_the_french_changed(project: Path, tmp_path: 
     run(project, "kit", "-o", str(kit), "--no-proxy")
     folder = unzip(kit, tmp_path / "unz")
     table_doc = folder / "01-module-1/01-module-1.es.docx"
-    document = docx.Document(str(table_doc))
-    document.tables[0].rows[2].cells[3].text = "Formamos a jóvenes en gastronomía."
-    document.save(str(table_doc))
+    edit_review_docx(table_doc, texts={2: "Formamos a jóvenes en gastronomía."})
     back = tmp_path / "back.zip"
     shutil.make_archive(str(back.with_suffix("")), "zip", folder.parent)
     run(project, "review", "approve", "module-1", "--cues", "2")  # the draft, approved as it is

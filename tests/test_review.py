@@ -13,7 +13,7 @@ from packager.project import Project
 from packager.review.export import EXPORTS_FILE
 from packager.review.states import StateFile, effective_state, text_hash
 from packager.subtitles.cues import read_srt
-from review_support import drafted_project, run, srt
+from review_support import drafted_project, edit_review_docx, run, srt
 
 FR = [
     (1.0, 3.0, "Bonjour à tous."),
@@ -107,10 +107,7 @@ def test_docx_edits_approvals_and_comments(project: Path, tmp_path: Path):
 def test_the_same_return_twice_changes_nothing_and_keeps_a_newer_approval(project: Path, tmp_path: Path):
     out = tmp_path / "m1.docx"
     run(project, "review", "export", "module-1", "-o", str(out))
-    document = docx.Document(str(out))
-    document.tables[0].rows[1].cells[3].text = "¡Hola a todos!"
-    document.tables[0].rows[2].cells[4].text = "aprobado"
-    document.save(str(out))
+    edit_review_docx(out, texts={1: "¡Hola a todos!"}, states={2: "aprobado"})
     assert "1 changed, 1 approved" in run(project, "review", "import", str(out)).output
     after = snapshot(project)
     result = run(project, "review", "import", str(out))
@@ -181,11 +178,8 @@ def test_french_changed_since_export_is_needs_review(project: Path, tmp_path: Pa
     changed = list(FR)
     changed[2] = (6.5, 9.0, "Le taux de placement atteint 14,9 %.")
     (project / "subtitles/fr/module-1.srt").write_text(srt(changed), encoding="utf-8")
-    document = docx.Document(str(out))
-    document.tables[0].rows[3].cells[3].text = "La tasa de inserción es de 14,9 %."
-    document.tables[0].rows[3].cells[4].text = "aprobado"
-    back = tmp_path / "back.docx"
-    document.save(str(back))
+    back = edit_review_docx(out, texts={3: "La tasa de inserción es de 14,9 %."}, states={3: "aprobado"},
+                            save_to=tmp_path / "back.docx")
     result = run(project, "review", "import", str(back))
     assert "1 needs-review" in result.output and "0 approved" in result.output
     assert es_texts(project)[2] == "La tasa de inserción es de 14,9 %."
