@@ -462,7 +462,10 @@ def test_plan_shortens_what_does_not_fit_and_still_sums_to_the_hours(project):
     assert result.notes["guide-formateur.docx"] == [
         "Séance 1: shortened to fit 180 min — pause : 15 → 0 min; visionnement du module 1 (chapitres choisis) : "
         "200 → 175 min; « Visionnement 2 » : 65 → 5 min"]
-    sessions = session_tables(built(project, "guide-formateur.docx"), ["Début", "Activité", "Module", "Minutes"])
+    guide = built(project, "guide-formateur.docx")
+    text = [p.text for p in guide.paragraphs]
+    assert any("pausa: 15 → 0 min" in t for t in text)  # Spanish punctuation in the Spanish part
+    sessions = session_tables(guide, ["Début", "Activité", "Module", "Minutes"])
     assert [int(rows[-1][3]) for rows in sessions] == [180] * 5
 
 

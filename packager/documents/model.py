@@ -455,7 +455,9 @@ def _fill(session: PlanSession, break_minutes: int) -> None:
                                   f"proyección del módulo {activity.module.order} (capítulos elegidos)")
                     else:
                         labels = ("pause", "pausa")
-                    cut.append(tuple(f"{label} : {activity.minutes} → {minutes} min" for label in labels))
+                    # French puts a space before the colon; Spanish does not.
+                    cut.append((f"{labels[0]} : {activity.minutes} → {minutes} min",
+                                f"{labels[1]}: {activity.minutes} → {minutes} min"))
                     activity.minutes = minutes
             excess -= take
         remaining = max(0, length - sum(a.minutes for a in views + breaks))
