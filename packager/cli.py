@@ -44,6 +44,10 @@ class AppContext:
             self._project = Project.load(self.project_dir)
         return self._project
 
+    def use_project(self, project: Project) -> None:
+        """Keep a project already loaded and found complete (by `check`): no stage loads it again."""
+        self._project = project
+
 
 pass_app = click.make_pass_decorator(AppContext)
 

@@ -17,6 +17,8 @@ def run_check(app: AppContext) -> list[Finding]:
     root = app.project_dir.resolve()
     if project is not None:  # go on with every module that loaded: one run reports everything
         findings += check_project(project, complete=not problems)
+        if not problems:
+            app.use_project(project)
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"
         click.secho(f"{finding.severity}: ", fg=colour, bold=True, err=True, nl=False)
