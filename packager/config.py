@@ -202,7 +202,7 @@ def validate_data(data: dict[str, Any], model: type[M], *, path: Path, text: str
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = _merge_misspellings(exc.errors(), model)
+        errors = _merge_misspellings(exc.errors())
         problems = [_problem_from_error(err, model, path, text) for err in errors]
         problems.sort(key=lambda p: _line_number(p.where))
         if len(problems) == 1:
@@ -215,18 +215,17 @@ def _line_number(where: str | None) -> int:
     return int(match.group(1)) if match else 1 << 30
 
 
-def _merge_misspellings(errors: list[dict[str, Any]], model: type[BaseModel]) -> list[dict[str, Any]]:
+def _merge_misspellings(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A misspelt key is one mistake, not two: when an unknown key is close to a required key missing
     beside it, only the unknown key is reported (its hint names the right one)."""
     missing = {(tuple(e["loc"][:-1]), e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"]}
     covered = set()
     for err in errors:
-        if err["type"] != "extra_forbidden":
-            continue
-        parent = tuple(err["loc"][:-1])
-        names = [name for (where, name) in missing if where == parent]
-        if difflib.get_close_matches(str(err["loc"][-1]), [str(n) for n in names], n=1):
-            covered.update((parent, n) for n in names if difflib.get_close_matches(str(err["loc"][-1]), [str(n)]))
+        if err["type"] == "extra_forbidden":
+            parent = tuple(err["loc"][:-1])
+            names = [str(name) for where, name in missing if where == parent]
+            covered.update((parent, name) for name in difflib.get_close_matches(str(err["loc"][-1]), names,
+                                                                                 n=len(names) or 1))
     return [e for e in errors if not (e["type"] == "missing" and e["loc"]
                                       and (tuple(e["loc"][:-1]), e["loc"][-1]) in covered)]
 
