@@ -241,11 +241,17 @@ def field_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def where_in(text: str, loc: tuple[Any, ...]) -> str:
+    """ "line 12, field edits[0].source": where a field is in a TOML file's text, for messages (just
+    the field when the line cannot be placed)."""
+    line = find_line(text, loc) if text else None
+    return f"line {line}, field {field_path(loc)}" if line else f"field {field_path(loc)}"
+
+
 def _problem_from_error(err: dict[str, Any], model: type[BaseModel], path: Path, text: str) -> PackagerError:
     loc = tuple(p for p in err["loc"] if p not in ("function-after",))
     kind = err["type"]
-    line = find_line(text, loc) if text else None
-    where = f"line {line}, field {field_path(loc)}" if line else f"field {field_path(loc)}"
+    where = where_in(text, loc)
     hint = None
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .config import (PROJECT_FILE, Edit, ModuleDefinition, ProjectConfig, Section, Speaker, field_path, find_line,
-                     read_toml, validate_data)
+from .config import (PROJECT_FILE, Edit, ModuleDefinition, ProjectConfig, Section, Speaker, find_line, read_toml,
+                     validate_data, where_in)
 from .errors import CheckFailed, PackagerError
 
 MODULES_DIR = "modules"
@@ -36,9 +36,7 @@ class Module:
 
     def where(self, *loc: str | int) -> str:
         """ "line 12, field edits[0].source": where a field is in the module file, for messages."""
-        line = self.line_of(*loc)
-        field = field_path(tuple(loc))
-        return f"line {line}, field {field}" if line else f"field {field}"
+        return where_in(self.text, loc)
 
     @property
     def id(self) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .config import ENTERPRISE_THEMES, PROJECT3_PLAN, PROJECT_FILE, find_line, read_toml
+from .config import ENTERPRISE_THEMES, PROJECT3_PLAN, PROJECT_FILE, read_toml, where_in
 from .errors import CheckFailed, PackagerError
 from .project import WORKBOOKS_DIR, Module, Project
 from .timecode import format_minutes, format_timecode
@@ -216,9 +216,7 @@ def _check_questions(path: Path) -> list[Finding]:
     out = []
     for i, entry in enumerate(entries):
         if not str(entry.get("text", "")).strip():
-            line = find_line(text, ("question", i, "text")) or find_line(text, ("question", i))
-            out.append(Finding("error", f"question {i + 1} has no text", path,
-                               f"line {line}, field question[{i}].text" if line else f"field question[{i}].text",
+            out.append(Finding("error", f"question {i + 1} has no text", path, where_in(text, ("question", i, "text")),
                                "write the question as text = \"…\""))
     return out
 
