@@ -20,7 +20,8 @@ from rich.console import Console
 from ..atomic import write_text
 from ..errors import PackagerError
 from ..project import WORKBOOKS_DIR, Project
-from .model import CARD_SECONDS, states_path
+from ..review.states import sidecar_path
+from .model import CARD_SECONDS
 
 OUT_DIR = "documents"
 MANIFEST = "manifest.json"
@@ -64,7 +65,7 @@ def _digest(plan: _Plan, common: str) -> str:
     digest.update(json.dumps(plan.extra, sort_keys=True, default=str).encode())
     for path in plan.inputs:
         digest.update(str(path).encode())
-        for candidate in (path, states_path(path)):
+        for candidate in (path, sidecar_path(path)):
             if candidate.is_file():
                 digest.update(hashlib.sha256(candidate.read_bytes()).digest())
             else:

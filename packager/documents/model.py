@@ -18,13 +18,10 @@ from pathlib import Path
 from ..config import ENTERPRISE_THEMES, Section, Speaker
 from ..errors import PackagerError
 from ..project import Module
+from ..review.states import StateFile, effective_state
 from ..subtitles.cues import Cue, read_srt
 from ..texts import Block
-
-try:  # times on the rendered video = footage time + the opening card
-    from ..video.cards import CARD_SECONDS
-except ImportError:  # pragma: no cover - the video stage is not installed
-    CARD_SECONDS = 4.0  # the opening card's length, as packager.video.cards defines it
+from ..video.cards import CARD_SECONDS  # times on the rendered video = footage time + the opening card
 
 DRAFT_STATES = ("draft", "needs-review")
 
@@ -55,30 +52,16 @@ def theme_title(module: Module | None, theme: str, lang: str) -> str:
 # ---------------------------------------------------------------------------------------------- review
 
 
-def states_path(target: Path) -> Path:
-    """The review sidecar of a target file (`<file>.states.json`, packager.review.states)."""
-    return target.with_name(target.name + ".states.json")
-
-
 class Reviewer:
-    """Review states of one target file. Without packager.review, nothing is marked."""
+    """Review states of one target file (packager.review.states). Without a target, nothing is marked."""
 
     def __init__(self, target: Path | None):
-        self._file = None
-        self._effective = None
-        if target is None:
-            return
-        try:
-            from ..review.states import StateFile, effective_state
-        except ImportError:
-            return
-        self._file = StateFile.load(target)
-        self._effective = effective_state
+        self._file = StateFile.load(target) if target is not None else None
 
     def state(self, key: str, source_text: str, target_text: str) -> str | None:
         if self._file is None:
             return None
-        return self._effective(self._file.units.get(key), source_text, target_text)
+        return effective_state(self._file.units.get(key), source_text, target_text)
 
     def is_draft(self, key: str, source_text: str, target_text: str) -> bool:
         return self.state(key, source_text, target_text) in DRAFT_STATES
@@ -164,11 +147,6 @@ def outline(module: Module) -> list[tuple[str, str, str, float | None]]:
                 for theme, (fr, es) in ENTERPRISE_THEMES.items()]
     return [(s.theme, s.title_fr, s.title_es, s.start + CARD_SECONDS)
             for s in sorted(module.definition.sections, key=lambda s: s.start)]
-
-
-def viewing_minutes(module: Module) -> int:
-    """The module's viewing time in planned minutes (the sample maps footage seconds to minutes)."""
-    return max(1, math.ceil(module.footage_seconds / module.project.time_scale - 1e-6))
 
 
 # ---------------------------------------------------------------------------------------------- plan
