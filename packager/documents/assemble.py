@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..project import WORKBOOKS_DIR, Module, Project
-from ..texts import Block, read_markdown, read_units
+from ..texts import Block, read_markdown, toml_units
 from ..timecode import format_timecode
 from .docx import DocWriter, add_line, add_run, fill_paragraph
 from .model import (CARD_SECONDS, PlanSession, Reviewer, clock, kind_label, outline, plan_table_blocks, theme_title,
@@ -209,7 +209,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
         w.heading(_pair("Glossaire", "Glosario"), 1)
         rows = [[NATIVE_NAMES[src], NATIVE_NAMES[dst], "Note · Nota"]]
         for term in terms:
-            note = " · ".join(n for n in (getattr(term, "note_fr", None), getattr(term, "note_es", None)) if n)
+            note = " · ".join(n for n in (term.note_fr, term.note_es) if n)
             rows.append([getattr(term, src), getattr(term, dst), note])  # as written (a kept term: no es)
         w.table(rows, widths=[5, 5, 7])
     return w, notes
@@ -265,22 +265,30 @@ def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | N
 
 
 def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str],
-                    replace: dict[str, dict[int, Callable[[list[bool]], None]]] | None = None) -> None:
-    """The source-language text, then the target-language text (marked where still draft)."""
+                    replace: dict[str, dict[int, Callable[[list[bool]], None]]] | None = None,
+                    blocks: tuple[list[Block], list[Block] | None] | None = None) -> None:
+    """The source-language text, then the target-language text (marked where still draft).
+
+    `blocks`: the (source, target) files' blocks when the caller has read them already (target None
+    when that file is missing); each file is parsed once."""
     replace = replace or {}
     base = project.root / WORKBOOKS_DIR
     source_path = base / project.source_language / name
     target_path = base / project.target_language / name
-    render_markdown(w, read_markdown(source_path), replace=replace.get(project.source_language))
+    if blocks is None:
+        blocks = (read_markdown(source_path), read_markdown(target_path) if target_path.is_file() else None)
+    source_blocks, target_blocks = blocks
+    render_markdown(w, source_blocks, replace=replace.get(project.source_language))
     w.page_break()
-    if not target_path.is_file():
+    if target_blocks is None:
         notes.append(f"{ENGLISH_NAMES[project.target_language]} text missing: "
                      f"{target_path.relative_to(project.root)}")
         w.heading(TARGET_VERSION[project.target_language], 1)
         w.paragraph("", missing=True)
         return
-    drafts = render_markdown(w, read_markdown(target_path), reviewer=Reviewer(target_path),
-                             source=read_units(source_path), replace=replace.get(project.target_language))
+    source_units = {unit.key: unit.text for block in source_blocks for unit in block.units()}
+    drafts = render_markdown(w, target_blocks, reviewer=Reviewer(target_path),
+                             source=source_units, replace=replace.get(project.target_language))
     if drafts:
         notes.append(f"{drafts} draft unit(s)")
 
@@ -316,8 +324,8 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
         notes.append(f"{ENGLISH_NAMES[project.target_language]} text missing: "
                      f"{target_path.relative_to(project.root)}")
     reviewer = Reviewer(target_path if es else None)
-    source_units = read_units(source_path)
-    target_units = read_units(target_path)
+    source_units = {unit.key: unit.text for unit in toml_units(fr)}
+    target_units = {unit.key: unit.text for unit in toml_units(es)}
     drafts = 0
 
     def spanish(key: str) -> tuple[str, bool, bool]:
@@ -465,12 +473,8 @@ def _session_table(w: DocWriter, session: PlanSession, lang: str, flags: list[bo
 
 
 def _bilingual_session_table(w: DocWriter, session: PlanSession) -> None:
-    rows = [[_pair(f, e) for f, e in zip(PLAN_HEADERS[FR], PLAN_HEADERS[ES])]]
-    start = 0
-    for activity in session.activities:
-        rows.append([clock(start), activity.fr, activity.module_fr, str(activity.minutes)])
-        start += activity.minutes
-    rows.append([clock(start), "Total", "", str(session.minutes)])
+    """The French table under a bilingual header; the Spanish labels below the French where they differ."""
+    rows = [[_pair(f, e) for f, e in zip(PLAN_HEADERS[FR], PLAN_HEADERS[ES])], *_session_rows(session, FR)[1:]]
     table = w.table(rows, widths=[1.8, 9.2, 4, 2], total=True)
     for r, activity in enumerate(session.activities, start=1):
         if activity.es != activity.fr:
@@ -570,7 +574,7 @@ def build_guide(project: Project) -> tuple[DocWriter, list[str]]:
                 replace[lang][number] = (lambda flags, text=text: w.paragraph(text))
             else:
                 replace[lang][number] = lambda flags: None
-    _language_parts(w, project, "guide.md", notes, replace)
+    _language_parts(w, project, "guide.md", notes, replace, blocks=(fr_blocks, es_blocks))
     _checklist(w, project)
     return w, notes
 
