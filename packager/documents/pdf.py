@@ -2,7 +2,7 @@
 
 Two LibreOffice instances sharing a user profile fail, so every run uses its own throw-away profile
 (-env:UserInstallation). All documents of a run are converted by one soffice process (its start-up
-is most of the cost). PDFs are written to a temporary folder and renamed into place.
+is most of the cost). PDFs are written to a temporary folder and moved into place atomically.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..atomic import atomic_path
 from ..errors import PackagerError
 
 HINT = ("install LibreOffice to get PDFs (Debian/Ubuntu: apt-get install libreoffice-writer; "
@@ -59,8 +60,8 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float | No
             pdf = staging / (docx.stem + ".pdf")
             if pdf.is_file() and pdf.stat().st_size > 0:
                 final = out_dir / pdf.name
-                shutil.move(str(pdf), str(final.with_name(f".{final.name}.part")))
-                os.replace(final.with_name(f".{final.name}.part"), final)
+                with atomic_path(final) as part:  # staging may be on another file system
+                    shutil.move(str(pdf), str(part))
                 converted[docx] = final
             else:
                 missing.append(docx.name)
