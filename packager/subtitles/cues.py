@@ -240,8 +240,6 @@ def read_srt(path: Path | str) -> list[Cue]:
     return parse_srt(decode_subtitle_bytes(data, path), path)
 
 
-
-
 def _clean_text(text: str) -> str:
     """A cue's text as written to a file: LF only, no trailing spaces, no blank line (a blank line
     would end the cue for every reader)."""

@@ -125,8 +125,6 @@ def _finding_key(f: QAFinding) -> tuple:
     return (SEVERITY_ORDER.get(f.severity, 9), f.lang, f.cue if f.cue is not None else -1, f.start or 0.0, f.rule)
 
 
-
-
 # ---------------------------------------------------------------------------------------------- text
 
 
@@ -171,11 +169,12 @@ def check_track(cues: list[Cue], *, lang: str, profile: SubtitleQAProfile, frame
                 hits.append(_Hit(cue, "line-length", f"{detail} characters (max {profile.max_chars_per_line})"))
             if len(lines) > profile.max_lines:
                 hits.append(_Hit(cue, "line-count", f"{len(lines)} lines (max {profile.max_lines})"))
-            cps = char_count(cue) / cue.duration if cue.duration > 0 else float("inf")
+            chars = char_count(cue)
+            cps = chars / cue.duration if cue.duration > 0 else float("inf")
             if cps > profile.max_cps + _EPS:
                 hits.append(_Hit(cue, "reading-speed",
                                  f"{_over(cps, profile.max_cps)} characters per second (max {profile.max_cps:g}): "
-                                 f"{char_count(cue)} characters in {cue.duration:.3f} s; "
+                                 f"{chars} characters in {cue.duration:.3f} s; "
                                  f"at most {int(profile.max_cps * cue.duration + _EPS)} fit"))
         if cue.duration < profile.min_duration - _EPS:
             hits.append(_Hit(cue, "min-duration", f"on screen {cue.duration:.3f} s (min {profile.min_duration:g} s)"))
@@ -419,7 +418,7 @@ def compare_tracks(source: list[Cue], target: list[Cue], *, source_lang: str, ta
             hits.append(_Hit(t, "numbers", f"{_list(extra)} is not in the {source_lang} cue {s.index}",
                              severity=WARNING))
 
-    if glossary is not None and getattr(glossary, "terms", None):
+    if glossary is not None and glossary.terms:
         for i, (t, s) in enumerate(pairs):
             if s is None:
                 continue
@@ -459,10 +458,8 @@ def select_modules(project: Project, module_ids) -> list[Module]:
 
 
 def _load_glossary(project: Project, report: QAReport):
-    try:
-        from ..glossary import load_glossary
-    except ImportError:  # pragma: no cover - only while packager/glossary.py is being written
-        return None
+    from ..glossary import load_glossary
+
     try:
         return load_glossary(project)
     except PackagerError as exc:
