@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,10 +22,10 @@ from typing import Any
 
 from ..errors import PackagerError
 from ..project import Project
+from ..video.targets import TARGETS
 from .capacity import Item, budget_for, check_names, iso_estimate
 from .checksums import SUMS_NAME, write_sums
 
-TARGETS = ("usb", "dvd", "cd")
 DISC_TARGETS = ("dvd", "cd")
 INDEX = "index.html"
 
@@ -93,13 +92,13 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
     from .index import clock, render_index
     from .texts import README_NAMES, readme_text
 
+    runtime = float(render.get("runtime") or sum(m["duration"] for m in modules))
     generated: dict[str, bytes] = {}
     generated[INDEX] = render_index(
         slug=programme.slug, title=title, source_language=project.source_language,
-        target_language=project.target_language, runtime=float(render.get("runtime") or
-                                                                 sum(m["duration"] for m in modules)),
+        target_language=project.target_language, runtime=runtime,
         modules=modules, documents=documents, programme_video=programme_video).encode("utf-8")
-    runtime_text = clock(float(render.get("runtime") or sum(m["duration"] for m in modules)))
+    runtime_text = clock(runtime)
     doc_names = sorted(PurePosixPath(rel).name for rel in copies if rel.startswith("documents/"))
     for lang, name in README_NAMES.items():
         generated[name] = readme_text(
@@ -120,19 +119,21 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
     stamp_path = project.cache_dir / "bundle" / f"{final.name}.json"
     inputs = _inputs_key(copies, generated)
     stamp = _read_stamp(stamp_path)
-    if stamp.get("inputs") == inputs and stamp.get("folder") == _folder_key(final):
+    folder = _folder_key(final)
+    if stamp.get("inputs") == inputs and stamp.get("folder") == folder:
         say(f"bundle: {final.name}/ is up to date")
     else:
         # Counted as `verify` counts them: the files SHA256SUMS lists, then SHA256SUMS itself.
         say(f"bundle: writing {final.name}/ ({len(items) - 1} files + {SUMS_NAME})")
         with contextlib.suppress(FileNotFoundError):
             stamp_path.unlink()
-        stamp = {"inputs": inputs}
         _write_folder(final, copies, generated)
-        stamp["folder"] = _folder_key(final)
+        folder = _folder_key(final)
+        stamp = {"inputs": inputs, "folder": folder}
         _write_stamp(stamp_path, stamp)
-    folder_size = sum(p.stat().st_size for p in final.rglob("*") if p.is_file())
-    result = BundleResult(path=final, size=folder_size, budget=budget)
+    # The folder's files as the stamp records them: {path: [size, mtime]}, not walked again.
+    sizes = {rel: size for rel, (size, _mtime) in (folder or {}).items()}
+    result = BundleResult(path=final, size=sum(sizes.values()), budget=budget)
 
     if target in DISC_TARGETS:
         iso_path = project.dist_dir / f"{final.name}.iso"
@@ -148,8 +149,7 @@ def make_bundle(project: Project, target: str, *, scorm: bool = False, console=N
             stamp["iso"] = _file_key(iso_path)
             _write_stamp(stamp_path, stamp)
         else:
-            result.size = iso_estimate([Item(p.relative_to(final).as_posix(), p.stat().st_size)
-                                        for p in final.rglob("*") if p.is_file()])
+            result.size = iso_estimate([Item(rel, size) for rel, size in sizes.items()])
             if iso_path.exists():  # an image of an older bundle would not match this folder
                 iso_path.unlink()
     if scorm:
@@ -271,17 +271,14 @@ def _documents(manifest: dict[str, Any], docs_dir: Path, take):
     return general, workbooks
 
 
-_NOT_VTT_TAG = re.compile(r"</?font[^>]*>|\{\\[^}]*\}", re.IGNORECASE)
-
-
 def _read_cues(path: Path) -> list[tuple[float, float, str]]:
     """Cue text as the VTTCue constructor wants it: WebVTT cue text (<i>/<b>/<u> kept, `<` and `&` escaped).
 
     Without escaping, a `<` in a subtitle would start a tag and swallow words on screen.
     """
-    from ..subtitles.cues import _vtt_escape, read_srt
+    from ..subtitles.cues import _NOT_VTT, _vtt_escape, read_srt
 
-    return [(cue.start, cue.end, _vtt_escape(_NOT_VTT_TAG.sub("", cue.text))) for cue in read_srt(path)]
+    return [(cue.start, cue.end, _vtt_escape(_NOT_VTT.sub("", cue.text))) for cue in read_srt(path)]
 
 
 # ---------------------------------------------------------------------------------------------- reuse
@@ -401,12 +398,11 @@ def _write_iso(folder: Path, dest: Path, slug: str, budget: int | None, say, tar
                             hint="use a larger medium (--target dvd or usb), or render again "
                                  f"(`packager render --target {target}` fits the videos beside the documents as "
                                  "they are now)")
-    _make_readable(dest)
-    return dest
+    return dest  # readable by everyone already: write_iso's temporary file gets ordinary permissions
 
 
 def _make_readable(path: Path) -> None:
-    """Temporary files are created private (0600); an image or package is for everyone."""
+    """An existing package keeps its old permissions through atomic_path; a package is for everyone."""
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(path, 0o666 & ~umask)

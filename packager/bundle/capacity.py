@@ -52,9 +52,8 @@ def check_names(paths: list[str]) -> None:
                 problems.append(f"{path}: {part!r} is not an ASCII name (letters, digits, '-', '_', '.')")
             elif len(part) > MAX_NAME:
                 problems.append(f"{path}: {part!r} has {len(part)} characters (at most {MAX_NAME}, Joliet's limit)")
-            key = "/".join(parts[: depth + 1]).lower()
             full = "/".join(parts[: depth + 1])
-            other = seen.setdefault(key, full)
+            other = seen.setdefault(full.lower(), full)
             if other != full:
                 problems.append(f"{full} and {other} differ only in case (Windows and discs see one file)")
     if problems:

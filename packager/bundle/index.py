@@ -54,6 +54,7 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
                       trim_blocks=False, lstrip_blocks=False)
     languages = [lang for lang in ("fr", "es") if lang in UI]
     captions = [target_language, source_language]
+    language_names = {ui: {lang: _cap(LANGUAGE_NAMES[ui][lang]) for lang in captions} for ui in languages}
     for module in modules:
         module.setdefault("burned", None)
         module.setdefault("subtitle_files", {})
@@ -67,7 +68,7 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
         "defaultLanguage": target_language,
         "captionLanguages": captions,
         "captionDefault": target_language,
-        "languageNames": {ui: {lang: _cap(LANGUAGE_NAMES[ui][lang]) for lang in captions} for ui in languages},
+        "languageNames": language_names,
         "strings": {lang: {k: UI[lang][k] for k in ("captions_off", "in_picture", "play_all_hint")}
                     for lang in languages},
         "modules": [{"id": m["id"], "video": m["video"], "chapters": [c["start"] for c in m["chapters"]],
@@ -80,7 +81,7 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
     return template.render(
         title=title, default_lang=target_language, strings=UI, ui_languages=languages,
         caption_languages=captions, first_burned=modules[0]["burned"] if modules else None,
-        language_names={ui: {lang: _cap(LANGUAGE_NAMES[ui][lang]) for lang in captions} for ui in languages},
+        language_names=language_names,
         runtime_text=clock(runtime), modules=modules, documents=documents, programme_video=programme_video,
         data_json=script_json(data))
 

@@ -18,14 +18,13 @@ from .capacity import ISO_MAX_EXTENT
 LABEL_MAX = 32
 
 
-def volume_label(slug: str) -> str:
-    """The volume identifier: the programme slug in d-characters, upper case, at most 32 characters."""
-    label = re.sub(r"[^A-Z0-9_]", "_", slug.upper())[:LABEL_MAX].strip("_")
-    return label or "PROGRAMME"
-
-
 def _d_chars(text: str) -> str:
     return re.sub(r"[^A-Z0-9_]", "_", text.upper())
+
+
+def volume_label(slug: str) -> str:
+    """The volume identifier: the programme slug in d-characters, upper case, at most 32 characters."""
+    return _d_chars(slug)[:LABEL_MAX].strip("_") or "PROGRAMME"
 
 
 def iso_name(name: str, *, is_dir: bool, used: set[str]) -> str:

@@ -139,8 +139,7 @@ def _verify_iso(path: Path) -> VerifyReport:
             from None
     try:
         facade, strip = _facade(iso)
-        files = [name for name in _iso_files(facade, strip)]
-        names = {strip(name): name for name in files}
+        names = {strip(name): name for name in _iso_files(facade, strip)}
 
         def digest_of(rel: str) -> str:
             writer = HashWriter()
@@ -155,11 +154,9 @@ def _verify_iso(path: Path) -> VerifyReport:
             return bytes(writer.data)
 
         try:
-            report = _verify_tree(path, list(names), digest_of, read_sums)
+            return _verify_tree(path, list(names), digest_of, read_sums)
         except PyCdlibException as exc:
             raise PackagerError(f"the image is damaged: {exc}", path=path) from None
-        report.path = path
-        return report
     finally:
         iso.close()
 

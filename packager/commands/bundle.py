@@ -6,8 +6,7 @@ import click
 
 from ..atomic import sweep_partials
 from ..cli import AppContext, pass_app
-
-TARGETS = ("usb", "dvd", "cd")
+from ..video.targets import TARGETS
 
 
 def _size(n: int) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from ..cli import AppContext, pass_app
-
-TARGETS = ("usb", "dvd", "cd")
+from ..video.targets import TARGETS
 
 
 @click.command("render")

@@ -131,7 +131,7 @@ class Job:
     opening: Path | None = None  # the card clips
     closing: Path | None = None
     lower_thirds: list[tuple[Path, float]] = field(default_factory=list)  # (png, start on the footage timeline)
-    probes: dict[Path, ffmpeg.MediaInfo] = field(default_factory=dict)
+    probes: dict[Path, ffmpeg.MediaInfo] = field(default_factory=dict)  # shared by every job: a clip is probed once
     tmp: Path | None = None  # the job's temporary folder (under .packager/)
     burn: bool = False
     audio: Future | None = None  # the audio encode, running while the video encodes
@@ -142,7 +142,7 @@ class Job:
 
     @property
     def duration(self) -> float:
-        return self.module.footage_seconds + 2 * CARD_SECONDS
+        return module_runtime(self.module)
 
 
 def _file_identity(path: Path) -> list:
@@ -211,7 +211,7 @@ def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
     return out
 
 
-def check_inputs(job: Job, probes: dict[Path, ffmpeg.MediaInfo]) -> None:
+def check_inputs(job: Job) -> None:
     """Footage readable, complete, with sound, long enough for its edit points; subtitles inside the module.
 
     Raises PackagerError naming the module file, the line and field of the edit, and the clip (exit 2),
@@ -230,10 +230,10 @@ def check_inputs(job: Job, probes: dict[Path, ffmpeg.MediaInfo]) -> None:
         if not path.is_file():
             raise PackagerError(f"footage file not found: {edit.source}", path=module.path, where=source,
                                 hint="copy the footage there or fix the path (relative to the project folder)")
-        info = probes.get(path)
+        info = job.probes.get(path)
         if info is None:
             try:
-                info = probes[path] = ffmpeg.probe(path)
+                info = job.probes[path] = ffmpeg.probe(path)
             except PackagerError as exc:
                 reason = exc.message.removeprefix("cannot read the footage file").lstrip(": ")
                 raise PackagerError(f"cannot read {clip}" + (f": {reason}" if reason else ""), path=module.path,
@@ -733,10 +733,11 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     _clean_partials(out_dir)
     result = RenderResult(target=target, directory=out_dir, plan=plan)
     fps = Fraction(project.config.programme.frame_rate).limit_denominator(1001)
-    selected = _select(project, module_ids)
+    selected = project.select(module_ids or [])
 
     # 1. What is already done (cheap: stats and hashes of small files), what must be rendered.
     todo: list[Job] = []
+    probes: dict[Path, ffmpeg.MediaInfo] = {}
     for module in selected:
         key = module_key(project, module, plan, options)
         entry = _read_cache(_cache_file(project, target, module.id))
@@ -744,7 +745,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             result.modules.append(ModuleRender(module.id, out_dir / f"{base_name(module)}.mp4",
                                                float(entry["duration"]), False))
             continue
-        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}))
+        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes))
 
     # 2. Check every input before encoding anything. Meanwhile the lower-thirds (which the video encodes
     #    overlay) are composed with moviepy in another thread: probing waits on ffmpeg, so composing them
@@ -753,7 +754,6 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     lower_thirds = graphics_pool.submit(_make_lower_thirds, project, plan, todo) if todo else None
     graphics_pool.shutdown(wait=False)
     problems: list[PackagerError] = []
-    probes: dict[Path, ffmpeg.MediaInfo] = {}
     for job in todo:
         module = job.module
         try:
@@ -769,7 +769,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
                                f"rendered without burned-in subtitles")
                     result.warnings.append(warning)
                     console.print(f"[yellow]warning:[/] {warning}")
-            check_inputs(job, probes)
+            check_inputs(job)
         except PackagerError as exc:
             # Nothing is written or removed: the outputs of an earlier render stay as render.json lists them.
             problems.append(exc)
@@ -786,8 +786,6 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     #    encodes start, `jobs` at a time, and meanwhile the opening and closing cards are composed and
     #    encoded to short clips in the background (only the final mux needs them).
     if todo:
-        for job in todo:
-            job.probes = probes
         jobs = max(1, min(jobs or min(2, cores), len(todo)))
         audio_pool = ThreadPoolExecutor(max_workers=jobs)
         card_pool = ThreadPoolExecutor(max_workers=1)
@@ -820,13 +818,6 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     # 4. The full programme and the manifest.
     _programme_and_manifest(project, target, plan, result, console, options)
     return result
-
-
-def _select(project: Project, module_ids) -> list[Module]:
-    if not module_ids:
-        return list(project.modules)
-    wanted = {module_id: project.module(module_id) for module_id in module_ids}  # unknown id: PackagerError
-    return sorted(wanted.values(), key=lambda m: (m.order, m.id))
 
 
 def _cards_dir(project: Project) -> Path:
@@ -988,8 +979,9 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
     if entry.get("key") == key and _outputs_current(entry, out_dir):
         return
     titles = [" / ".join(f"{e['order']}. {e['title'][lang]}" for lang in languages) for e in entries]
+    programme_title = " / ".join(project.config.programme.title(lang) for lang in languages)
     if final.suffix == ".m3u":
-        lines = ["#EXTM3U", f"#PLAYLIST:{' / '.join(project.config.programme.title(lang) for lang in languages)}"]
+        lines = ["#EXTM3U", f"#PLAYLIST:{programme_title}"]
         for e, title in zip(entries, titles):
             lines += [f"#EXTINF:{round(e['duration'])},{title}", e["video"]]
         write_text(final, "\n".join(lines) + "\n")
@@ -1005,8 +997,7 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
             for e, title in zip(entries, titles):
                 spans.append((t, t + e["duration"], title))
                 t += e["duration"]
-            write_ffmetadata(tmp / "chapters.ffmeta",
-                             " / ".join(project.config.programme.title(lang) for lang in languages), spans)
+            write_ffmetadata(tmp / "chapters.ffmeta", programme_title, spans)
             subtitle_tracks = all(len(e["subtitles"]) == len(languages) for e in entries)
             maps = ["-map", "0:v", "-map", "0:a"] + (["-map", "0:s"] if subtitle_tracks else [])
             with atomic_path(final) as tmp_out:
