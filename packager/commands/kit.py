@@ -43,8 +43,7 @@ def command(app: AppContext, module_ids: tuple[str, ...], output: Path, per_modu
     from ..review.kit import build_kit
 
     project = app.project
-    modules = sorted({m: project.module(m) for m in module_ids}.values(), key=lambda m: m.order) \
-        if module_ids else list(project.modules)
+    modules = project.select(module_ids)
     if output.suffix.lower() != ".zip":
         output = output.with_name(output.name + ".zip")
     if per_module:

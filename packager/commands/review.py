@@ -124,7 +124,7 @@ def approve_cmd(app: AppContext, module_ids: tuple[str, ...], cues: str | None, 
         changed = approve_documents(project, who=who)
         app.out.print(f"review approve: workbook texts: {changed} unit(s) newly approved")
     wanted = parse_cue_ranges(cues) if cues else None
-    modules = sorted({m: project.module(m) for m in module_ids}.values(), key=lambda m: m.order)
+    modules = project.select(module_ids) if module_ids else []  # none named: --documents only
     for module in modules:
         changed = approve(project, module, wanted, who=who)
         app.out.print(f"review approve: {module.id}: {changed} cue(s) newly approved")

@@ -31,9 +31,10 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     """
     from ..glossary import load_glossary
     from ..progress import step_progress
+    from ..texts import project_documents
     from ..translation.engine import load_engine
-    from ..translation.flow import (DraftMaker, Stats, document_list, now_iso, pending_document_texts,
-                                    translate_document, translate_subtitles)
+    from ..translation.flow import (DraftMaker, Stats, now_iso, pending_document_texts, translate_document,
+                                    translate_subtitles)
     from ..translation.memory import TranslationMemory
 
     project = app.project
@@ -46,7 +47,7 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     docs = []
     if documents:
         wanted = {f"questions/{m.id}" for m in selected}
-        docs = [d for d in document_list(project) if not modules or d.doc_id in wanted]
+        docs = [d for d in project_documents(project) if not modules or d.doc_id in wanted]
     when = now_iso()
     total = Stats()
     lines: list[str] = []

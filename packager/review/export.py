@@ -20,12 +20,12 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import write_bytes
+from ..atomic import write_bytes, write_text
 from ..errors import PackagerError
 from ..timecode import srt_timecode
 
@@ -49,8 +49,6 @@ XLIFF_STATES = {"draft": "initial", "edited": "translated", "approved": "final",
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 
 
 _TC = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})")
@@ -282,26 +280,42 @@ def instructions(src: str, dst: str) -> list[str]:
     ]
 
 
-SUBTITLE_HEADERS = subtitle_headers("fr", "es")  # the sample's pair
 SUBTITLE_WIDTHS = [1.2, 3.2, 8.0, 8.0, 2.3, 4.0]
-INSTRUCTIONS = instructions("fr", "es")
+
+
+def hidden_identity(source_hash: str, target_hash: str, state: str) -> str:
+    """The hidden run after a row's key (cue number, or document unit key): what the export carried."""
+    return f" [{source_hash}/{target_hash}/{state}]"
 
 
 def hidden_cue_identity(row: ReviewRow) -> str:
-    return f" [{row.source_hash}/{row.target_hash}/{row.state}]"
+    return hidden_identity(row.source_hash, row.target_hash, row.state)
 
 
-_HIDDEN_CUE = re.compile(r"^\s*(\d+)\s*(?:\[([0-9a-f]{16})/([0-9a-f]{16})/([a-z-]+)\])?\s*$")
+_CARRIED = r"\s*(?:\[([0-9a-f]{16})/([0-9a-f]{16})/([a-z-]+)\])?\s*$"
+_HIDDEN_CUE = re.compile(r"^\s*(\d+)" + _CARRIED)
+_HIDDEN_DOC = re.compile(r"^\s*(\S+\|\S+)" + _CARRIED)
 
 
-def parse_cue_cell(text: str) -> tuple[int | None, dict | None]:
-    match = _HIDDEN_CUE.match(text or "")
+def _parse_key_cell(pattern: re.Pattern[str], text: str) -> tuple[str | None, dict | None]:
+    """A row's key and what its hidden run says the export carried (None when it has none)."""
+    match = pattern.match(text or "")
     if not match:
         return None, None
     carried = None
     if match.group(2):
         carried = {"source_hash": match.group(2), "target_hash": match.group(3), "state": match.group(4)}
-    return int(match.group(1)), carried
+    return match.group(1), carried
+
+
+def parse_cue_cell(text: str) -> tuple[int | None, dict | None]:
+    key, carried = _parse_key_cell(_HIDDEN_CUE, text)
+    return (int(key) if key is not None else None), carried
+
+
+def parse_doc_cell(text: str) -> tuple[str | None, dict | None]:
+    """A documents table's key cell: "booklet|b012" and its hidden run."""
+    return _parse_key_cell(_HIDDEN_DOC, text)
 
 
 def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, exported: str,
@@ -432,8 +446,6 @@ def record_export(project: Project, module: Module, rows: list[ReviewRow], *, ex
 
     An SRT has no room for an identity: when one comes back, the export it came from is found here
     (the one most of its cues still match), so a stale SRT cannot undo newer work."""
-    from ..atomic import write_text
-
     exports = _read_exports(project)
     records = exports.get(module.id, [])
     records.append({"exported": exported, "format": fmt,
@@ -459,7 +471,3 @@ def matching_export(project: Project, module: Module, returned: dict[str, tuple[
         if score > best_score:
             best, best_score = cues, score
     return best
-
-
-def rows_json(rows: list[ReviewRow]) -> str:
-    return json.dumps([asdict(r) for r in rows], ensure_ascii=False)

@@ -24,11 +24,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import PackagerError
-from .export import XLIFF_NS, is_approve_word, now_iso, parse_cue_cell, parse_identity, parse_tc_pair
+from .export import (
+    XLIFF_NS,
+    is_approve_word,
+    now_iso,
+    parse_cue_cell,
+    parse_doc_cell,
+    parse_identity,
+    parse_tc_pair,
+)
 
 if TYPE_CHECKING:
     from ..project import Module, Project
-    from .states import UnitState
+    from .states import StateFile, UnitState
 
 TIMING_TOLERANCE = 0.0015  # seconds: files carry milliseconds
 
@@ -168,7 +176,7 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
         if documents:
             if len(cells) < 5:
                 raise PackagerError("a row has lost columns", path=label, where=f"table row {row_number}")
-            key, carried = _parse_doc_key(cells[0])
+            key, carried = parse_doc_cell(cells[0])
             if key is None:
                 raise PackagerError(f"unreadable unit key {cells[0]!r}", path=label, where=f"table row {row_number}",
                                     hint="do not edit the first column")
@@ -212,18 +220,6 @@ def _cell_text(cell) -> str:
                 parts.append("\n")
         paragraphs.append("".join(parts))
     return "\n".join(paragraphs)
-
-
-def _parse_doc_key(text: str) -> tuple[str | None, dict | None]:
-    import re
-
-    match = re.match(r"^\s*(\S+\|\S+)\s*(?:\[([0-9a-f]{16})/([0-9a-f]{16})/([a-z-]+)\])?\s*$", text or "")
-    if not match:
-        return None, None
-    carried = None
-    if match.group(2):
-        carried = {"source_hash": match.group(2), "target_hash": match.group(3), "state": match.group(4)}
-    return match.group(1), carried
 
 
 def parse_srt_return(data: bytes, label: str, module_id: str | None) -> ReturnedFile:
@@ -737,7 +733,7 @@ def import_path(project: Project, path: Path, *, module_id: str | None = None, w
 def approve(project: Project, module: Module, cues: set[int] | None, *, who: str) -> int:
     """Mark the module's current Spanish text approved (all cues, or those numbered). Returns how many changed."""
     from ..subtitles.cues import read_srt
-    from .states import StateFile, text_hash
+    from .states import StateFile
 
     target_path = module.subtitle_path(project.target_language)
     if not target_path.is_file():
@@ -752,24 +748,25 @@ def approve(project: Project, module: Module, cues: set[int] | None, *, who: str
             which = "cues" if len(unknown) > 1 else "cue"
             raise PackagerError(f"no {which} {format_cue_ranges(unknown)} in {module.id} (it has {len(target)})",
                                 path=target_path, hint=f"name cues from 1 to {len(target)}")
-    from .states import UnitState
-
     states = StateFile.load(target_path)
     when = now_iso()
-    changed = 0
-    for n, (s, t) in enumerate(zip(source, target), start=1):
-        if cues and n not in cues:
-            continue
-        entry = states.units.get(str(n))
-        new = UnitState("approved", text_hash(s.text), text_hash(t.text), entry.machine if entry else None, who, when,
-                        entry.comment if entry else None)
-        if entry and (entry.state, entry.source_hash, entry.target_hash) == (new.state, new.source_hash,
-                                                                               new.target_hash):
-            continue
-        states.units[str(n)] = new
-        changed += 1
+    changed = sum(_approve_unit(states, str(n), s.text, t.text, who=who, when=when)
+                  for n, (s, t) in enumerate(zip(source, target), start=1) if not cues or n in cues)
     states.save()
     return changed
+
+
+def _approve_unit(states: StateFile, key: str, source_text: str, target_text: str, *, who: str, when: str) -> bool:
+    """Record one unit approved against the current texts (its machine draft and comment kept);
+    False when it already was."""
+    from .states import text_hash
+
+    entry = states.units.get(key)
+    if entry and (entry.state, entry.source_hash, entry.target_hash) == ("approved", text_hash(source_text),
+                                                                         text_hash(target_text)):
+        return False
+    states.record(key, "approved", source_text, target_text, who=who, when=when)
+    return True
 
 
 def format_cue_ranges(numbers) -> str:
@@ -810,7 +807,7 @@ def parse_cue_ranges(text: str) -> set[int]:
 def approve_documents(project: Project, *, who: str) -> int:
     """Mark the current target text of every workbook unit approved (those with a target text)."""
     from ..texts import project_documents, read_units
-    from .states import StateFile, UnitState, text_hash
+    from .states import StateFile
 
     when = now_iso()
     changed = 0
@@ -821,15 +818,7 @@ def approve_documents(project: Project, *, who: str) -> int:
         states = StateFile.load(doc.target_path)
         for unit in doc.units:
             target = targets.get(unit.key)
-            if not target or not target.strip():
-                continue
-            entry = states.units.get(unit.key)
-            new = UnitState("approved", text_hash(unit.text), text_hash(target), entry.machine if entry else None,
-                            who, when, entry.comment if entry else None)
-            if entry and (entry.state, entry.source_hash, entry.target_hash) == (new.state, new.source_hash,
-                                                                                   new.target_hash):
-                continue
-            states.units[unit.key] = new
-            changed += 1
+            if target and target.strip():
+                changed += _approve_unit(states, unit.key, unit.text, target, who=who, when=when)
         states.save()
     return changed

@@ -49,6 +49,7 @@ from .export import (
     source_header,
     file_stem,
     finish_table,
+    hidden_identity,
     identity_line,
     module_rows,
     new_document,
@@ -216,9 +217,6 @@ def doc_headers(src: str, dst: str) -> list[str]:
             "Comentario / Commentaire"]
 
 
-DOC_HEADERS = doc_headers("fr", "es")  # the sample's pair
-
-
 def _document_units(project: Project, module_ids: list[str], *, general: bool) -> list[dict]:
     """Document units still in draft (or needs-review) of the kit's documents."""
     from ..texts import project_documents, read_units
@@ -257,9 +255,6 @@ def doc_instructions(src: str, dst: str) -> list[str]:
     ]
 
 
-DOC_INSTRUCTIONS = doc_instructions("fr", "es")
-
-
 def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr", dst: str = "es") -> bytes:
     from docx.shared import RGBColor
 
@@ -270,7 +265,7 @@ def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr
     for unit in units:
         cells = table.add_row().cells
         _set_text(cells[0], unit["key"], size=7, colour=grey)
-        add_hidden(cells[0], f" [{unit['source_hash']}/{unit['target_hash']}/{unit['state']}]")
+        add_hidden(cells[0], hidden_identity(unit["source_hash"], unit["target_hash"], unit["state"]))
         _set_text(cells[1], unit["source"], colour=grey)
         _shade(cells[1], "EEEEEE")
         _set_text(cells[2], unit["draft"])

@@ -15,16 +15,17 @@ A machine never overwrites a person's text. Files are written only when they cha
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..atomic import write_text
+from ..review.export import now_iso
 from ..review.states import StateFile, UnitState, text_hash
 from ..subtitles.cues import Cue, format_srt, read_srt, strip_tags
-from .sentences import distribute, group_cues, protect, rebreak, split_sentences
+from ..subtitles.linebreak import break_lines
+from .sentences import distribute, group_cues, protect, split_sentences
 
 if TYPE_CHECKING:
     from ..glossary import Glossary
@@ -52,10 +53,6 @@ class Stats:
     @property
     def units(self) -> int:
         return self.drafted + self.reused + self.kept + self.needs_review
-
-
-def now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class DraftMaker:
@@ -309,8 +306,8 @@ def machine_cues(project: Project, source: list[Cue], wanted: set[int], maker: D
                  if maker.glossary else [])
         parts = distribute(chunk[0][0], [len(bare[i]) for i in group], keep_together=terms)
         for i, part in zip(group, parts):
-            text = rebreak(part, max_chars=qa.max_chars_per_line, max_lines=qa.max_lines,
-                           lang=project.target_language)
+            text = break_lines(part, max_chars=qa.max_chars_per_line, max_lines=qa.max_lines,
+                               lang=project.target_language)
             if i in dash:
                 text = "- " + text
             if _ITALIC.match(source[i].text) and "<i>" not in source[i].text[3:].lower():
@@ -366,7 +363,7 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
     qa = project.config.subtitle_qa
     for i, parts in joined.items():
         texts = [text for _, text in sorted(parts)]
-        old_texts[i] = texts[0] if len(texts) == 1 else rebreak(
+        old_texts[i] = texts[0] if len(texts) == 1 else break_lines(
             " ".join(texts), max_chars=qa.max_chars_per_line, max_lines=qa.max_lines, lang=project.target_language)
 
     # Translate the sentence groups that hold a cue needing the machine's text.
@@ -400,15 +397,6 @@ def _changed(path: Path, content: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- documents
-
-
-def document_list(project: Project) -> list:
-    """The project's workbook documents (packager.texts), or [] when that module is not there yet."""
-    try:
-        from ..texts import project_documents
-    except ImportError:  # pragma: no cover - the documents helper's module
-        return []
-    return project_documents(project)
 
 
 _SOURCE_LINE = re.compile(r"^\s*(sources?|fuentes?)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)

@@ -4,7 +4,8 @@ A French sentence often runs over several cues. The cues of a sentence are joine
 the group's text is split into sentences (`split_sentences`), each sentence is translated whole,
 and the translation is distributed back over the group's cues in proportion to the length of their
 French text, cutting at word boundaries and preferring a cut after punctuation (`distribute`).
-Then each cue's lines are re-broken (`rebreak`). Timing never changes: a cue keeps its times.
+Then each cue's lines are re-broken (`packager.subtitles.linebreak.break_lines`). Timing never
+changes: a cue keeps its times.
 
 Glossary terms never go through the model (`protect`): a sentence becomes a template whose
 placeholders hold the terms' target renderings, and only the text between them is translated, so
@@ -184,22 +185,3 @@ def distribute(text: str, weights: list[int | float], *, keep_together: list[str
     bounds = [0, *cuts, n]
     parts = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
     return [part if part else "…" for part in parts]
-
-
-def rebreak(text: str, *, max_chars: int = 42, max_lines: int = 2, lang: str = "es") -> str:
-    """The subtitle line breaking of packager.subtitles.linebreak, or a balanced two-line split."""
-    try:
-        from ..subtitles.linebreak import break_lines
-    except ImportError:
-        return balanced_split(text, max_chars)
-    return break_lines(text, max_chars=max_chars, max_lines=max_lines, lang=lang)
-
-
-def balanced_split(text: str, max_chars: int = 42) -> str:
-    """One line if it fits, else two lines of as equal a length as the word boundaries allow."""
-    text = " ".join(text.split())
-    if len(text) <= max_chars or " " not in text:
-        return text
-    spaces = [i for i, ch in enumerate(text) if ch == " "]
-    best = min(spaces, key=lambda i: max(i, len(text) - i - 1))
-    return text[:best] + "\n" + text[best + 1:]
