@@ -38,6 +38,22 @@ class BundleResult:
     iso: Path | None = None
     scorm: Path | None = None
 
+    def size_text(self, target: str) -> str:
+        """"22.1 MB of 737.3 MB for cd (3%)", or for a stick the smallest usual one it fits."""
+        if self.budget:
+            return f"{human_size(self.size)} of {human_size(self.budget)} for {target} ({self.size / self.budget:.0%})"
+        stick = next(gb for gb in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024) if self.size <= gb * 10**9 * 0.93)
+        return f"{human_size(self.size)}, fits a USB stick of {stick} GB or more"
+
+
+def human_size(n: float) -> str:
+    """Bytes in decimal units, as media are sold: "19.1 MB", "737.3 MB", "512 bytes"."""
+    for unit in ("bytes", "kB", "MB"):
+        if n < 1000:
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} GB"
+
 
 def bundle_name(project: Project, target: str) -> str:
     return f"{project.config.programme.slug}-{target}"

@@ -12,11 +12,9 @@ import click
 from ..atomic import sweep_partials
 from ..cli import AppContext, pass_app
 from ..errors import EXIT_INPUT
+from ..video.targets import TARGETS
 from .check import run_check
 from .footage import make_sample_footage
-
-TARGETS = ("usb", "dvd", "cd")
-
 
 @click.command("build")
 @click.option("-t", "--target", type=click.Choice(TARGETS), default="usb", show_default=True,
@@ -77,22 +75,9 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
 
     minutes, seconds = divmod(int(time.monotonic() - started), 60)
     app.out.print(f"build: done in {minutes} min {seconds:02d} s → {bundle.path}")
-    if bundle.budget:
-        app.out.print(f"  size: {_size(bundle.size)} of {_size(bundle.budget)} for {target}"
-                      f" ({bundle.size / bundle.budget:.0%})")
-    else:  # a stick: no fixed budget, so say the smallest usual one it fits
-        stick = next(gb for gb in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024) if bundle.size <= gb * 10**9 * 0.93)
-        app.out.print(f"  size: {_size(bundle.size)}, fits a USB stick of {stick} GB or more")
+    app.out.print(f"  size: {bundle.size_text(target)}")
     if bundle.iso is not None:
         app.out.print(f"  disc image: {bundle.iso}")
     if bundle.scorm is not None:
         app.out.print(f"  SCORM package: {bundle.scorm}")
     app.out.print(f"  still draft: {draft_summary(project)}")
-
-
-def _size(n: int) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    return str(n)

@@ -9,14 +9,6 @@ from ..cli import AppContext, pass_app
 from ..video.targets import TARGETS
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1000
-    return str(n)  # pragma: no cover
-
-
 @click.command("bundle")
 @click.option("-t", "--target", type=click.Choice(TARGETS), default="usb", show_default=True,
               help="The medium: usb (a folder; no file over 4 GiB for FAT32), dvd (DVD-5, or DVD-9 when needed) "
@@ -42,11 +34,7 @@ def command(app: AppContext, target: str, scorm: bool, no_iso: bool) -> None:
     sweep_partials(app.project.dist_dir)  # temporary ISOs and zips that killed runs left
     result = make_bundle(app.project, target, scorm=scorm, console=app.err, iso=not no_iso)
     app.out.print(f"bundle: {result.path}", markup=False, highlight=False)
-    if result.budget:
-        app.out.print(f"  size: {_size(result.size)} of {_size(result.budget)} for {target} "
-                      f"({result.size / result.budget:.0%})", markup=False)
-    else:
-        app.out.print(f"  size: {_size(result.size)}", markup=False)
+    app.out.print(f"  size: {result.size_text(target)}", markup=False)
     if result.iso is not None:
         app.out.print(f"  disc image: {result.iso}", markup=False, highlight=False)
     if result.scorm is not None:
