@@ -199,8 +199,8 @@ class Project:
         """The modules named on a command line (all of them when none is named), in programme order."""
         if not ids:
             return list(self.modules)
-        wanted = {m.id: m for m in (self.module(i) for i in ids)}  # self.module() names unknown ids
-        return sorted(wanted.values(), key=lambda m: m.order)
+        wanted = {self.module(i).id for i in ids}  # self.module() names unknown ids
+        return [m for m in self.modules if m.id in wanted]  # programme order, as loaded
 
     # ------------------------------------------------------------------ paths
 
