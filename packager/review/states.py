@@ -116,8 +116,9 @@ class StateFile:
             raise ValueError(f"unknown state {state!r}")
         previous = self.units.get(key)
         if when is None:
-            import datetime as _dt
-            when = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+            from .export import now_iso
+
+            when = now_iso()
         entry = UnitState(state=state, source_hash=text_hash(source_text), target_hash=text_hash(target_text),
                           machine=machine if machine is not None else (previous.machine if previous else None),
                           who=who, when=when,
