@@ -42,10 +42,10 @@ def command(app: AppContext, modules: tuple[str, ...], csv_path: Path | None, st
     An unreadable subtitle file stops QA with exit 2 and nothing written.
     Exit 0, or 1 with --strict when any error remains.
     """
-    from ..subtitles.qa import apply_fixes, run_qa, select_modules, write_report_csv
+    from ..subtitles.qa import apply_fixes, run_qa, write_report_csv
 
     project = app.project
-    ids = [m.id for m in select_modules(project, modules)]
+    ids = [m.id for m in project.select(modules)]
     report = run_qa(project, ids)
     if report.read_errors:
         raise CheckFailed(report.read_errors)

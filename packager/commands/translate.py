@@ -38,7 +38,7 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     from ..translation.memory import TranslationMemory
 
     project = app.project
-    selected = _select(project, modules)
+    selected = project.select(modules)
     src, dst = project.source_language, project.target_language
     engine = load_engine(src, dst)
     glossary = load_glossary(project)
@@ -77,14 +77,6 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     app.out.print(f"translate: {total.drafted} drafted, {total.reused} reused from memory, "
                   f"{total.kept} kept (human), {total.needs_review} needs-review; "
                   f"{engine.calls} model call(s) ({engine.description}), {total.files_written} file(s) written")
-
-
-def _select(project, ids: tuple[str, ...]) -> list:
-    """The named modules in programme order (all when none is named); unknown ids are a clear error."""
-    if not ids:
-        return list(project.modules)
-    wanted = {project.module(i).id for i in ids}
-    return [m for m in project.modules if m.id in wanted]
 
 
 def _describe(stats, noun: str) -> str:

@@ -449,14 +449,6 @@ def _list(numbers: list[_Number]) -> str:
 # ---------------------------------------------------------------------------------------------- run
 
 
-def select_modules(project: Project, module_ids) -> list[Module]:
-    """The named modules in programme order (all when none is named); an unknown id is a PackagerError."""
-    if not module_ids:
-        return list(project.modules)
-    wanted = {project.module(i).id for i in module_ids}
-    return [m for m in project.modules if m.id in wanted]
-
-
 def _load_glossary(project: Project, report: QAReport):
     from ..glossary import load_glossary
 
@@ -481,7 +473,7 @@ def run_qa(project: Project, module_ids: list[str] | tuple[str, ...] | None = No
     Never raises for a bad subtitle file: an unreadable file is an `unreadable` error finding and its
     PackagerError is kept in `report.read_errors` (the CLI stops on those with exit 2).
     """
-    modules = select_modules(project, module_ids)
+    modules = project.select(module_ids or ())
     report = QAReport(module_ids=[m.id for m in modules])
     profile = project.config.subtitle_qa
     fps = project.config.programme.frame_rate
@@ -628,7 +620,7 @@ def apply_fixes(project: Project, module_ids: list[str] | tuple[str, ...] | None
     fps = project.config.programme.frame_rate
     plan: list[tuple[Path, list[Cue]]] = []
     changes: list[FixChange] = []
-    for module in select_modules(project, module_ids):
+    for module in project.select(module_ids or ()):
         for lang in project.languages:
             path = module.subtitle_path(lang)
             if not path.is_file():
