@@ -19,7 +19,8 @@ from packager.cli import cli
 from packager.errors import PackagerError
 from packager.project import Project
 from packager.video import ffmpeg, targets
-from packager.video.render import (CARD_SECONDS, LOUDNESS_TARGET, RenderOptions, ass_text, normalise_filter,
+from packager.video.burn import ass_text
+from packager.video.render import (CARD_SECONDS, LOUDNESS_TARGET, RenderOptions, normalise_filter,
                                     render_project)
 from packager.video.targets import DVD_5, plan_target
 

@@ -48,7 +48,7 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
     from ..fonts import font_file
     from ..subtitles.cues import read_srt
     from ..video import ffmpeg
-    from ..video.render import write_ass
+    from ..video.burn import write_ass
 
     ensure_footage(project, module)
     fps = project.config.programme.frame_rate

@@ -2,8 +2,9 @@
 
 Per module, one video encode (two passes for the disc targets' average bit rate) does all the per-frame
 work in an ffmpeg filter graph: the edit list cut and joined (scaled and padded to the target, never
-stretched), the speakers' lower-thirds overlaid between times, the target-language subtitles burned by
-libass in the shipped DejaVu Sans. At the same time, in other processes: the audio (EBU R128 loudness
+stretched), the speakers' lower-thirds overlaid between times, the target-language subtitles burned in
+(libass draws each subtitle state once in the shipped DejaVu Sans, the encode overlays it: burn.py).
+At the same time, in other processes: the audio (EBU R128 loudness
 measured, then normalised to LOUDNESS_TARGET LUFS and encoded to AAC; audio only, a few seconds) and
 the opening and closing cards (composed once with moviepy, encoded once to short clips and cached).
 A final mux copies the cards, the body and the audio into one MP4 (concat demuxer: the x264 streams are
@@ -40,11 +41,12 @@ from rich.console import Console
 from .. import __version__
 from ..atomic import atomic_path, write_text
 from ..errors import CheckFailed, PackagerError
-from ..fonts import FONT_FAMILY, font_file
+from ..fonts import font_file
 from ..project import Module, Project
 from ..subtitles.cues import Cue, format_srt, format_vtt, read_srt, shift
 from ..timecode import format_timecode
 from . import ffmpeg
+from .burn import BurnOverlay, cached_states
 from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_card, lower_third,
                     lower_third_geometry, opening_card)
 from .targets import TARGETS, Plan, plan_target
@@ -52,7 +54,7 @@ from .targets import TARGETS, Plan, plan_target
 __all__ = ["CARD_SECONDS", "LOUDNESS_TARGET", "TARGETS", "RenderOptions", "RenderResult", "ModuleRender",
            "render_project", "render_dir"]
 
-RENDER_VERSION = 5  # bump when the output of the same inputs changes
+RENDER_VERSION = 6  # bump when the output of the same inputs changes
 LOUDNESS_TARGET = -23.0  # LUFS integrated, EBU R128 (broadcast); true peak ≤ -1 dBTP
 TRUE_PEAK = -1.0
 LOUDNESS_RANGE = 11.0
@@ -133,7 +135,8 @@ class Job:
     lower_thirds: list[tuple[Path, float]] = field(default_factory=list)  # (png, start on the footage timeline)
     probes: dict[Path, ffmpeg.MediaInfo] = field(default_factory=dict)  # shared by every job: a clip is probed once
     tmp: Path | None = None  # the job's temporary folder (under .packager/)
-    burn: bool = False
+    states: Future | None = None  # the target-language subtitles' images (BurnOverlay | None), drawn early
+    burn: BurnOverlay | None = None  # the same, when the encode starts
     audio: Future | None = None  # the audio encode, running while the video encodes
 
     @property
@@ -271,57 +274,6 @@ def check_inputs(job: Job) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- files
-
-
-def _ass_time(seconds: float) -> str:
-    cs = max(0, round(seconds * 100))
-    h, cs = divmod(cs, 360000)
-    m, cs = divmod(cs, 6000)
-    s, cs = divmod(cs, 100)
-    return f"{h}:{m:02d}:{s:02d}.{cs:02d}"
-
-
-_ASS_TAGS = {"<i>": r"{\i1}", "</i>": r"{\i0}", "<b>": r"{\b1}", "</b>": r"{\b0}", "<u>": r"{\u1}", "</u>": r"{\u0}"}
-
-
-def ass_text(text: str) -> str:
-    """Cue text as ASS dialogue text: braces and backslashes kept literal, <i>/<b>/<u> kept, lines as \\N."""
-    text = re.sub(r"</?font[^>]*>", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\{\\[^}]*\}", "", text)  # SSA override tags an editor left in an SRT
-    out = []
-    for part in re.split(r"(</?[ibu]>)", text, flags=re.IGNORECASE):
-        tag = _ASS_TAGS.get(part.lower())
-        if tag:
-            out.append(tag)
-            continue
-        # A backslash followed by n, N or h is a command in libass; a word joiner keeps it literal.
-        part = part.replace("\\", "\\\u2060")
-        part = part.replace("{", "\\{").replace("}", "\\}")
-        out.append(part)
-    return "".join(out).replace("\n", "\\N")
-
-
-def write_ass(path: Path, cues: list[Cue], width: int, height: int) -> None:
-    """Burn-in style: white DejaVu Sans with a dark outline, bottom centre, inside the title-safe area.
-
-    No drop shadow: libass blends every layer onto every frame, and the shadow layer alone cost ~8 % of
-    the encode's time in the benchmark; the outline keeps the text readable on any picture."""
-    u = height / 720
-    style = (f"Style: Default,{FONT_FAMILY},{round(40 * u)},&H00FFFFFF,&H00FFFFFF,&H00101010,&H80000000,"
-             f"0,0,0,0,100,100,0,0,1,{2.8 * u:.2f},0,2,{round(width * 0.1)},{round(width * 0.1)},"
-             f"{round(height * 0.1)},1")
-    lines = [
-        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}", "WrapStyle: 0",
-        "ScaledBorderAndShadow: yes", "YCbCr Matrix: TV.709", "",
-        "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, "
-        "Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
-        "MarginL, MarginR, MarginV, Encoding",
-        style, "",
-        "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ]
-    lines += [f"Dialogue: 0,{_ass_time(c.start)},{_ass_time(c.end)},Default,,0,0,0,,{ass_text(c.text)}" for c in cues]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _ffmeta_escape(text: str) -> str:
@@ -516,10 +468,11 @@ def card_clip(png: Path, plan: Plan, fps: Fraction, preset: str) -> Path:
     return path
 
 
-def build_video_args(job: Job, *, burn: bool, threads: int | None, preset: str, pass_no: int | None,
+def build_video_args(job: Job, *, threads: int | None, preset: str, pass_no: int | None,
                      output: str) -> list[str]:
     """The per-frame pass over the footage: the edits cut and joined (scaled and padded, never
-    stretched), lower-thirds overlaid between times, target-language subtitles burned by libass.
+    stretched), lower-thirds overlaid between times, the target-language subtitles' images (drawn by
+    libass, see burn.py) overlaid.
     Video only, on the footage timeline (the cards are joined at the mux)."""
     plan, fps = job.plan, job.fps
     w, h = plan.width, plan.height
@@ -552,9 +505,9 @@ def build_video_args(job: Job, *, burn: bool, threads: int | None, preset: str, 
         graph.append(f"[{current}][{n}:v]overlay=x={x}:y={bottom}-h:eof_action=repeat:"
                      f"enable='between(t,{start:.3f},{end:.3f})'[lt{n}]")
         current = f"lt{n}"
-    if burn:
-        graph.append(f"[{current}]subtitles=filename=burn.ass:fontsdir=fonts:"
-                     f"force_style='FontName={FONT_FAMILY}'[vsub]")
+    if job.burn is not None:
+        args += job.burn.input_args()
+        graph.append(job.burn.overlay_filter(current, f"{first_clip + len(job.clips)}:v", "vsub"))
         current = "vsub"
     args += ["-filter_complex", ";".join(graph), "-map", f"[{current}]", *_x264(plan, fps, preset, threads)]
     if plan.two_pass:
@@ -596,17 +549,13 @@ def build_mux_args(job: Job, output: str) -> list[str]:
 
 
 def prepare_files(job: Job) -> None:
-    """The job's temporary folder: the font, the burn-in ASS, the soft-track SRTs, the chapters."""
+    """The job's temporary folder: the font, the soft-track SRTs, the chapters."""
     module = job.module
     project = module.project
     languages = project.languages
     tmp = job.tmp
     (tmp / "fonts").mkdir(exist_ok=True)
     shutil.copyfile(font_file(), tmp / "fonts" / font_file().name)
-    burn_lang = project.target_language
-    job.burn = bool(job.cues.get(burn_lang))
-    if job.burn:
-        write_ass(tmp / "burn.ass", job.cues[burn_lang], job.plan.width, job.plan.height)  # footage timeline
     for lang, cues in job.cues.items():
         (tmp / f"soft.{lang}.srt").write_text(format_srt(shift(cues, CARD_SECONDS)), encoding="utf-8")
     chapters = module_chapters(module, languages)
@@ -622,13 +571,15 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     out_dir = job.out_dir
     name = job.name
     tmp = job.tmp
+    assert job.states is not None
+    job.burn = job.states.result()
     try:
         passes = [1, 2] if job.plan.two_pass else [None]
         body = job.module.footage_seconds
         total = body * len(passes)
         for number, pass_no in enumerate(passes):
             offset = body * number
-            args = build_video_args(job, burn=job.burn, threads=threads, preset=preset, pass_no=pass_no,
+            args = build_video_args(job, threads=threads, preset=preset, pass_no=pass_no,
                                     output=str(tmp / "video.mp4"))
             ffmpeg.run(args, cwd=tmp, on_time=lambda t, o=offset: on_time(min(total, o + t), total))
         assert job.audio is not None and job.cards is not None
@@ -653,7 +604,7 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     _readable(out_dir, produced)
     seconds = time.monotonic() - started
     entry = {"key": job.key, "outputs": _record(out_dir, produced), "duration": round(job.duration, 3),
-             "subtitles": sorted(job.cues), "burned": job.burn}
+             "subtitles": sorted(job.cues), "burned": job.burn is not None}
     write_text(cache_path, json.dumps(entry, indent=1) + "\n")
     return ModuleRender(module.id, final, job.duration, True, seconds)
 
@@ -750,9 +701,12 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     # 2. Check every input before encoding anything. Meanwhile the lower-thirds (which the video encodes
     #    overlay) are composed with moviepy in another thread: probing waits on ffmpeg, so composing them
     #    costs no time on the way to the first encode.
+    #    The images of the burned-in subtitles are drawn (by ffmpeg processes) as soon as a module's
+    #    cues are read, so they are ready when its encode starts.
     graphics_pool = ThreadPoolExecutor(max_workers=1)
     lower_thirds = graphics_pool.submit(_make_lower_thirds, project, plan, todo) if todo else None
     graphics_pool.shutdown(wait=False)
+    states_pool = ThreadPoolExecutor(max_workers=1)
     problems: list[PackagerError] = []
     for job in todo:
         module = job.module
@@ -769,10 +723,12 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
                                f"rendered without burned-in subtitles")
                     result.warnings.append(warning)
                     console.print(f"[yellow]warning:[/] {warning}")
+            job.states = states_pool.submit(_draw_subtitles, job)  # needs only the cues: starts now
             check_inputs(job)
         except PackagerError as exc:
             # Nothing is written or removed: the outputs of an earlier render stay as render.json lists them.
             problems.append(exc)
+    states_pool.shutdown(wait=bool(problems))  # never leave a thread drawing behind an error
     if lower_thirds is not None:
         if problems:
             with contextlib.suppress(Exception):
@@ -803,7 +759,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
                                         cache=lambda m: _cache_file(project, target, m.id))
         finally:
             for job in todo:
-                for future in (job.audio, job.cards):
+                for future in (job.states, job.audio, job.cards):
                     if future is not None:
                         future.cancel()
             audio_pool.shutdown(wait=True)
@@ -834,6 +790,20 @@ def _make_lower_thirds(project: Project, plan: Plan, todo: list[Job]) -> None:
                 png = lower_third(_cards_dir(project), width=plan.width, height=plan.height, name=speaker.name,
                                   roles={lang: speaker.role(lang) for lang in languages}, languages=languages)
                 job.lower_thirds.append((png, speaker.first_appearance))
+
+
+def _draw_subtitles(job: Job) -> BurnOverlay | None:
+    """The images of the target-language subtitles to burn in (drawn once, cached; see burn.py)."""
+    module = job.module
+    target = module.project.target_language
+    try:
+        return cached_states(job.cues.get(target, []), until=module.footage_seconds, width=job.plan.width,
+                             height=job.plan.height, cache_dir=module.project.cache_dir / "render-cache" / "subtitles",
+                             name=job.name)  # on the footage timeline
+    except ffmpeg.FFmpegFailed as exc:
+        raise PackagerError(f"module {module.id}: libass could not draw the {target} subtitles:\n{exc.tail()}",
+                            path=module.subtitle_path(target), hint="look for unusual characters or markup "
+                            "in the cues (`packager qa` checks them)") from None
 
 
 def _make_cards(project: Project, plan: Plan, job: Job, preset: str) -> tuple[Path, Path]:
