@@ -4,9 +4,9 @@ Per module, one video encode (two passes for the disc targets' average bit rate)
 work in an ffmpeg filter graph: the edit list cut and joined (scaled and padded to the target, never
 stretched), the speakers' lower-thirds overlaid between times, the target-language subtitles burned in
 (libass draws each subtitle state once in the shipped DejaVu Sans, the encode overlays it: burn.py).
-At the same time, in other processes: the audio (EBU R128 loudness
-measured, then normalised to LOUDNESS_TARGET LUFS and encoded to AAC; audio only, a few seconds) and
-the opening and closing cards (composed once with moviepy, encoded once to short clips and cached).
+At the same time, in other processes: the audio (EBU R128 loudness measured, then normalised to
+LOUDNESS_TARGET LUFS and encoded to AAC; audio only, a few seconds) and the opening and closing cards
+(composed once with moviepy, encoded once to short clips and cached).
 A final mux copies the cards, the body and the audio into one MP4 (concat demuxer: the x264 streams are
 `stitchable`), adds the soft subtitle tracks in both languages (mov_text, fra/spa), the chapters (the
 module's title, then its outline sections, titled in both languages) and faststart.
@@ -41,7 +41,6 @@ from rich.console import Console
 from .. import __version__
 from ..atomic import atomic_path, write_text
 from ..errors import CheckFailed, PackagerError
-from ..fonts import font_file
 from ..project import Module, Project
 from ..subtitles.cues import Cue, format_srt, format_vtt, read_srt, shift
 from ..timecode import format_timecode
@@ -549,13 +548,11 @@ def build_mux_args(job: Job, output: str) -> list[str]:
 
 
 def prepare_files(job: Job) -> None:
-    """The job's temporary folder: the font, the soft-track SRTs, the chapters."""
+    """The job's temporary folder: the soft-track SRTs and the chapters."""
     module = job.module
     project = module.project
     languages = project.languages
     tmp = job.tmp
-    (tmp / "fonts").mkdir(exist_ok=True)
-    shutil.copyfile(font_file(), tmp / "fonts" / font_file().name)
     for lang, cues in job.cues.items():
         (tmp / f"soft.{lang}.srt").write_text(format_srt(shift(cues, CARD_SECONDS)), encoding="utf-8")
     chapters = module_chapters(module, languages)
