@@ -112,7 +112,6 @@ def _glossary_terms(project: Project, texts: list[str]) -> list:
 
 def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[str]]:
     notes: list[str] = []
-    title = workbook_title(module)
     src, dst = project.source_language, project.target_language
     w = _writer(project, f"Cahier {module.order:02d} · Cuaderno {module.order:02d} — {module.title(FR)}")
     duration = module.footage_seconds + 2 * CARD_SECONDS
