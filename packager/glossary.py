@@ -25,6 +25,7 @@ rules (-s; French -al → -aux, -eau → -eaux; Spanish -es after a consonant, -
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -69,8 +70,8 @@ class Term:
         """A kept term written with capitals (a name, an acronym) matches only as written."""
         return self.keep and any(ch.isupper() for ch in self.fr)
 
-    def patterns(self, lang: str) -> list[re.Pattern[str]]:
-        return [_pattern(form, case_sensitive=self.case_sensitive) for form in self.forms(lang)]
+    def patterns(self, lang: str) -> tuple[re.Pattern[str], ...]:
+        return _term_patterns(self, lang)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,13 @@ class Match:
     term: Term
     matched: str  # the text as found (its case)
     form: int = 0  # which of `term.forms(lang)` matched: 0 as written, 1 in the other number
+
+
+@functools.lru_cache(maxsize=8192)
+def _term_patterns(term: Term, lang: str) -> tuple[re.Pattern[str], ...]:
+    # Terms are frozen: their patterns are built once, not on every search (QA and translation search
+    # every cue for every term).
+    return tuple(_pattern(form, case_sensitive=term.case_sensitive) for form in term.forms(lang))
 
 
 def _pattern(text: str, *, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -167,6 +175,12 @@ def other_number(text: str, lang: str) -> str | None:
     return flipped if flipped != text else None
 
 
+@functools.lru_cache(maxsize=64)
+def _longest_first(terms: tuple[Term, ...], lang: str) -> tuple[Term, ...]:
+    return tuple(sorted((t for t in terms if t.text(lang).strip()),
+                        key=lambda t: -max(len(form) for form in t.forms(lang))))
+
+
 @dataclass
 class Glossary:
     terms: list[Term] = field(default_factory=list)
@@ -178,8 +192,7 @@ class Glossary:
         return len(self.terms)
 
     def _sorted(self, lang: str) -> list[Term]:
-        return sorted((t for t in self.terms if t.text(lang).strip()),
-                      key=lambda t: -max(len(form) for form in t.forms(lang)))
+        return list(_longest_first(tuple(self.terms), lang))
 
     def find(self, text: str, lang: str) -> list[Match]:
         """Non-overlapping occurrences of the terms in `text` (either number), longest term first,
