@@ -82,7 +82,11 @@ class KitResult:
     files: list[str] = field(default_factory=list)
 
 
-def _sha256(data: bytes) -> str:
+def _sha256(data: bytes | Path) -> str:
+    """Of bytes, or of a file read in chunks (a proxy video is not loaded whole)."""
+    if isinstance(data, Path):
+        with data.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
     return hashlib.sha256(data).hexdigest()
 
 
@@ -521,7 +525,7 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
         for name, lang in (("LEAME.txt", "es"), ("LISEZMOI.txt", "fr")):
             text = _readme(project, modules, lang, bool(doc_units), proxy, qa_findings=qa_findings)
             files[name] = text.replace("\n", "\r\n").encode("utf-8-sig")
-        hashes = {name: _sha256(data if isinstance(data, bytes) else data.read_bytes()) for name, data in files.items()}
+        hashes = {name: _sha256(data) for name, data in files.items()}
         manifest = {"format": KIT_FORMAT, "kit": kit_id, "created": created, "project": slug,
                     "source_language": project.source_language, "target_language": project.target_language,
                     "modules": manifest_modules, "documents": documents, "files": hashes}
@@ -585,7 +589,7 @@ def open_zip(path: Path) -> tuple[KitSource, zipfile.ZipFile]:
         raise PackagerError(f"not a readable zip file ({exc}); nothing was written", path=path,
                             hint="send the kit again, zipped with any zip tool") from None
     problems = []
-    names: list[PurePosixPath] = []
+    names: dict[PurePosixPath, zipfile.ZipInfo] = {}  # in archive order
     total = 0
     for info in infos:
         safe = _safe_name(info.filename)
@@ -605,7 +609,7 @@ def open_zip(path: Path) -> tuple[KitSource, zipfile.ZipFile]:
         if safe in names:
             problems.append(f"member {info.filename!r} is in the archive twice")
             continue
-        names.append(safe)
+        names[safe] = info
     if total > MAX_TOTAL_BYTES:
         problems.append(f"the archive unpacks to {total / 1e9:.1f} GB")
     if problems:
@@ -620,13 +624,11 @@ def open_zip(path: Path) -> tuple[KitSource, zipfile.ZipFile]:
     if manifests:
         parent = str(manifests[0].parent)
         prefix = "" if parent == "." else parent + "/"
-    by_name = {info.filename.replace("\\", "/"): info for info in infos}
     members: dict[str, Callable[[], bytes]] = {}
     sizes: dict[str, int] = {}
     for n in kept:
-        original = next(k for k in by_name if PurePosixPath(k) == n)
         relative = str(n)[len(prefix):] if str(n).startswith(prefix) else f"../{n}"  # outside: unexpected
-        info = by_name[original]
+        info = names[n]
         members[relative] = (lambda i=info: archive.read(i))
         sizes[relative] = info.file_size
     return KitSource(str(path), members, sizes), archive
