@@ -9,6 +9,7 @@ Output is always clean UTF-8 (LF) SRT or WebVTT, written atomically.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -237,7 +238,14 @@ def read_srt(path: Path | str) -> list[Cue]:
         raise PackagerError("subtitle file not found", path=path) from None
     except OSError as exc:
         raise PackagerError(f"cannot read the subtitle file: {exc.strerror}", path=path) from None
-    return parse_srt(decode_subtitle_bytes(data, path), path)
+    return list(_parsed_srt(data, str(path)))
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed_srt(data: bytes, path: str) -> tuple[Cue, ...]:
+    # Keyed on the file's bytes: check, QA, status and render each read the same files in one run, and
+    # parse them once; an edited file is parsed again. Cues are frozen, so sharing them is safe.
+    return tuple(parse_srt(decode_subtitle_bytes(data, Path(path)), Path(path)))
 
 
 def _clean_text(text: str) -> str:
