@@ -48,7 +48,7 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
     from ..fonts import font_file
     from ..subtitles.cues import read_srt
     from ..video import ffmpeg
-    from ..video.burn import write_ass
+    from ..video.burn import draw_states
 
     ensure_footage(project, module)
     fps = project.config.programme.frame_rate
@@ -59,7 +59,6 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
         tmp = Path(tmp_name)
         (tmp / "fonts").mkdir()
         shutil.copy(font_file(), tmp / "fonts" / "DejaVuSans.ttf")
-        write_ass(tmp / "fr.ass", numbered, width, height)
         args: list[str] = ["-y"]
         graph: list[str] = []
         labels: list[str] = []
@@ -84,7 +83,13 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
             labels.append(f"[v{n}][a{n}]")
         graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=1[vcat][acat]")
         size = max(12, height // 20)
-        graph.append("[vcat]subtitles=filename=fr.ass:fontsdir=fonts[vsub]")
+        # The numbered cues, drawn by libass once per cue and overlaid (see video/burn.py).
+        burn = draw_states(numbered, until=module.footage_seconds, width=width, height=height, folder=tmp)
+        if burn is None:
+            graph.append("[vcat]null[vsub]")
+        else:
+            args += burn.input_args()
+            graph.append(burn.overlay_filter("vcat", f"{n_input}:v", "vsub"))
         graph.append(f"[vsub]drawtext=fontfile=fonts/DejaVuSans.ttf:text='%{{pts\\:hms}}':fontsize={size}:"
                      f"fontcolor=white:box=1:boxcolor=black@0.75:boxborderw={size // 3}:x={size // 2}:y={size // 2}[vout]")
         args += ["-filter_complex", ";".join(graph), "-map", "[vout]", "-map", "[acat]",
