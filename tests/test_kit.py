@@ -647,3 +647,32 @@ def test_the_kit_readmes_name_the_burned_in_source(project):
     loaded = Project.load(project)
     assert "con los subtítulos ESPAÑOLES incrustados" in _readme(loaded, loaded.modules, "es", False)
     assert "sous-titres ESPAGNOLS incrustés" in _readme(loaded, loaded.modules, "fr", False)
+
+
+def test_general_documents_travel_with_one_module_on_request(project: Path, tmp_path: Path):
+    def document_keys(kit: Path) -> set[str]:
+        with zipfile.ZipFile(kit) as archive:
+            manifest = json.loads(archive.read(next(n for n in archive.namelist() if n.endswith("manifest.json"))))
+        return {key.split("|", 1)[0] for key in manifest["documents"]["units"]}
+
+    second = (project / "modules/01-module-1.toml").read_text(encoding="utf-8")
+    (project / "modules/02-module-2.toml").write_text(  # a second module, so module-1 alone is not every module
+        second.replace('"module-1"', '"module-2"').replace("order = 1", "order = 2")
+        .replace("module-1.srt", "module-2.srt").replace('questions = "workbooks/fr/questions/module-1.toml"\n', ""),
+        encoding="utf-8")
+    for lang in ("fr", "es"):
+        shutil.copyfile(project / f"subtitles/{lang}/module-1.srt", project / f"subtitles/{lang}/module-2.srt")
+    (project / "workbooks/fr/booklet.md").write_text("# Historique\n\nLes premières entreprises d'insertion.\n",
+                                                     encoding="utf-8")  # not translated yet: in draft
+    run(project, "kit", "module-1", "-o", str(tmp_path / "one.zip"), "--no-proxy")
+    run(project, "kit", "module-1", "--documents", "-o", str(tmp_path / "docs.zip"), "--no-proxy")
+    run(project, "kit", "-o", str(tmp_path / "all.zip"), "--no-proxy")
+    run(project, "kit", "-o", str(tmp_path / "none.zip"), "--no-proxy", "--no-documents")
+    general = document_keys(tmp_path / "all.zip") - {k for k in document_keys(tmp_path / "all.zip")
+                                                        if k.startswith("questions/")}
+    assert general == {"booklet"}
+    assert not document_keys(tmp_path / "one.zip") & general
+    assert general <= document_keys(tmp_path / "docs.zip")
+    assert not document_keys(tmp_path / "none.zip") & general
+    refused = run(project, "kit", "--per-module", "--documents", "-o", str(tmp_path / "k.zip"), code=2)
+    assert "--documents" in refused.output and not list(tmp_path.glob("k*.zip"))

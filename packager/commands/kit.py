@@ -17,19 +17,23 @@ from ..paths import output_file_option
                          "in a folder that exists.")
 @click.option("--per-module", is_flag=True, help="One zip per module instead of one for all.")
 @click.option("--no-proxy", is_flag=True, help="Leave the proxy videos out (a small kit, texts only).")
+@click.option("--documents/--no-documents", "documents", default=None,
+              help="Include (or leave out) the drafts of the booklet, the synthesis and the trainer guide. "
+                   "Default: in a kit of every module only, so two translators are not sent the same texts.")
 @click.option("--preset", default="veryfast", show_default=True,
               type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium"]),
               help="x264 preset of the proxies: faster presets encode sooner, at a lower picture quality "
                    "(the bit rate, hence the size, stays the same).")
 @pass_app
 def command(app: AppContext, module_ids: tuple[str, ...], output: Path, per_module: bool, no_proxy: bool,
-            preset: str) -> None:
+            documents: bool | None, preset: str) -> None:
     """Make the translator's kit: one zip to review the Spanish offline, with Word or LibreOffice.
 
     \b
     packager kit -o kit.zip                          (every module)
     packager kit entreprise-a -o kit-a.zip           (one module)
     packager kit --per-module -o kit.zip             (kit-entreprise-a.zip, kit-entreprise-b.zip…)
+    packager kit entreprise-a --documents -o k.zip   (one module and the booklet, synthesis, guide)
 
     Per module: a 360p proxy video (French subtitles with their numbers and a running timecode
     burned in) and the Spanish as DOCX, SRT and XLIFF. Also the glossary (DOCX, CSV), the QA report
@@ -42,6 +46,10 @@ def command(app: AppContext, module_ids: tuple[str, ...], output: Path, per_modu
     """
     from ..review.kit import build_kit
 
+    if per_module and documents:
+        raise click.UsageError("--documents puts the booklet, synthesis and guide in one kit, not in each of "
+                               "--per-module's: make one more kit for them (packager kit MODULE --documents -o "
+                               "FILE.zip)")
     project = app.project
     modules = project.select(module_ids)
     if output.suffix.lower() != ".zip":
@@ -54,7 +62,7 @@ def command(app: AppContext, module_ids: tuple[str, ...], output: Path, per_modu
     with app.err.status("kit") as status:
         for group, path in jobs:
             result = build_kit(project, group, path, proxy=not no_proxy, preset=preset,
-                               general_documents=None if not per_module else False,
+                               general_documents=False if per_module else documents,
                                on_step=lambda msg: status.update(f"kit: {msg}"))
             made.append(result)
             app.out.print(f"kit: {result.path} ({len(result.modules)} module(s), {result.size / 1e6:.1f} MB)",
