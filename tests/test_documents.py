@@ -9,13 +9,16 @@ synthesis. Review states and the glossary are the real ones, written as translat
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from packager.cli import cli
 from packager.config import ENTERPRISE_THEMES
@@ -621,6 +624,44 @@ def test_pdf_conversion_and_docs_command(project):
     again = CliRunner().invoke(cli, ["-C", str(project.root), "docs"])
     assert "(0 written, 5 unchanged; 5 PDF)" in " ".join(again.output.split())
     assert "converted" not in again.output
+    # Every table of contents gives each heading the page it is printed on (LibreOffice leaves the
+    # TOC field as written; packager numbers it from the PDF and converts again).
+    for entry in manifest["documents"]:
+        numbered = pdf_toc(out / entry["pdf"])
+        assert len(numbered) >= 2, entry["pdf"]
+        pages = [squeezed(page.extract_text()) for page in PdfReader(str(out / entry["pdf"])).pages]
+        toc_page = next(n for n, text in enumerate(pages, start=1) if squeezed("Table des matières") in text)
+        for heading, page in numbered:
+            assert page > toc_page and heading in pages[page - 1], (entry["pdf"], heading, page)
+        assert [page for _, page in numbered] == sorted(page for _, page in numbered)
+    docx_toc = [p.text for p in built(project, manifest["documents"][0]["file"]).paragraphs
+                if p.style.name.startswith("toc ")]
+    assert docx_toc and all(re.search(r"\t\d+$", line) for line in docx_toc)  # Word shows the same
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def pdf_toc(pdf: Path) -> list[tuple[str, int]]:
+    """(heading, page) of each line of a PDF's table of contents: "heading ....... 12", a heading that
+    wraps joined to its next line."""
+    for page in PdfReader(str(pdf)).pages:
+        text = page.extract_text()
+        if "Table des matières" not in text:
+            continue
+        entries, pending = [], ""
+        for line in text.splitlines():
+            match = re.match(r"^(.*?)\.{4,}\s*(\d+)$", line.strip())
+            if match:
+                entries.append((squeezed(pending + match.group(1)), int(match.group(2))))
+                pending = ""
+            elif entries or "Table des matières" not in line:
+                pending += line
+            if "Table des matières" in line:
+                pending = ""
+        return entries
+    return []
 
 
 def test_without_libreoffice_pdfs_are_skipped_with_one_note(project, monkeypatch):

@@ -121,6 +121,35 @@ def outdated_documents(project: Project) -> set[str]:
             if not (out / plan.file).is_file() or stamps.get(plan.file, {}).get("docx") != _digest(plan, common)}
 
 
+def _number_tables_of_contents(plans: list[_Plan], converted: dict[Path, Path], out: Path) -> None:
+    """Give the tables of contents their page numbers, which LibreOffice does not fill in when it converts
+    headless: read where each heading landed in the PDF, write the numbers into the DOCX, convert again.
+
+    A page break follows the table, so the numbers move nothing unless they make the table a page
+    longer: then the PDF has one more page, and it is read and numbered again (rarely; three rounds
+    at most)."""
+    from .pdf import convert_to_pdf, heading_pages, page_count
+
+    pending = {out / plan.file: plan for plan in plans}
+    for _ in range(3):
+        numbered: dict[Path, int] = {}
+        for docx_path, plan in pending.items():
+            writer, _notes = plan.make()  # the same inputs make the same document, now numbered
+            entries = writer.toc_entries()
+            pages = heading_pages(converted[docx_path], writer.toc_heading or "", entries) if entries else None
+            if pages is None:
+                continue
+            numbered[docx_path] = page_count(converted[docx_path])
+            writer.toc_pages = pages
+            writer.save(docx_path)
+        if not numbered:
+            return
+        convert_to_pdf(list(numbered), out)
+        pending = {path: pending[path] for path, count in numbered.items() if page_count(converted[path]) != count}
+        if not pending:
+            return
+
+
 def build_documents(project: Project, *, pdf: bool = True, console: Console | None = None) -> DocumentsResult:
     """Write dist/documents/: DOCX (and PDF with LibreOffice) for every document, and manifest.json."""
     from .docx import readable
@@ -178,6 +207,7 @@ def build_documents(project: Project, *, pdf: bool = True, console: Console | No
         else:
             try:
                 converted = convert_to_pdf([out / p.file for p in wanted], out)
+                _number_tables_of_contents([p for p in wanted if (out / p.file) in converted], converted, out)
             except PackagerError as exc:
                 problems.append(exc)
                 converted = {}

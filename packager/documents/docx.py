@@ -23,6 +23,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Mm, Pt, RGBColor
@@ -184,6 +185,12 @@ class DocWriter:
             section.page_width, section.page_height = width, height
         self.title = title
         _define_styles(self.document)
+        # TOC lines end with their page number at the right margin, after a dotted leader.
+        first = self.document.sections[0]
+        right = first.page_width - first.left_margin - first.right_margin
+        for level in (1, 2, 3):
+            self.document.styles[f"toc {level}"].paragraph_format.tab_stops.add_tab_stop(
+                right, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         # python-docx looks a style up by scanning every style on each use: map names to ids once.
         self.document.part._packager_ids = {style.name: style.style_id for style in self.document.styles}
         self.document.part._packager_marks = (self.draft_mark, self.draft_note_text, self.missing_mark)
@@ -192,6 +199,9 @@ class DocWriter:
         self.document.core_properties.author = "packager"
         self._headings: list[tuple[int, str]] = []
         self._toc_paragraph = None
+        self.toc_heading: str | None = None
+        # The page of each TOC entry, when known (from a PDF of this document: see pdf.heading_pages).
+        self.toc_pages: list[int] | None = None
         section = self.document.sections[0]
         section.header.paragraphs[0].text = title
         section.header.paragraphs[0].style = self.document.styles["Header"]
@@ -239,9 +249,17 @@ class DocWriter:
         self.document.add_page_break()
 
     def toc(self, heading: str) -> None:
-        """The table of contents: a TOC field, refreshed on open; filled in by `save` meanwhile."""
+        """The table of contents: a TOC field, refreshed on open; filled in by `save` meanwhile (with
+        page numbers when `toc_pages` is set)."""
         self.paragraph(heading, "TOC Heading")
+        self.toc_heading = heading
         self._toc_paragraph = self.paragraph("", "toc 1")
+
+    def toc_entries(self) -> list[str]:
+        """The headings the table of contents lists, in order (none without a table of contents)."""
+        if self._toc_paragraph is None:
+            return []
+        return [text for level, text in self._headings if level <= 2]
 
     # ------------------------------------------------------------------ tables
 
@@ -331,11 +349,13 @@ class DocWriter:
             paragraph.add_run(" ")
             _field_end(paragraph)
             return
-        level, text = entries[0]
+        pages = self.toc_pages if self.toc_pages and len(self.toc_pages) == len(entries) else None
+        lines = [(level, f"{text}\t{pages[n]}" if pages else text) for n, (level, text) in enumerate(entries)]
+        level, text = lines[0]
         set_style(paragraph, f"toc {level}")
         paragraph.add_run(text)
         last = paragraph
-        for level, text in entries[1:]:
+        for level, text in lines[1:]:
             last = _insert_paragraph_after(last, text, f"toc {level}")
         _field_end(last)
 
@@ -429,5 +449,5 @@ def _insert_paragraph_after(paragraph, text: str, style):
     paragraph._p.addnext(new)
     result = Paragraph(new, paragraph._parent)
     set_style(result, style)
-    result.add_run(text)
+    result.add_run(text)  # a tab in the text becomes <w:tab/>
     return result

@@ -1,4 +1,4 @@
-"""DOCX → PDF with LibreOffice (`soffice --headless --convert-to pdf`).
+"""DOCX → PDF with LibreOffice (`soffice --headless --convert-to pdf`), and the pages headings land on.
 
 Two LibreOffice instances sharing a user profile fail, so every run uses its own throw-away profile
 (-env:UserInstallation). All documents of a run are converted by one soffice process (its start-up
@@ -8,9 +8,11 @@ is most of the cost). PDFs are written to a temporary folder and moved into plac
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from ..atomic import atomic_path
@@ -71,3 +73,49 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float | No
             raise PackagerError(f"LibreOffice could not convert {', '.join(missing)}{detail}",
                                 hint="open the DOCX in LibreOffice to see the problem, or use --no-pdf")
         return converted
+
+
+def _squeezed(text: str) -> str:
+    # Compared without spaces or case, ligatures unfolded: a PDF's text breaks lines and words its own way.
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages)
+
+
+def heading_pages(pdf: Path, toc_heading: str, entries: list[str]) -> list[int] | None:
+    """The page (1 = first) each TOC entry's heading is on in `pdf`, or None when one is not found.
+
+    LibreOffice does not update a TOC field when it converts headless, so the table is filled in with
+    these numbers and the document converted again. The entries are looked for in order after the
+    table of contents itself, which lists them all: first through the table's pages, then from the page
+    after it, each heading at or after the page of the one before."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        pages = [_squeezed(page.extract_text() or "") for page in PdfReader(str(pdf)).pages]
+    except (PyPdfError, OSError, ValueError):
+        return None
+
+    def find(text: str, start: int) -> int | None:
+        return next((n for n in range(start, len(pages)) if text in pages[n]), None)
+
+    page = find(_squeezed(toc_heading), 0)
+    if page is None:
+        return None
+    for entry in entries:  # the table itself
+        page = find(_squeezed(entry), page)
+        if page is None:
+            return None
+    found: list[int] = []
+    page += 1
+    for entry in entries:
+        page = find(_squeezed(entry), page)
+        if page is None:
+            return None
+        found.append(page + 1)
+    return found
