@@ -676,3 +676,14 @@ def test_general_documents_travel_with_one_module_on_request(project: Path, tmp_
     assert not document_keys(tmp_path / "none.zip") & general
     refused = run(project, "kit", "--per-module", "--documents", "-o", str(tmp_path / "k.zip"), code=2)
     assert "--documents" in refused.output and not list(tmp_path.glob("k*.zip"))
+
+
+def test_an_approval_taken_back_in_a_kit_is_needs_review(project: Path, tmp_path: Path):
+    run(project, "review", "approve", "module-1", "--cues", "2")
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    folder = unzip(kit, tmp_path / "unz")
+    edit_review_docx(folder / "01-module-1/01-module-1.es.docx", states={2: "a revisar"})
+    result = run(project, "review", "import", str(rezip(folder, tmp_path / "back.zip")))
+    assert "1 needs-review" in result.output  # the SRT and XLIFF beside it, unchanged, do not undo it
+    assert states_now(project) == ["draft", "needs-review", "draft"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import docx
@@ -466,3 +467,37 @@ def test_approve_documents(project: Path):
     states = StateFile.load(target)
     assert {states.units[k].state for k in keys} == {"approved"}
     run(project, "review", "approve", code=2)
+
+
+def test_a_translator_can_take_an_approval_back(project: Path, tmp_path: Path):
+    run(project, "review", "approve", "module-1", "--cues", "2,3")
+    out = tmp_path / "m1.docx"
+    run(project, "review", "export", "module-1", "-o", str(out))
+    # Cue 2: «a revisar» instead of «aprobado», text untouched; cue 3 left approved; cue 1 cell emptied
+    # on a draft (an empty cell takes nothing back).
+    edit_review_docx(out, states={2: "a revisar", 1: ""})
+    before = es_texts(project)
+    result = run(project, "review", "import", str(out))
+    assert "1 needs-review" in result.output and "module-1: needs-review cue 2" in result.output
+    assert states_now(project) == ["draft", "needs-review", "approved", "draft"]
+    assert es_texts(project) == before  # the text is the translator's, kept
+    again = run(project, "review", "import", str(out))  # the same return twice changes nothing
+    assert "0 changed, 0 approved, 0 commented, 0 needs-review" in again.output
+    # Approved again at home after that: the old file does not take the new approval back.
+    time.sleep(1.1)  # the states record times to the second
+    run(project, "review", "approve", "module-1", "--cues", "2")
+    run(project, "review", "import", str(out))
+    assert states_now(project)[1] == "approved"
+
+
+def test_a_cat_tool_taking_an_approval_back_in_xliff(project: Path, tmp_path: Path):
+    run(project, "review", "approve", "module-1", "--cues", "3")
+    out = tmp_path / "m1.xliff"
+    run(project, "review", "export", "module-1", "--format", "xliff", "-o", str(out))
+    tree = etree.parse(str(out))
+    segment = tree.getroot().findall(".//x:segment", {"x": XLIFF})[2]
+    assert segment.get("state") == "final"
+    segment.set("state", "translated")
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    assert "1 needs-review" in run(project, "review", "import", str(out)).output
+    assert states_now(project)[2] == "needs-review"

@@ -81,6 +81,12 @@ OTHER_STATE_WORDS = frozenset({
 })
 
 
+def is_unapprove_word(text: str | None) -> bool:
+    """A state written out that is not an approval («a revisar», «editado»…); an empty cell is not one."""
+    word = _state_word(text)
+    return bool(word) and word in OTHER_STATE_WORDS and word not in APPROVE_WORDS
+
+
 def is_known_state_word(text: str | None) -> bool:
     word = _state_word(text)
     return word in APPROVE_WORDS or word in OTHER_STATE_WORDS

@@ -27,6 +27,7 @@ from ..errors import PackagerError
 from .export import (
     XLIFF_NS,
     is_approve_word,
+    is_unapprove_word,
     now_iso,
     parse_cue_cell,
     parse_doc_cell,
@@ -51,6 +52,7 @@ class ReturnedUnit:
     key: str | None
     target: str
     approve: bool = False
+    unapprove: bool = False  # the file says, in so many words, that it is not approved (a state changed back)
     comment: str | None = None
     start: float | None = None
     end: float | None = None
@@ -181,8 +183,9 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
                 raise PackagerError(f"unreadable unit key {cells[0]!r}", path=label, where=f"table row {row_number}",
                                     hint="do not edit the first column")
             result.units.append(ReturnedUnit(key=key, source=cells[1], target=_clean(cells[2]),
-                                             approve=is_approve_word(cells[3]), comment=cells[4].strip() or None,
-                                             carried=carried, label=key, state_text=cells[3]))
+                                             approve=is_approve_word(cells[3]), unapprove=is_unapprove_word(cells[3]),
+                                             comment=cells[4].strip() or None, carried=carried, label=key,
+                                             state_text=cells[3]))
             continue
         if len(cells) < 6:
             raise PackagerError("a row has lost columns", path=label, where=f"table row {row_number}")
@@ -194,8 +197,8 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
                                 hint="do not edit the number and time columns")
         result.units.append(ReturnedUnit(key=str(number), start=timing[0], end=timing[1], source=cells[2],
                                          target=_clean(cells[3]), approve=is_approve_word(cells[4]),
-                                         comment=cells[5].strip() or None, carried=carried, label=f"cue {number}",
-                                         state_text=cells[4]))
+                                         unapprove=is_unapprove_word(cells[4]), comment=cells[5].strip() or None,
+                                         carried=carried, label=f"cue {number}", state_text=cells[4]))
     return result
 
 
@@ -287,6 +290,7 @@ def parse_xliff(data: bytes, label: str, module_id: str | None = None) -> Return
             result.units.append(ReturnedUnit(
                 key=unit.get("id"), target=_clean(" ".join(targets)), source=" ".join(sources),
                 approve=bool(states) and states <= {"reviewed", "final"},
+                unapprove=bool(states) and not states <= {"reviewed", "final"},
                 comment="\n".join(n for n in notes if n) or None, start=start, end=end, carried=carried,
                 label=f"cue {unit.get('id')}"))
     else:  # XLIFF 1.2: <trans-unit id> <source> <target state="…"> <note>
@@ -305,7 +309,7 @@ def parse_xliff(data: bytes, label: str, module_id: str | None = None) -> Return
             approved = state in ("final", "signed-off") or unit.get("approved", "").lower() == "yes"
             result.units.append(ReturnedUnit(
                 key=unit.get("id"), target=_clean(text_of(target)), source=text_of(source),
-                approve=approved, comment="\n".join(n for n in notes if n) or None,
+                approve=approved, unapprove=bool(state) and not approved, comment="\n".join(n for n in notes if n) or None,
                 start=timing[0] if timing else None, end=timing[1] if timing else None,
                 label=f"cue {unit.get('id')}"))
     return result
@@ -449,7 +453,8 @@ class UnitPlan:
 
 
 def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, target: str,
-           entry: UnitState | None, carried: dict | None, who: str, when: str, summary: Summary) -> UnitPlan | None:
+           entry: UnitState | None, carried: dict | None, who: str, when: str, summary: Summary,
+           exported: str | None = None) -> UnitPlan | None:
     """Apply the rules to one returned unit; count it in `summary`. None when nothing changes.
 
     What the translator did is read against what the export carried (`carried`: the Spanish's hash,
@@ -479,11 +484,13 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
     text_changed = returned_hash != base_hash
     base_state = (carried or {}).get("state") or current_state
     approve_new = unit.approve and (base_state != "approved" or text_changed)
+    # The translator took an approval back (the state changed from approved, the text did not).
+    unapprove_new = unit.unapprove and not unit.approve and base_state == "approved" and not text_changed
     comment = (unit.comment or "").strip() or None
     base_comment = (carried or {}).get("comment", entry.comment if entry else None)
     current_comment = entry.comment if entry else None
     comment_new = comment is not None and comment != (base_comment or None) and comment != current_comment
-    if not (text_changed or approve_new or comment_new):
+    if not (text_changed or approve_new or unapprove_new or comment_new):
         summary.unchanged += 1
         return None
     machine = entry.machine if entry else None
@@ -498,6 +505,15 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         return UnitPlan(entry=UnitState(keep.state, keep.source_hash, keep.target_hash, keep.machine,
                                         keep.who, keep.when, new_comment))
 
+    if unapprove_new:
+        if current_state != "approved" or current_hash != base_hash or _since(entry, exported):
+            # Home moved on since the export (approved again, or changed), or this return was imported before.
+            return comment_only()
+        if comment_new:
+            summary.count("commented", module_label, label)
+        summary.count("needs-review", module_label, label)
+        return UnitPlan(entry=UnitState("needs-review", text_hash(source), current_hash, machine, who, when,
+                                        new_comment))
     if not (text_changed or approve_new):
         return comment_only()
     same_as_now = returned_hash == current_hash
@@ -551,6 +567,18 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
                                                    new_comment))
 
 
+def _since(entry: UnitState | None, exported: str | None) -> bool:
+    """Whether the unit's recorded state was set after the file went out (both times ISO 8601, UTC)."""
+    from datetime import datetime
+
+    if entry is None or not entry.when or not exported:
+        return False
+    try:
+        return datetime.fromisoformat(entry.when) > datetime.fromisoformat(exported)
+    except ValueError:
+        return False
+
+
 # ---------------------------------------------------------------------------------------------- planning
 
 
@@ -580,7 +608,7 @@ class FilePlan:
 
 
 def plan_subtitles(project: Project, module: Module, units: dict[str, ReturnedUnit], *, carried: dict[str, dict] | None,
-                   who: str, when: str, summary: Summary) -> FilePlan:
+                   who: str, when: str, summary: Summary, exported: str | None = None) -> FilePlan:
     from ..subtitles.cues import read_srt
     from .states import StateFile
 
@@ -595,13 +623,13 @@ def plan_subtitles(project: Project, module: Module, units: dict[str, ReturnedUn
         unit_carried = (carried or {}).get(key) or unit.carried
         result = decide(module.id, key, unit, source=source[n - 1].text if n <= len(source) else "",
                         target=target[n - 1].text, entry=states.units.get(key), carried=unit_carried,
-                        who=who, when=when, summary=summary)
+                        who=who, when=when, summary=summary, exported=exported)
         plan.add(key, result)
     return plan
 
 
 def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict[str, dict] | None, who: str,
-                   when: str, summary: Summary, label: str) -> list[FilePlan]:
+                   when: str, summary: Summary, label: str, exported: str | None = None) -> list[FilePlan]:
     from ..texts import project_documents, read_units
     from .states import StateFile
 
@@ -625,7 +653,7 @@ def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict
             source_text = doc.unit(key).text
             result = decide(doc_id, key, unit, source=source_text, target=current.get(key, ""),
                             entry=states.units.get(key), carried=(carried or {}).get(unit.key) or unit.carried,
-                            who=who, when=when, summary=summary)
+                            who=who, when=when, summary=summary, exported=exported)
             plan.add(key, result)
         plans.append(plan)
     return plans
@@ -681,7 +709,7 @@ def import_file(project: Project, path: Path, *, module_id: str | None = None, w
     when = now_iso()
     if returned.documents:
         plans = plan_documents(project, returned.units, carried=None, who=who, when=when, summary=summary,
-                               label=path.name)
+                               label=path.name, exported=returned.exported)
     else:
         if not returned.module_id:
             raise PackagerError("cannot tell which module this file is for", path=path,
@@ -706,7 +734,8 @@ def import_file(project: Project, path: Path, *, module_id: str | None = None, w
             from .export import matching_export
 
             carried = matching_export(project, module, {k: (u.start, u.end, u.target) for k, u in units.items()})
-        plans = [plan_subtitles(project, module, units, carried=carried, who=who, when=when, summary=summary)]
+        plans = [plan_subtitles(project, module, units, carried=carried, who=who, when=when, summary=summary,
+                                exported=returned.exported)]
     if not dry_run:
         commit(plans)
         if returned.kit:  # a file of a kit sent back on its own: the kit came back (for `status`)

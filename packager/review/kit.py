@@ -341,7 +341,8 @@ CONTENIDO
 CÓMO TRABAJAR
   Tabla Word (.docx):
   - Corrija solo la columna «{dst['name']}». Un salto de línea en la celda = un cambio de línea en el subtítulo.
-  - Para aprobar un subtítulo, escriba «aprobado» en la columna «Estado / État».
+  - Para aprobar un subtítulo, escriba «aprobado» en la columna «Estado / État»; para retirar una
+    aprobación, escriba «a revisar».
     Los estados: «borrador» = traducción automática; «editado» = ya corregido por una persona;
     «aprobado» = aprobado; «a revisar» = el {src['es_noun']} cambió después de una revisión: verifíquelo.
   - Sus preguntas u observaciones van en la columna «Comentario».
@@ -418,7 +419,8 @@ COMMENT TRAVAILLER
   Tableau Word (.docx) :
   - Ne modifiez que la colonne « {dst['name']} ». Un retour à la ligne dans la cellule = un changement de
     ligne dans le sous-titre.
-  - Pour approuver un sous-titre, écrivez « approuvé » (ou « aprobado ») dans la colonne « Estado / État ».
+  - Pour approuver un sous-titre, écrivez « approuvé » (ou « aprobado ») dans la colonne « Estado / État » ;
+    pour retirer une approbation, écrivez « a revisar ».
     Les états : « borrador » = traduction automatique ; « editado » = déjà corrigé par une personne ;
     « aprobado » = approuvé ; « a revisar » = {src['fr_the']} a changé après une révision : à vérifier.
   - Vos questions ou remarques vont dans la colonne « Commentaire ».
@@ -735,6 +737,8 @@ def _touched(unit, base: dict) -> bool:
         return True
     if unit.approve and base.get("state") != "approved":
         return True
+    if unit.unapprove and not unit.approve and base.get("state") == "approved":
+        return True
     return unit.comment is not None and unit.comment != (base.get("comment") or None)
 
 
@@ -844,6 +848,7 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
                                 continue
                             previous.target = unit.target
                         previous.approve = previous.approve or unit.approve
+                        previous.unapprove = previous.unapprove or unit.unapprove
                         previous.comment = previous.comment or unit.comment
                         continue
                     merged[key] = unit
@@ -851,11 +856,11 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
             for key in disagree:
                 merged.pop(key, None)
             plans.append(plan_subtitles(project, module, merged, carried=carried, who=who, when=when,
-                                        summary=summary))
+                                        summary=summary, exported=manifest.get("created")))
         if doc_returned is not None:
             plans += plan_documents(project, doc_returned.units,
                                     carried=(manifest.get("documents") or {}).get("units") or {}, who=who,
-                                    when=when, summary=summary, label=doc_name)
+                                    when=when, summary=summary, label=doc_name, exported=manifest.get("created"))
             summary.applied.append(doc_name)
         if not dry_run:
             commit(plans)
