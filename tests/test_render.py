@@ -122,13 +122,13 @@ def _ffmpeg(*args: str) -> None:
     subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 
-def make_clip(path: Path, *, size: str, rate: int, seconds: float, audio: bool = True) -> None:
+def make_clip(path: Path, *, size: str, rate: int, seconds: float, audio: bool = True, channels: int = 1) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     args = ["-f", "lavfi", "-i", f"testsrc2=s={size}:r={rate}:d={seconds}"]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=f=440:sample_rate=48000:d={seconds},volume=0.05"]
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
-    args += ["-c:a", "aac", "-shortest"] if audio else ["-an"]
+    args += ["-c:a", "aac", "-ac", str(channels), "-shortest"] if audio else ["-an"]
     _ffmpeg(*args, "-movflags", "+faststart", str(path))
 
 
@@ -145,7 +145,8 @@ def make_peaky_clip(path: Path, seconds: float = 3.0) -> None:
 def footage(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("footage")
     make_clip(folder / "wide.mp4", size="320x180", rate=25, seconds=6)
-    make_clip(folder / "square.mp4", size="240x180", rate=30, seconds=4)  # 4:3 at 30 fps: padded, not stretched
+    # 4:3 at 30 fps: padded, not stretched; in stereo (the other clips are mono)
+    make_clip(folder / "square.mp4", size="240x180", rate=30, seconds=4, channels=2)
     make_clip(folder / "silent.mp4", size="320x180", rate=25, seconds=6, audio=False)
     return folder
 
@@ -200,7 +201,8 @@ def test_streams_video_audio_and_two_language_subtitle_tracks(rendered):
     root, result, _ = rendered
     text = header(root / "dist/render/usb/01-alpha.mp4")
     assert re.search(r"Video: h264.*320x180", text)
-    assert re.search(r"Audio: aac.*48000 Hz, stereo", text)
+    assert re.search(r"Audio: aac.*48000 Hz, stereo", text)  # a stereo clip among its mono ones
+    assert re.search(r"Audio: aac.*48000 Hz, mono", header(root / "dist/render/usb/02-beta.mp4"))  # mono clips
     subtitles = re.findall(r"Stream #0:\d+\[0x\w+\]\((\w+)\): Subtitle: mov_text", text)
     assert subtitles == ["fra", "spa"]
 
@@ -253,6 +255,14 @@ def test_loudness_normalised_to_target(rendered):
     root, _, _ = rendered
     measured = ffmpeg.loudness(root / "dist/render/usb/01-alpha.mp4")
     assert abs(measured["I"] - LOUDNESS_TARGET) <= 1.0, measured
+    # The mono module is as loud as played on both speakers (R128's dual mono): its one channel alone
+    # measures 3 dB lower.
+    beta = root / "dist/render/usb/02-beta.mp4"
+    assert abs(ffmpeg.loudness(beta)["I"] - LOUDNESS_TARGET) <= 1.0
+    log = subprocess.run([FFMPEG, "-hide_banner", "-i", str(beta), "-vn", "-af", "ebur128", "-f", "null", "-"],
+                         capture_output=True, text=True).stderr
+    one_channel = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log.rsplit("Summary:", 1)[-1])[0])
+    assert abs(one_channel - (LOUDNESS_TARGET - 3)) <= 1.0, one_channel
 
 
 def test_sidecars_and_manifest_follow_the_contract(rendered):
@@ -277,7 +287,7 @@ def test_sidecars_and_manifest_follow_the_contract(rendered):
     assert not list(out.glob(".*part*"))
 
 
-def test_programme_is_joined_without_reencoding_with_a_chapter_per_module(rendered):
+def test_programme_is_joined_with_a_chapter_per_module(rendered):
     root, _, _ = rendered
     programme = root / "dist/render/usb/programme.mp4"
     text = header(programme)
@@ -285,6 +295,29 @@ def test_programme_is_joined_without_reencoding_with_a_chapter_per_module(render
                                                          "2. Entretien Bêta / 2. Entrevista Beta"]
     assert abs(ffmpeg.probe(programme).duration - 25.0) <= 3 / FPS
     assert re.findall(r"\((\w+)\): Subtitle", text) == ["fra", "spa"]
+    # A stereo module and a mono one: the sound was joined and encoded again, in stereo, all of it; the
+    # picture was copied (the same H.264 packets as the modules').
+    assert re.search(r"Audio: aac.*48000 Hz, stereo", text)
+    decoded = subprocess.run([FFMPEG, "-hide_banner", "-v", "error", "-i", str(programme), "-map", "0:a",
+                              "-f", "null", "-"], capture_output=True, text=True)
+    assert decoded.returncode == 0 and not decoded.stderr.strip()
+    assert abs(sound_seconds(programme) - 25.0) <= 0.1
+
+    def packets(path: Path) -> int:
+        log = subprocess.run([FFMPEG, "-hide_banner", "-i", str(path), "-map", "0:v", "-c", "copy", "-f", "null",
+                              "-"], capture_output=True, text=True).stderr
+        return int(re.findall(r"frame=\s*(\d+)", log)[-1])
+
+    modules = [root / "dist/render/usb/01-alpha.mp4", root / "dist/render/usb/02-beta.mp4"]
+    assert packets(programme) == sum(packets(m) for m in modules)
+
+
+def sound_seconds(path: Path) -> float:
+    """How long the sound of `path` lasts, decoded."""
+    log = subprocess.run([FFMPEG, "-hide_banner", "-i", str(path), "-map", "0:a", "-f", "null", "-"],
+                         capture_output=True, text=True).stderr
+    h, m, sec = re.findall(r"time=(\d+):(\d+):([\d.]+)", log)[-1]
+    return int(h) * 3600 + int(m) * 60 + float(sec)
 
 
 def test_noop_render_does_no_encode_and_a_change_renders_only_its_module(rendered):

@@ -309,7 +309,8 @@ def parse_xliff(data: bytes, label: str, module_id: str | None = None) -> Return
             approved = state in ("final", "signed-off") or unit.get("approved", "").lower() == "yes"
             result.units.append(ReturnedUnit(
                 key=unit.get("id"), target=_clean(text_of(target)), source=text_of(source),
-                approve=approved, unapprove=bool(state) and not approved, comment="\n".join(n for n in notes if n) or None,
+                approve=approved, unapprove=bool(state) and not approved,
+                comment="\n".join(n for n in notes if n) or None,
                 start=timing[0] if timing else None, end=timing[1] if timing else None,
                 label=f"cue {unit.get('id')}"))
     return result

@@ -47,6 +47,7 @@ class MediaInfo:
     has_video: bool
     has_audio: bool
     problems: tuple[str, ...] = ()  # "partial file", "corrupt packet", ... (a truncated or damaged file)
+    audio_channels: int | None = None  # of the first audio stream
 
     @property
     def truncated(self) -> bool:
@@ -58,6 +59,8 @@ class MediaInfo:
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _VIDEO = re.compile(r"Stream #\d+:\d+.*?: Video: .*?(\d{2,5})x(\d{2,5})")
 _FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
+_AUDIO_LAYOUT = re.compile(r"Stream #\d+:\d+.*?: Audio: [^\n]*?, \d+ Hz, ([^,\n]+)")
+_LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "6.1": 7, "7.1": 8}
 _TIME = re.compile(r"time=(-?\d+):(\d+):(\d+(?:\.\d+)?)")
 _DAMAGE = ("partial file", "corrupt input packet", "Packet corrupt", "Invalid data found", "moov atom not found",
            "error reading header", "Truncating packet")
@@ -91,10 +94,19 @@ def probe(path: Path) -> MediaInfo:
     times = _TIME.findall(log)
     duration = _seconds(*times[-1]) if times else 0.0
     problems = tuple(sorted({d for d in _DAMAGE if d in log}))
-    return MediaInfo(path=path, duration=duration, header_duration=header_duration,
+    return MediaInfo(audio_channels=_channels(header), path=path, duration=duration, header_duration=header_duration,
                      width=int(video.group(1)) if video else None, height=int(video.group(2)) if video else None,
                      fps=fps, has_video=bool(video), has_audio=bool(re.search(r"Stream #\d+:\d+.*?: Audio:", header)),
                      problems=problems)
+
+
+def _channels(header: str) -> int | None:
+    match = _AUDIO_LAYOUT.search(header)
+    if not match:
+        return None
+    layout = match.group(1).strip()
+    count = re.match(r"(\d+) channels", layout)
+    return int(count.group(1)) if count else _LAYOUT_CHANNELS.get(layout.split("(")[0], 2)
 
 
 class FFmpegFailed(Exception):
@@ -171,10 +183,11 @@ def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], 
 
 
 def loudness(path: Path) -> dict[str, float]:
-    """EBU R128 figures of a file's audio (integrated I in LUFS, LRA in LU, true peak in dBTP)."""
+    """EBU R128 figures of a file's audio (integrated I in LUFS, LRA in LU, true peak in dBTP); mono
+    measured as played, on both speakers (dual mono)."""
     result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-vn", "-sn",
-                             "-af", "ebur128=peak=true", "-f", "null", "-"], capture_output=True, text=True,
-                            errors="replace")
+                             "-af", "ebur128=peak=true:dualmono=true", "-f", "null", "-"], capture_output=True,
+                            text=True, errors="replace")
     summary = result.stderr.rsplit("Summary:", 1)[-1]
     out: dict[str, float] = {}
     for key, pattern in (("I", r"I:\s+(-?[\d.]+|-inf) LUFS"), ("LRA", r"LRA:\s+(-?[\d.]+) LU"),

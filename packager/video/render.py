@@ -53,7 +53,7 @@ from .targets import TARGETS, Plan, plan_target
 __all__ = ["CARD_SECONDS", "LOUDNESS_TARGET", "TARGETS", "RenderOptions", "RenderResult", "ModuleRender",
            "render_project", "render_dir"]
 
-RENDER_VERSION = 6  # bump when the output of the same inputs changes
+RENDER_VERSION = 7  # bump when the output of the same inputs changes
 LOUDNESS_TARGET = -23.0  # LUFS integrated, EBU R128 (broadcast); true peak ≤ -1 dBTP
 TRUE_PEAK = -1.0
 LOUDNESS_RANGE = 11.0
@@ -145,6 +145,14 @@ class Job:
     @property
     def duration(self) -> float:
         return module_runtime(self.module)
+
+    @property
+    def audio_channels(self) -> int:
+        """Mono when every clip is (interviews often are: two identical channels would cost twice the
+        encoding for nothing), else stereo."""
+        mono = all(info is not None and info.audio_channels == 1
+                   for info in (self.probes.get(path) for path, _, _ in self.clips))
+        return 1 if mono else 2
 
 
 def _file_identity(path: Path) -> list:
@@ -326,8 +334,9 @@ def _audio_inputs(job: Job) -> list[str]:
 def _audio_graph(job: Job) -> list[str]:
     """The clips' sound cut and joined on the footage timeline (cards excluded), as [acat]."""
     graph, labels = [], []
+    layout = "mono" if job.audio_channels == 1 else "stereo"
     for n, (_, _, duration) in enumerate(job.clips):
-        graph.append(f"[{n}:a]aresample=48000,aformat=channel_layouts=stereo,atrim=duration={duration:.6f},"
+        graph.append(f"[{n}:a]aresample=48000,aformat=channel_layouts={layout},atrim=duration={duration:.6f},"
                      f"apad=whole_dur={duration:.6f},asetpts=PTS-STARTPTS[a{n}]")
         labels.append(f"[a{n}]")
     graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=0:a=1[acat]")
@@ -341,7 +350,8 @@ def measure_loudness(job: Job, tmp: Path) -> dict[str, float] | None:
     about 200× realtime, a third of the cost of loudnorm's own measuring pass. None for silence.
     """
     graph = _audio_graph(job)
-    graph.append("[acat]ebur128=peak=true:framelog=quiet[m]")
+    # dualmono: mono sound is played on both speakers, and R128 measures it so (3 dB above one channel).
+    graph.append("[acat]ebur128=peak=true:framelog=quiet:dualmono=true[m]")
     log = ffmpeg.run([*_audio_inputs(job), "-filter_complex", ";".join(graph), "-map", "[m]", "-f", "null", "-"],
                      cwd=tmp, background=True)
     summary = log.rsplit("Summary:", 1)[-1]
@@ -370,7 +380,7 @@ def _loudness_range(loud: dict[str, float]) -> float:
 
 def _loudnorm(loud: dict[str, float], **extra: str) -> str:
     options = ":".join(f"{key}={value}" for key, value in extra.items())
-    return (f"loudnorm=I={LOUDNESS_TARGET}:TP={TRUE_PEAK}:LRA={_loudness_range(loud):.1f}"
+    return (f"loudnorm=I={LOUDNESS_TARGET}:TP={TRUE_PEAK}:LRA={_loudness_range(loud):.1f}:dual_mono=true"
             + (f":{options}" if options else ""))
 
 
@@ -419,7 +429,8 @@ def encode_audio(job: Job, tmp: Path) -> Path:
                  f"atrim=duration={job.duration:.6f}[aout]")
     out = tmp / "audio.m4a"
     ffmpeg.run(["-y", *_audio_inputs(job), "-filter_complex", ";".join(graph), "-map", "[aout]",
-                "-c:a", "aac", "-b:a", f"{job.plan.audio_kbps}k", "-ar", "48000", "-ac", "2", str(out)], cwd=tmp,
+                "-c:a", "aac", "-b:a", f"{job.plan.audio_kbps}k", "-ar", "48000", "-ac", str(job.audio_channels),
+                str(out)], cwd=tmp,
                background=True)
     return out
 
@@ -601,7 +612,7 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     _readable(out_dir, produced)
     seconds = time.monotonic() - started
     entry = {"key": job.key, "outputs": _record(out_dir, produced), "duration": round(job.duration, 3),
-             "subtitles": sorted(job.cues), "burned": job.burn is not None}
+             "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels}
     write_text(cache_path, json.dumps(entry, indent=1) + "\n")
     return ModuleRender(module.id, final, job.duration, True, seconds)
 
@@ -888,13 +899,14 @@ def _programme_and_manifest(project: Project, target: str, plan: Plan, result: R
             "chapters": module_chapters(module, languages),
             # The language burned into the picture: the index must not draw it a second time.
             "burned": project.target_language if entry.get("burned") else None,
+            "audio_channels": entry.get("audio_channels", 2),
         })
     runtime = round(sum(e["duration"] for e in entries), 3)
     result.runtime = runtime
     programme_name = None
     if complete and entries:
         programme_name = "programme.mp4" if plan.programme_copy else "programme.m3u"
-        _write_programme(project, target, entries, out_dir / programme_name, console)
+        _write_programme(project, target, entries, out_dir / programme_name, console, audio_kbps=plan.audio_kbps)
         result.programme = out_dir / programme_name
         for stale in ("programme.mp4", "programme.m3u"):
             if stale != programme_name:
@@ -933,7 +945,7 @@ def _clock(seconds: float) -> str:
 
 
 def _write_programme(project: Project, target: str, entries: list[dict[str, Any]], final: Path,
-                     console: Console) -> None:
+                     console: Console, *, audio_kbps: int) -> None:
     out_dir = final.parent
     languages = project.languages
     inputs = [[e["video"], *(_file_identity(out_dir / e["video"])[1:])] for e in entries]
@@ -966,17 +978,29 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
                 t += e["duration"]
             write_ffmetadata(tmp / "chapters.ffmeta", programme_title, spans)
             subtitle_tracks = all(len(e["subtitles"]) == len(languages) for e in entries)
+            args = ["-y", "-f", "concat", "-safe", "0", "-i", "list.txt", "-f", "ffmetadata", "-i", "chapters.ffmeta"]
             maps = ["-map", "0:v", "-map", "0:a"] + (["-map", "0:s"] if subtitle_tracks else [])
+            mixed = len({e.get("audio_channels", 2) for e in entries}) > 1
+            if mixed:
+                # Mono modules and stereo ones: AAC streams of different channel counts cannot be joined
+                # by copying, so the sound alone is joined by the concat filter and encoded (stereo) again.
+                for e in entries:
+                    args += ["-vn", "-sn", "-i", str(out_dir / e["video"])]
+                sound = "".join(f"[{n + 2}:a]aformat=channel_layouts=stereo[a{n}];" for n in range(len(entries)))
+                sound += "".join(f"[a{n}]" for n in range(len(entries))) + f"concat=n={len(entries)}:v=0:a=1[sound]"
+                args += ["-filter_complex", sound]
+                maps[3] = "[sound]"
             with atomic_path(final) as tmp_out:
                 try:
-                    ffmpeg.run(["-y", "-f", "concat", "-safe", "0", "-i", "list.txt", "-f", "ffmetadata",
-                                "-i", "chapters.ffmeta", *maps, "-c", "copy", "-map_metadata", "1",
-                                "-map_chapters", "1", "-movflags", "+faststart", "-f", "mp4", str(tmp_out)],
-                               cwd=tmp)
+                    ffmpeg.run([*args, *maps, "-c", "copy",
+                                *(["-c:a", "aac", "-b:a", f"{audio_kbps}k", "-ac", "2"] if mixed else []),
+                                "-map_metadata", "1", "-map_chapters", "1", "-movflags", "+faststart", "-f", "mp4",
+                                str(tmp_out)], cwd=tmp)
                 except ffmpeg.FFmpegFailed as exc:
                     raise PackagerError(f"could not join the modules into the full programme:\n{exc.tail()}",
                                         path=final) from None
-        console.print(f"render: {final.name} joined without re-encoding in {time.monotonic() - started:.1f} s")
+        how = "the sound re-encoded (mono and stereo modules)" if mixed else "without re-encoding"
+        console.print(f"render: {final.name} joined {how} in {time.monotonic() - started:.1f} s")
     _readable(out_dir, [final.name])
     write_text(cache_path, json.dumps({"key": key, "outputs": _record(out_dir, [final.name])}) + "\n")
 
