@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +25,33 @@ import imageio_ffmpeg
 from ..errors import PackagerError
 
 
+_exe_lock = threading.Lock()
+_exe: str | None = None
+
+
 def ffmpeg_exe() -> str:
-    try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except RuntimeError as exc:  # pragma: no cover - only on a broken install
-        raise PackagerError(f"ffmpeg not found: {exc}",
-                            hint="reinstall packager (it depends on imageio-ffmpeg, which ships ffmpeg)") from None
+    """imageio-ffmpeg's binary, looked up once per process. Its lookup runs `ffmpeg -version` and
+    remembers a failure for good, and that run once failed on a heavily loaded machine: so the
+    lookup is made by one thread at a time, and tried three times before giving up."""
+    global _exe
+    if _exe is not None:
+        return _exe
+    with _exe_lock:
+        for attempt in range(3):
+            if _exe is not None:
+                break
+            try:
+                _exe = imageio_ffmpeg.get_ffmpeg_exe()
+            except RuntimeError as exc:
+                if attempt == 2:  # pragma: no cover - only on a broken install
+                    raise PackagerError(f"ffmpeg not found: {exc}", hint="reinstall packager (it depends on "
+                                        "imageio-ffmpeg, which ships ffmpeg)") from None
+                forget = getattr(getattr(imageio_ffmpeg, "_utils", None), "_get_ffmpeg_exe", None)
+                if hasattr(forget, "cache_clear"):
+                    forget.cache_clear()
+                time.sleep(0.5)
+    assert _exe is not None
+    return _exe
 
 
 def filter_path(path: Path | str) -> str:
