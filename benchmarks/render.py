@@ -205,7 +205,7 @@ final.write_videofile({str(out)!r}, codec="libx264", preset="veryfast", ffmpeg_p
         print(f"  median of the runs:    {paired:.2f}  (each run's packager / bare)")
         cpu_ratio = min(r["cpu"] for r in ours_runs) / min(r["cpu"] for r in bares)
         print(f"  in CPU time:           {cpu_ratio:.2f}  (all processes; less sensitive to a busy machine than "
-              f"wall time, and higher: the work beside the encode fills cores x264 leaves idle)")
+              f"wall time)")
         if moviepy:
             ratio = moviepy["wall"] / ours["wall"]
             print(f"moviepy / packager:      {ratio:.1f}  (target ≥ 6) {'OK' if ratio >= 6 else 'MISSED'}")
