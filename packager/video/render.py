@@ -979,17 +979,18 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
             write_ffmetadata(tmp / "chapters.ffmeta", programme_title, spans)
             subtitle_tracks = all(len(e["subtitles"]) == len(languages) for e in entries)
             args = ["-y", "-f", "concat", "-safe", "0", "-i", "list.txt", "-f", "ffmetadata", "-i", "chapters.ffmeta"]
-            maps = ["-map", "0:v", "-map", "0:a"] + (["-map", "0:s"] if subtitle_tracks else [])
             mixed = len({e.get("audio_channels", 2) for e in entries}) > 1
+            sound = "0:a"
             if mixed:
                 # Mono modules and stereo ones: AAC streams of different channel counts cannot be joined
                 # by copying, so the sound alone is joined by the concat filter and encoded (stereo) again.
                 for e in entries:
                     args += ["-vn", "-sn", "-i", str(out_dir / e["video"])]
-                sound = "".join(f"[{n + 2}:a]aformat=channel_layouts=stereo[a{n}];" for n in range(len(entries)))
-                sound += "".join(f"[a{n}]" for n in range(len(entries))) + f"concat=n={len(entries)}:v=0:a=1[sound]"
-                args += ["-filter_complex", sound]
-                maps[3] = "[sound]"
+                graph = "".join(f"[{n + 2}:a]aformat=channel_layouts=stereo[a{n}];" for n in range(len(entries)))
+                graph += "".join(f"[a{n}]" for n in range(len(entries))) + f"concat=n={len(entries)}:v=0:a=1[sound]"
+                args += ["-filter_complex", graph]
+                sound = "[sound]"
+            maps = ["-map", "0:v", "-map", sound] + (["-map", "0:s"] if subtitle_tracks else [])
             with atomic_path(final) as tmp_out:
                 try:
                     ffmpeg.run([*args, *maps, "-c", "copy",
