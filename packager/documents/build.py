@@ -128,7 +128,7 @@ def _number_tables_of_contents(plans: list[_Plan], converted: dict[Path, Path], 
     A page break follows the table, so the numbers move nothing unless they make the table a page
     longer: then the PDF has one more page, and it is read and numbered again (rarely; three rounds
     at most)."""
-    from .pdf import convert_to_pdf, heading_pages, page_count
+    from .pdf import convert_to_pdf, heading_pages, page_count, page_texts
 
     pending = {out / plan.file: plan for plan in plans}
     for _ in range(3):
@@ -136,10 +136,11 @@ def _number_tables_of_contents(plans: list[_Plan], converted: dict[Path, Path], 
         for docx_path, plan in pending.items():
             writer, _notes = plan.make()  # the same inputs make the same document, now numbered
             entries = writer.toc_entries()
-            pages = heading_pages(converted[docx_path], writer.toc_heading or "", entries) if entries else None
+            texts = page_texts(converted[docx_path]) if entries else None
+            pages = heading_pages(texts, writer.toc_heading or "", entries) if texts else None
             if pages is None:
                 continue
-            numbered[docx_path] = page_count(converted[docx_path])
+            numbered[docx_path] = len(texts)
             writer.toc_pages = pages
             writer.save(docx_path)
         if not numbered:

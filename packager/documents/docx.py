@@ -123,10 +123,14 @@ def _define_styles(document) -> None:
     bullet_spanish = paragraph_style("List Bullet Spanish", "List Bullet")
     bullet_spanish.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
 
+    # TOC lines end with their page number at the right margin, after a dotted leader.
+    first = document.sections[0]
+    right = first.page_width - first.left_margin - first.right_margin
     for level in (1, 2, 3):
         toc = paragraph_style(f"toc {level}")
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
         toc.paragraph_format.space_after = Pt(2)
+        toc.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
     mark = character_style("Draft Mark")
     mark.font.bold = True
@@ -184,13 +188,7 @@ class DocWriter:
         for section in self.document.sections:  # python-docx's template is US Letter
             section.page_width, section.page_height = width, height
         self.title = title
-        _define_styles(self.document)
-        # TOC lines end with their page number at the right margin, after a dotted leader.
-        first = self.document.sections[0]
-        right = first.page_width - first.left_margin - first.right_margin
-        for level in (1, 2, 3):
-            self.document.styles[f"toc {level}"].paragraph_format.tab_stops.add_tab_stop(
-                right, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        _define_styles(self.document)  # after the page size: the TOC's tab stop is at the right margin
         # python-docx looks a style up by scanning every style on each use: map names to ids once.
         self.document.part._packager_ids = {style.name: style.style_id for style in self.document.styles}
         self.document.part._packager_marks = (self.draft_mark, self.draft_note_text, self.missing_mark)

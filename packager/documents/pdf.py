@@ -80,26 +80,36 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
-def page_count(pdf: Path) -> int:
+def page_count(pdf: Path) -> int | None:
+    """How many pages `pdf` has (None when pypdf cannot read it)."""
     from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
 
-    return len(PdfReader(str(pdf)).pages)
+    try:
+        return len(PdfReader(str(pdf)).pages)
+    except (PyPdfError, OSError, ValueError):
+        return None
 
 
-def heading_pages(pdf: Path, toc_heading: str, entries: list[str]) -> list[int] | None:
-    """The page (1 = first) each TOC entry's heading is on in `pdf`, or None when one is not found.
+def page_texts(pdf: Path) -> list[str] | None:
+    """The text of each page of `pdf`, as `heading_pages` compares it (None when pypdf cannot read it)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        return [_squeezed(page.extract_text() or "") for page in PdfReader(str(pdf)).pages]
+    except (PyPdfError, OSError, ValueError):
+        return None
+
+
+def heading_pages(pages: list[str], toc_heading: str, entries: list[str]) -> list[int] | None:
+    """The page (1 = first) each TOC entry's heading is on, given a PDF's `page_texts`, or None when one
+    is not found.
 
     LibreOffice does not update a TOC field when it converts headless, so the table is filled in with
     these numbers and the document converted again. The entries are looked for in order after the
     table of contents itself, which lists them all: first through the table's pages, then from the page
     after it, each heading at or after the page of the one before."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        pages = [_squeezed(page.extract_text() or "") for page in PdfReader(str(pdf)).pages]
-    except (PyPdfError, OSError, ValueError):
-        return None
 
     def find(text: str, start: int) -> int | None:
         return next((n for n in range(start, len(pages)) if text in pages[n]), None)
