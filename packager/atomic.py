@@ -78,6 +78,12 @@ def write_text(final: Path | str, text: str, encoding: str = "utf-8") -> None:
 STALE_SECONDS = 600
 
 
+def readable(path: Path | str) -> None:
+    """0644 for an output meant for everyone (documents, videos on the stick or disc), whatever the
+    umask and whatever mode the file it replaced had."""
+    os.chmod(path, 0o644)
+
+
 def sweep_partials(*folders: Path, older_than: float = STALE_SECONDS) -> int:
     """Remove the temporary files (".NAME.XXXX.part…") that killed runs left under `folders`; returns
     how many. No reader ever trusts them; this only gives the space back."""

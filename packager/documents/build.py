@@ -153,7 +153,7 @@ def _number_tables_of_contents(plans: list[_Plan], converted: dict[Path, Path], 
 
 def build_documents(project: Project, *, pdf: bool = True, console: Console | None = None) -> DocumentsResult:
     """Write dist/documents/: DOCX (and PDF with LibreOffice) for every document, and manifest.json."""
-    from .docx import readable
+    from ..atomic import readable
     from .pdf import HINT, convert_to_pdf, find_soffice
 
     started = time.monotonic()

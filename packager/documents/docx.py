@@ -28,7 +28,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Mm, Pt, RGBColor
 
-from ..atomic import write_bytes
+from ..atomic import readable, write_bytes
 
 TABLE_STYLE = "Light Grid Accent 1"  # data tables: statistics, plans, glossary, matrix
 GRID_STYLE = "Table Grid"  # the transcript and the room to write
@@ -367,13 +367,6 @@ class DocWriter:
     def save(self, path: Path) -> None:
         write_bytes(path, self.to_bytes())
         readable(path)
-
-
-def readable(path: Path) -> None:
-    """Atomic writes create files readable by their owner only; documents are for everyone (0644)."""
-    import os
-
-    os.chmod(path, 0o644)
 
 
 def fill_paragraph(paragraph, text: str, *, draft: bool = False, missing: bool = False) -> None:

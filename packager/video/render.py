@@ -39,7 +39,7 @@ from typing import Any
 from rich.console import Console
 
 from .. import __version__
-from ..atomic import atomic_path, write_text
+from ..atomic import atomic_path, readable, write_text
 from ..errors import CheckFailed, PackagerError
 from ..project import Module, Project
 from ..subtitles.cues import Cue, format_srt, format_vtt, read_srt, shift
@@ -207,10 +207,10 @@ def _read_cache(path: Path) -> dict:
 
 
 def _readable(out_dir: Path, names: list[str]) -> None:
-    """Outputs are for everyone who gets the stick or disc (temporary files are created private)."""
+    """Outputs are for everyone who gets the stick or disc."""
     for name in names:
         with contextlib.suppress(OSError):
-            os.chmod(out_dir / name, 0o644)
+            readable(out_dir / name)
 
 
 def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
