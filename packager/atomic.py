@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -84,19 +85,23 @@ def readable(path: Path | str) -> None:
     os.chmod(path, 0o644)
 
 
-def sweep_partials(*folders: Path, older_than: float = STALE_SECONDS) -> int:
-    """Remove the temporary files (".NAME.XXXX.part…") that killed runs left under `folders`; returns
-    how many. No reader ever trusts them; this only gives the space back."""
+def sweep_partials(*folders: Path, older_than: float = STALE_SECONDS, pattern: str = ".*.part*") -> int:
+    """Remove the temporary files and folders (".NAME.XXXX.part…") that killed runs left under
+    `folders`; returns how many. No reader ever trusts them; this only gives the space back."""
     now = time.time()
     removed = 0
     for folder in folders:
         if not folder.is_dir():
             continue
-        for path in folder.rglob(".*.part*"):
+        for path in list(folder.rglob(pattern)):  # listed first: removing a folder while walking it fails
             try:
-                if path.is_file() and now - path.stat().st_mtime > older_than:
+                if now - path.stat().st_mtime <= older_than:
+                    continue
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
                     path.unlink()
-                    removed += 1
-            except OSError:  # gone meanwhile, or not ours to remove
+                removed += 1
+            except OSError:  # gone meanwhile (inside a folder removed), or not ours to remove
                 pass
     return removed

@@ -86,6 +86,11 @@ def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
     fresh = project / "dist" / ".other-run.l1v3.part.zip"
     for path in [*stale, fresh]:
         path.write_bytes(b"half written")
+    # ... and a subtitle drawing a killed render left half done (a folder).
+    drawing = project / ".packager" / "render-cache" / "subtitles" / ".01-module-1-1280x720-0123.k1ll3d.part"
+    drawing.mkdir(parents=True)
+    (drawing / "state00000.png").write_bytes(b"half drawn")
+    stale.append(drawing)
     for path in stale:
         os.utime(path, (time.time() - 3600, time.time() - 3600))
     approve = packager("-C", str(project), "review", "approve", "module-1")

@@ -24,10 +24,10 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..atomic import sweep_partials
 from ..fonts import FONT_FAMILY, font_file
 from ..subtitles.cues import Cue
 from . import ffmpeg
@@ -257,8 +257,6 @@ def cached_states(cues: list[Cue], *, until: float, width: int, height: int, cac
         for older in cache_dir.glob(f"{prefix}*"):
             if older != folder:
                 shutil.rmtree(older, ignore_errors=True)
-        for killed in cache_dir.glob(f".{prefix}*.part"):  # a killed render's, not touched for an hour
-            if time.time() - killed.stat().st_mtime > 3600:
-                shutil.rmtree(killed, ignore_errors=True)
+        sweep_partials(cache_dir, older_than=3600, pattern=f".{prefix}*.part")  # a killed render's drawing
     saved = json.loads(record.read_text(encoding="utf-8"))
     return None if saved.get("empty") else BurnOverlay(folder / "states.ffconcat", saved["x"], saved["y"])
