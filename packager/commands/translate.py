@@ -27,7 +27,9 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     \b
     Without a model for the language pair:  packager models install FILE.argosmodel
                                              packager models download fr es   (online)
-    Exit 0 on success, 2 when the input or the model is missing.
+    Exit 0 on success, 2 when the input or the model is missing or `packager check` finds an error
+    (nothing is written then). A person's text whose French cue is gone is kept in the unit history
+    and reported as orphaned: `packager review history MODULE`, `packager review restore`.
     """
     from ..glossary import load_glossary
     from ..progress import step_progress
@@ -39,6 +41,7 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
 
     project = app.project
     selected = project.select(modules)
+    refuse_what_check_refuses(project)
     src, dst = project.source_language, project.target_language
     engine = load_engine(src, dst)
     glossary = load_glossary(project)
@@ -73,10 +76,26 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     for line in lines:
         app.out.print(line)
     for dropped in total.dropped:
-        app.err.print(f"warning: a person's text was dropped, {dropped}", markup=False)
+        app.err.print(f"orphaned: {dropped}; kept in the history", markup=False)
+    if total.dropped:
+        app.err.print("  → see it with `packager review history MODULE`, bring it back onto a cue with "
+                      "`packager review restore MODULE --cue N --version K`", markup=False)
     app.out.print(f"translate: {total.drafted} drafted, {total.reused} reused from memory, "
                   f"{total.kept} kept (human), {total.needs_review} needs-review; "
                   f"{engine.calls} model call(s) ({engine.description}), {total.files_written} file(s) written")
+
+
+def refuse_what_check_refuses(project) -> None:
+    """Stop before writing anything when `packager check` finds an error (an emptied transcript, a
+    path outside the project…): drafts made from broken input would only bury a person's text."""
+    from ..errors import CheckFailed, PackagerError
+    from ..validate import check_project
+
+    errors = [f for f in check_project(project) if f.severity == "error"]
+    if errors:
+        raise CheckFailed([PackagerError(f.message, path=f.path, where=f.where, hint=f.hint) for f in errors]
+                          + [PackagerError("nothing was translated: `packager check` refuses this project",
+                                           hint="fix the problems above, then run `packager translate` again")])
 
 
 def _describe(stats, noun: str) -> str:

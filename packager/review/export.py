@@ -21,13 +21,13 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..atomic import write_bytes, write_text
 from ..errors import PackagerError
 from ..timecode import srt_timecode
+from .clock import now_iso  # noqa: F401  (re-exported: callers import it from here)
 
 if TYPE_CHECKING:
     from ..project import Module, Project
@@ -45,10 +45,6 @@ APPROVE_WORDS = frozenset({
 })
 
 XLIFF_STATES = {"draft": "initial", "edited": "translated", "approved": "final", "needs-review": "initial"}
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 _TC = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})")

@@ -18,7 +18,6 @@ document units are keyed by the keys of `packager.texts`. The file is sorted and
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +25,8 @@ from typing import TYPE_CHECKING
 
 from ..atomic import write_text
 from ..errors import PackagerError
+from .clock import now_iso
+from .fingerprint import text_hash  # noqa: F401  (re-exported: callers import it from here)
 
 if TYPE_CHECKING:
     from ..project import Module, Project
@@ -33,13 +34,6 @@ if TYPE_CHECKING:
 FORMAT = "packager-states/1"
 STATES = ("draft", "edited", "approved", "needs-review")
 SUFFIX = ".states.json"
-
-
-def text_hash(text: str) -> str:
-    """A short hash of a text's words: line breaks and runs of spaces do not count (re-breaking a
-    subtitle's lines is not an edit), everything else does (accents, punctuation, italics tags)."""
-    normalised = " ".join(text.split())
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
 
 
 def sidecar_path(target_path: Path | str) -> Path:
@@ -95,7 +89,7 @@ class StateFile:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return cls(target_path=target_path)
+            return cls(target_path=target_path).reconcile()
         except (OSError, UnicodeDecodeError) as exc:
             raise PackagerError(f"cannot read the review states: {exc}", path=path) from None
         try:
@@ -106,7 +100,32 @@ class StateFile:
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("units"), dict):
             raise PackagerError(f"not a review-state file (expected \"format\": \"{FORMAT}\")", path=path)
         units = {str(k): UnitState.from_json(v, path=path, key=str(k)) for k, v in data["units"].items()}
-        return cls(target_path=target_path, units=units)
+        return cls(target_path=target_path, units=units).reconcile()
+
+    def reconcile(self) -> StateFile:
+        """Take from the unit history what the sidecar missed (a kill between writing the target file
+        and this sidecar): a unit whose text is not the one recorded here but is its last version in
+        the history gets that version's state and author. So a machine draft is never taken for a
+        person's text, whatever the point a run was killed at. Returns self."""
+        from . import history
+
+        if not history.history_path(self.target_path).is_file():
+            return self
+        texts = _target_texts(self.target_path)
+        latest = history.latest_versions(history.read(self.target_path))
+        for key, text in texts.items():
+            entry = self.units.get(key)
+            current = text_hash(text)
+            if entry is not None and entry.target_hash == current:
+                continue
+            last = latest.get(key)
+            if last is None or last.state not in STATES or text_hash(last.text) != current:
+                continue
+            machine = last.text if last.who == history.MACHINE else (entry.machine if entry else None)
+            self.units[key] = UnitState(last.state, last.source_hash or (entry.source_hash if entry else ""),
+                                        current, machine=machine, who=last.by, when=last.when,
+                                        comment=entry.comment if entry else last.comment)
+        return self
 
     def record(self, key: str, state: str, source_text: str, target_text: str, *, who: str | None = None,
                when: str | None = None, comment: str | None = None, machine: str | None = None) -> UnitState:
@@ -116,8 +135,6 @@ class StateFile:
             raise ValueError(f"unknown state {state!r}")
         previous = self.units.get(key)
         if when is None:
-            from .export import now_iso
-
             when = now_iso()
         entry = UnitState(state=state, source_hash=text_hash(source_text), target_hash=text_hash(target_text),
                           machine=machine if machine is not None else (previous.machine if previous else None),
@@ -140,6 +157,22 @@ class StateFile:
             pass
         write_text(self.path, text)
         return True
+
+
+def _target_texts(target_path: Path) -> dict[str, str]:
+    """key → text of a target file (cue numbers of an SRT, unit keys of a workbook text); empty when
+    it is missing or unreadable (`check` explains)."""
+    try:
+        if target_path.suffix.lower() == ".srt":
+            from ..subtitles.cues import read_srt
+
+            return {str(n): cue.text for n, cue in enumerate(read_srt(target_path), start=1)} \
+                if target_path.is_file() else {}
+        from ..texts import read_units
+
+        return read_units(target_path)
+    except (PackagerError, OSError):
+        return {}
 
 
 def _unit_sort_key(key: str) -> tuple:

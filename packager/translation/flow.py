@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..atomic import write_text
-from ..review.export import now_iso
+from ..review import history
+from ..review.clock import now_iso
 from ..review.states import StateFile, UnitState, text_hash
 from ..subtitles.cues import Cue, format_srt, read_srt, strip_tags
 from ..subtitles.linebreak import break_lines
@@ -243,6 +244,11 @@ def _is_person_text(entry: UnitState | None, text: str | None) -> bool:
     return entry is None or entry.state != "draft" or entry.target_hash != text_hash(text)
 
 
+def _person_state(entry: UnitState | None, text: str) -> str:
+    """The state a person's text has now: its recorded state, or edited when the sidecar does not know it."""
+    return entry.state if entry is not None and entry.target_hash == text_hash(text) else "edited"
+
+
 _DASH = re.compile(r"^\s*[-–—]\s*")
 _ITALIC = re.compile(r"^\s*<i>(.*)</i>\s*$", re.DOTALL | re.IGNORECASE)
 
@@ -342,6 +348,7 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
     # review; with no French cue at its time any more, it is reported.
     taken = {j for j in matched if j is not None}
     joined: dict[int, list[tuple[int, str]]] = {}
+    orphans: list[tuple[int, Cue, str]] = []
     for j, cue in enumerate(old):
         entry = states.units.get(str(j + 1))
         if j in taken or not _is_person_text(entry, cue.text):
@@ -351,6 +358,7 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
         if overlap <= 0:
             stats.dropped.append(f"{module.id} cue {j + 1} ({' '.join(cue.text.split())!r}): "
                                  f"no {project.source_language} cue at its time any more")
+            orphans.append((j, cue, _person_state(entry, cue.text)))
             continue
         if i not in joined:
             own = matched[i]
@@ -379,6 +387,19 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
         new_cues.append(Cue(index=i + 1, start=cue.start, end=cue.end, text=text))
         new_states.units[str(i + 1)] = entry
 
+    # The history first (fsynced), then the files: a kill anywhere leaves the history knowing who
+    # wrote each text (see review/history.py).
+    pending = history.Pending(target_path)
+    for j, cue in enumerate(old):
+        entry = states.units.get(str(j + 1))
+        if _is_person_text(entry, cue.text):
+            pending.keep_person_text(str(j + 1), cue.text, _person_state(entry, cue.text),
+                                     source_hash=entry.source_hash if entry else None)
+    for j, cue, dropped_state in orphans:
+        pending.orphan(str(j + 1), cue.text, state=dropped_state, by=MACHINE, when=when)
+    _record_versions(pending, new_states, {str(i + 1): c.text for i, c in enumerate(new_cues)}, when)
+    pending.flush()
+
     content = format_srt(new_cues)
     if _changed(target_path, content):
         write_text(target_path, content)
@@ -387,6 +408,23 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
         stats.files_written += 1
     stats.model_calls = maker.engine.calls - calls_before
     return stats
+
+
+def _record_versions(pending: history.Pending, new_states: StateFile, texts: dict[str, str], when: str) -> None:
+    """One history version per unit whose text or state this run sets (nothing when unchanged)."""
+    for key, text in texts.items():
+        entry = new_states.units.get(key)
+        if entry is None or not text.strip():
+            continue
+        if entry.state == "draft":
+            pending.version(key, text, state="draft", who=history.MACHINE, origin="translate", by=MACHINE,
+                            when=when, source_hash=entry.source_hash)
+            continue
+        last = pending.latest.get(key)
+        noticed = last is None or text_hash(last.text) != text_hash(text)
+        pending.version(key, text, state=entry.state, who=history.PERSON,
+                        origin="hand edit" if noticed else "translate", by=entry.who if noticed else MACHINE,
+                        when=when, source_hash=entry.source_hash, comment=entry.comment)
 
 
 def _changed(path: Path, content: str) -> bool:
@@ -450,6 +488,18 @@ def translate_document(project: Project, doc, maker: DraftMaker, *, when: str | 
                                suggestion, from_memory, stats, when)
         texts[unit.key] = text
         new_states.units[unit.key] = entry
+
+    pending = history.Pending(doc.target_path)
+    for key, text in old.items():
+        entry = states.units.get(key)
+        if _is_person_text(entry, text):
+            pending.keep_person_text(key, text, _person_state(entry, text),
+                                     source_hash=entry.source_hash if entry else None)
+            if doc.unit(key) is None:  # its source unit is gone: kept in the history, to restore
+                stats.dropped.append(f"{doc.doc_id} {key} ({' '.join(text.split())!r}): no source text any more")
+                pending.orphan(key, text, state=_person_state(entry, text), by=MACHINE, when=when)
+    _record_versions(pending, new_states, texts, when)
+    pending.flush()
 
     content = render_target(doc, texts)
     if _changed(doc.target_path, content):
