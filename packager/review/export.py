@@ -473,3 +473,16 @@ def matching_export(project: Project, module: Module, returned: dict[str, tuple[
         if score > best_score:
             best, best_score = cues, score
     return best
+
+
+def exported_target_hashes(project: Project, module: Module) -> dict[str, set[str]]:
+    """cue key → the hashes of every Spanish text the module's recorded exports carried for that cue.
+
+    A returned file that says nothing of its export is compared with these: a cue whose text now is
+    none of them was changed at home after every export, so a return must not overwrite it."""
+    out: dict[str, set[str]] = {}
+    for record in _read_exports(project).get(module.id, []):
+        for cue in record.get("cues", []):
+            if isinstance(cue, dict) and cue.get("target_hash"):
+                out.setdefault(str(cue.get("n")), set()).add(cue["target_hash"])
+    return out

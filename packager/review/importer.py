@@ -42,103 +42,7 @@ if TYPE_CHECKING:
 TIMING_TOLERANCE = 0.0015  # seconds: files carry milliseconds
 
 
-# ---------------------------------------------------------------------------------------------- model
-
-
-@dataclass
-class ReturnedUnit:
-    """One unit as it came back. `key`: cue number ("12") or "doc_id|unit key" for documents."""
-
-    key: str | None
-    target: str
-    approve: bool = False
-    unapprove: bool = False  # the file says, in so many words, that it is not approved (a state changed back)
-    comment: str | None = None
-    start: float | None = None
-    end: float | None = None
-    source: str | None = None
-    carried: dict | None = None  # source_hash, target_hash, state (what the export carried)
-    label: str = ""  # "cue 12" for messages
-    state_text: str | None = None  # what the DOCX's state column says, as written
-    file: str = ""  # the returned file it came from, for messages
-
-
-@dataclass
-class ReturnedFile:
-    label: str
-    kind: str  # docx | srt | xliff
-    module_id: str | None
-    exported: str | None = None
-    kit: str | None = None
-    documents: bool = False  # a DOCX of document units (kit)
-    units: list[ReturnedUnit] = field(default_factory=list)
-
-
-@dataclass
-class Conflict:
-    module: str
-    key: str
-    current: str
-    returned: str
-    current_state: str
-    reason: str = "changed at home since the export"
-    file: str = ""
-    labels: tuple[str, str] = ("current", "returned")  # what `current` and `returned` are
-
-    def render(self) -> str:
-        origin = f" [{self.file}]" if self.file else ""
-        width = max(map(len, self.labels))
-        state = f" ({self.current_state})" if self.current_state else ""
-        return (f"{self.module} {self.key}{origin}: {self.reason}; the current text{state} is kept\n"
-                f"    {self.labels[0]:<{width}}: {self.current!r}\n    {self.labels[1]:<{width}}: {self.returned!r}")
-
-
-ACTIONS = ("changed", "approved", "commented", "needs-review")
-
-
-@dataclass
-class Summary:
-    changed: int = 0
-    approved: int = 0
-    commented: int = 0
-    needs_review: int = 0
-    unchanged: int = 0
-    refused: list[str] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    applied: list[str] = field(default_factory=list)  # labels of files applied
-    notes: list[str] = field(default_factory=list)
-    events: list[tuple[str, str, str]] = field(default_factory=list)  # (module or document, unit, action)
-
-    def count(self, action: str, module: str, unit: str) -> None:
-        """Count one applied change (changed / approved / commented / needs-review) and remember where."""
-        attr = action.replace("-", "_")
-        setattr(self, attr, getattr(self, attr) + 1)
-        self.events.append((module, unit, action))
-
-    def details(self) -> list[str]:
-        """One line per module or document: "entreprise-a: changed cues 1, 3; approved cue 2"."""
-        by_module: dict[str, dict[str, list[str]]] = {}
-        for module, unit, action in self.events:
-            by_module.setdefault(module, {}).setdefault(action, []).append(unit)
-        lines = []
-        for module, actions in by_module.items():
-            parts = []
-            for action in ACTIONS:
-                units = actions.get(action)
-                if not units:
-                    continue
-                if all(u.startswith("cue ") for u in units):
-                    numbers = ", ".join(u[4:] for u in units)
-                    units_text = f"cue{'s' if len(units) > 1 else ''} {numbers}"
-                else:
-                    units_text = ", ".join(units)
-                parts.append(f"{action} {units_text}")
-            lines.append(f"{module}: " + "; ".join(parts))
-        return lines
-
-    def line(self) -> str:
-        return (f"{self.changed} changed, {self.approved} approved, {self.commented} commented, "
-                f"{self.needs_review} needs-review, {len(self.refused)} refused, {len(self.conflicts)} conflict(s)")
+from .returns import ACTIONS, Conflict, ReturnedFile, ReturnedUnit, Summary  # noqa: F401  (importable from here)
 
 
 def _clean(text: str) -> str:
@@ -164,12 +68,20 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
             break
     if identity is None:
         identity = parse_identity(document.core_properties.subject or "")
-    if identity is None:
-        raise PackagerError("this DOCX is not a packager review file (its identity line is missing)", path=label,
-                            hint="import the file packager exported (the grey line under the title must stay)")
     if not document.tables:
-        raise PackagerError("the review table is missing", path=label)
+        what = "the review table is missing" if identity else "this DOCX is not a packager review file (no table of cues)"
+        raise PackagerError(what, path=label, hint="import the file packager exported, with its table of cues")
     table = document.tables[0]
+    if identity is None:
+        # Word users delete "odd grey text": without its identity line the file is still read, as a
+        # file that carries nothing (compared with the project's text now, like a bare SRT).
+        module_id = module_from_name(label)
+        if module_id is None or len(table.columns) < 6:
+            raise PackagerError("this DOCX is not a packager review file (its identity line is missing and "
+                                "its name does not say the module)", path=label,
+                                hint="import the file packager exported, named as it was (01-module.es.docx)")
+        identity = {"kind": "module", "id": module_id, "exported": None, "kit": None}
+    comments = _word_comments(document)
     documents = identity["kind"] == "documents"
     result = ReturnedFile(label=label, kind="docx", module_id=None if documents else identity["id"],
                           exported=identity["exported"], kit=identity["kit"], documents=documents)
@@ -189,6 +101,9 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
             continue
         if len(cells) < 6:
             raise PackagerError("a row has lost columns", path=label, where=f"table row {row_number}")
+        balloons = [comments[i] for cell in row.cells for i in _comment_ids(cell) if comments.get(i)]
+        if balloons:  # Word's Review › New comment on the row: the cue's comment, after the column's
+            cells[5] = "\n".join(part for part in [cells[5].strip(), *balloons] if part)
         number, carried = parse_cue_cell(cells[0])
         timing = parse_tc_pair(cells[1])
         if number is None or timing is None:
@@ -200,6 +115,41 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
                                          unapprove=is_unapprove_word(cells[4]), comment=cells[5].strip() or None,
                                          carried=carried, label=f"cue {number}", state_text=cells[4]))
     return result
+
+
+def _word_comments(document) -> dict[str, str]:
+    """Word's comment balloons (word/comments.xml): comment id → its text."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.COMMENTS and not rel.is_external:
+            from lxml import etree
+
+            try:
+                root = etree.fromstring(rel.target_part.blob,
+                                        etree.XMLParser(resolve_entities=False, no_network=True))
+            except etree.XMLSyntaxError:
+                return {}
+            out = {}
+            for comment in root.iter(qn("w:comment")):
+                paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in comment.iter(qn("w:p"))]
+                text = "\n".join(p.strip() for p in paragraphs if p.strip())
+                out[comment.get(qn("w:id"))] = text
+            return out
+    return {}
+
+
+def _comment_ids(cell) -> list[str]:
+    """The ids of the comments anchored in a table cell (their range start or reference)."""
+    from docx.oxml.ns import qn
+
+    ids = []
+    for el in cell._tc.iter(qn("w:commentRangeStart"), qn("w:commentReference")):
+        cid = el.get(qn("w:id"))
+        if cid is not None and cid not in ids:
+            ids.append(cid)
+    return ids
 
 
 def _cell_text(cell) -> str:
@@ -241,14 +191,23 @@ def _local(tag) -> str:
 def parse_xliff(data: bytes, label: str, module_id: str | None = None) -> ReturnedFile:
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True,
+                             load_dtd=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise PackagerError(f"not well-formed XML: {exc}", path=label) from None
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None or b"<!ENTITY" in data:
+        raise PackagerError("refused: this XLIFF declares a DTD or entities, which a review file never needs "
+                            "(and which can read other files)", path=label,
+                            hint="export it again from the CAT tool as plain XLIFF 2.0, without a DOCTYPE")
     if _local(root.tag) != "xliff":
         raise PackagerError("not an XLIFF file (no <xliff> root)", path=label)
     version = root.get("version", "")
+    if not (version.startswith("2") or version.startswith("1.")):
+        raise PackagerError(f"XLIFF version {version or '(none)'!r} is not one packager reads", path=label,
+                            hint="save as XLIFF 2.0 (or 1.2) in the CAT tool and import again")
     files = [el for el in root if _local(el.tag) == "file"]
     if len(files) != 1:
         raise PackagerError(f"expected one <file> (one module), found {len(files)}", path=label)
@@ -293,7 +252,9 @@ def parse_xliff(data: bytes, label: str, module_id: str | None = None) -> Return
                 unapprove=bool(states) and not states <= {"reviewed", "final"},
                 comment="\n".join(n for n in notes if n) or None, start=start, end=end, carried=carried,
                 label=f"cue {unit.get('id')}"))
-    else:  # XLIFF 1.2: <trans-unit id> <source> <target state="…"> <note>
+    if version.startswith("2") and not result.units:
+        raise PackagerError("this XLIFF has no <unit>", path=label, hint="import the file packager exported")
+    if not version.startswith("2"):  # XLIFF 1.2: <trans-unit id> <source> <target state="…"> <note>
         original = file_el.get("original", "")
         if module_id is None and original:
             module_id = Path(original).stem.split(".")[0]
@@ -313,6 +274,9 @@ def parse_xliff(data: bytes, label: str, module_id: str | None = None) -> Return
                 comment="\n".join(n for n in notes if n) or None,
                 start=timing[0] if timing else None, end=timing[1] if timing else None,
                 label=f"cue {unit.get('id')}"))
+        if not result.units:
+            raise PackagerError(f"this XLIFF {version} file has no <trans-unit> packager can read", path=label,
+                                hint="save as XLIFF 2.0 in the CAT tool (the format packager sent) and import again")
     return result
 
 
@@ -326,6 +290,9 @@ OTHER_OFFICE_FORMATS = {
 
 def parse_return(data: bytes, label: str, *, module_id: str | None = None) -> ReturnedFile:
     suffix = Path(label).suffix.lower()
+    if not data.strip() and suffix in (".docx", ".srt", ".xliff", ".xlf"):
+        raise PackagerError("the returned file is empty (0 bytes of text)", path=label,
+                            hint="the save or the copy did not finish: ask for the file again")
     if suffix == ".docx":
         result = parse_docx(data, label)
     elif suffix == ".srt":
@@ -396,9 +363,10 @@ def align_subtitles(project: Project, module: Module, returned: ReturnedFile) ->
                 diffs.append(f"cue {unit.key}: timing {_tc(unit.start)} → {_tc(unit.end)} differs from "
                              f"{_tc(cue.start)} → {_tc(cue.end)}")
             keyed[unit.key] = unit
-        missing = [str(n) for n in range(1, len(current) + 1) if str(n) not in keyed]
-        if missing and len(returned.units) == len(current):
-            diffs.append(f"cue(s) {', '.join(missing[:20])} missing")
+        missing = [n for n in range(1, len(current) + 1) if str(n) not in keyed]
+        if missing:  # a row deleted in Word: say which cue it was
+            diffs.append(f"cue{'s' if len(missing) > 1 else ''} {format_cue_ranges(missing)} missing from the "
+                         "returned file (a deleted row?)")
     if diffs:
         shown = 12
         listing = "\n".join(f"  - {d}" for d in diffs[:shown])
@@ -455,13 +423,14 @@ class UnitPlan:
 
 def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, target: str,
            entry: UnitState | None, carried: dict | None, who: str, when: str, summary: Summary,
-           exported: str | None = None) -> UnitPlan | None:
+           exported: str | None = None, exported_hashes: dict[str, set[str]] | None = None) -> UnitPlan | None:
     """Apply the rules to one returned unit; count it in `summary`. None when nothing changes.
 
     What the translator did is read against what the export carried (`carried`: the Spanish's hash,
     its state, the French's hash); what happened at home since, against the files now. A return
     that adds nothing to what is here now (imported twice, or the same text already here) changes
-    nothing, so an old return can never downgrade a newer approval.
+    nothing, so an old return can never downgrade a newer approval. A file that carries nothing is
+    compared with `exported_hashes` (cue key → the Spanish hashes every recorded export carried).
     """
     from .export import is_known_state_word
     from .states import UnitState, effective_state, text_hash
@@ -529,8 +498,13 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         approved_at_home = carried.get("state") != "approved" and (
             current_state == "approved" or (recorded in ("approved", "needs-review")
                                             and recorded != carried.get("state")))
-    else:  # a file with no record of what it carried: only an approval stands in its way
-        changed_at_home = False
+    else:  # a file with no record of what it carried: compared with the project's text now
+        # Changed at home since any export went out (a text none of them carried), or a person's
+        # text no export is recorded for: an overwrite could lose it, so it is a conflict.
+        if exported_hashes is not None and exported_hashes.get(key):
+            changed_at_home = current_hash not in exported_hashes[key]
+        else:
+            changed_at_home = current_state in ("edited", "needs-review")
         approved_at_home = current_state == "approved" and text_changed
     if (changed_at_home or approved_at_home) and not same_as_now:
         if changed_at_home:
@@ -618,15 +592,28 @@ def plan_subtitles(project: Project, module: Module, units: dict[str, ReturnedUn
     target = read_srt(target_path)
     states = StateFile.load(target_path)
     plan = FilePlan(label=module.id, target_path=target_path, kind="subtitles")
+    exported_hashes = None
+    if not carried and not any(u.carried for u in units.values()):
+        from .export import exported_target_hashes
+
+        exported_hashes = exported_target_hashes(project, module)
     for key in sorted(units, key=int):
         n = int(key)
         unit = units[key]
         unit_carried = (carried or {}).get(key) or unit.carried
+        before = len(summary.conflicts)
         result = decide(module.id, key, unit, source=source[n - 1].text if n <= len(source) else "",
                         target=target[n - 1].text, entry=states.units.get(key), carried=unit_carried,
-                        who=who, when=when, summary=summary, exported=exported)
+                        who=who, when=when, summary=summary, exported=exported, exported_hashes=exported_hashes)
+        _queue(summary.conflicts[before:], key, target_path)
         plan.add(key, result)
     return plan
+
+
+def _queue(conflicts: list[Conflict], key: str, target_path: Path) -> None:
+    """Tie conflicts to their unit, so that `commit` keeps them in the unit history."""
+    for conflict in conflicts:
+        conflict.unit_key, conflict.target_path = key, target_path
 
 
 def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict[str, dict] | None, who: str,
@@ -652,25 +639,36 @@ def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict
             key = unit.key.partition("|")[2]
             unit.label = key
             source_text = doc.unit(key).text
+            before = len(summary.conflicts)
             result = decide(doc_id, key, unit, source=source_text, target=current.get(key, ""),
                             entry=states.units.get(key), carried=(carried or {}).get(unit.key) or unit.carried,
                             who=who, when=when, summary=summary, exported=exported)
+            _queue(summary.conflicts[before:], key, doc.target_path)
             plan.add(key, result)
         plans.append(plan)
     return plans
 
 
-def commit(plans: list[FilePlan]) -> None:
-    """Write every plan: the target file first (atomically), then its sidecar (atomically).
+def commit(plans: list[FilePlan], conflicts: list[Conflict] = (), *, who: str | None = None) -> None:
+    """Write every plan: the unit history first (appended, fsynced: every returned text, applied or
+    queued as a conflict, and any text of a person it replaces), then the target file (atomically),
+    then its sidecar (atomically).
 
-    Should a crash fall between the two, the new text is seen as `edited` (its hash is not the
-    recorded one): a person's text is never lost nor taken for a machine draft."""
+    Should a crash fall between the last two, the history knows the new text (see
+    `StateFile.reconcile`): a person's text is never lost nor taken for a machine draft."""
     from ..atomic import write_text
     from ..subtitles.cues import format_srt, read_srt
     from ..texts import read_units, write_target
     from .states import StateFile, UnitState, text_hash
 
+    by_path: dict[Path, list[Conflict]] = {}
+    for conflict in conflicts:
+        if conflict.target_path is not None and conflict.unit_key:
+            by_path.setdefault(conflict.target_path, []).append(conflict)
+    for path in [p for p in by_path if p not in {plan.target_path for plan in plans}]:
+        _record_history(path, {}, {}, by_path[path], who=who)
     for plan in plans:
+        _record_history(plan.target_path, plan.texts, plan.entries, by_path.get(plan.target_path, []), who=who)
         if plan.empty:
             continue
         if plan.texts:
@@ -691,6 +689,45 @@ def commit(plans: list[FilePlan]) -> None:
         states = StateFile.load(plan.target_path)
         states.units.update(plan.entries)
         states.save()
+
+
+def _record_history(target_path: Path, texts: dict[str, str], entries: dict[str, UnitState],
+                    conflicts: list[Conflict], *, who: str | None) -> None:
+    """Append to the target's history what `commit` is about to write (see `commit`)."""
+    from . import history
+    from .states import StateFile, target_texts, text_hash
+
+    if not (texts or entries or conflicts):
+        return
+    current = target_texts(target_path)
+    states = StateFile.load(target_path)
+    pending = history.Pending(target_path)
+    for key, text in current.items():
+        if key in texts or any(c.unit_key == key for c in conflicts):
+            entry = states.units.get(key)
+            state = entry.state if entry is not None and entry.target_hash == text_hash(text) else "edited"
+            pending.keep_person_text(key, text, state, source_hash=entry.source_hash if entry else None)
+    for key, entry in entries.items():
+        text = texts.get(key, current.get(key))
+        if text is None or not text.strip() or entry.state == "draft":
+            continue
+        pending.version(key, text, state=entry.state, who=history.PERSON, origin="kit return",
+                        by=entry.who or who, when=entry.when, source_hash=entry.source_hash, comment=entry.comment)
+    seen = {(r.key, text_hash(r.text), text_hash(r.home or "")) for r in pending.known if r.event == "conflict"}
+    for conflict in conflicts:
+        home = current.get(conflict.unit_key, "")
+        returned = [conflict.returned]
+        if conflict.labels != ("current", "returned"):  # two returned files disagree: keep both texts
+            returned.insert(0, conflict.current)
+        for text in returned:
+            mark = (conflict.unit_key, text_hash(text), text_hash(home))
+            if mark in seen:  # the same return imported again: already queued (or settled)
+                continue
+            seen.add(mark)
+            pending.add(history.Record("conflict", conflict.unit_key, text, who=history.PERSON, by=who,
+                                       origin="kit return", home=home, home_state=conflict.current_state or None,
+                                       reason=conflict.reason, file=conflict.file or None))
+    pending.flush()
 
 
 # ---------------------------------------------------------------------------------------------- entry
@@ -731,14 +768,14 @@ def import_file(project: Project, path: Path, *, module_id: str | None = None, w
         module = project.module(wanted)
         units = align_subtitles(project, module, returned)
         carried = None
-        if returned.kind == "srt":  # no identity inside: find the export it came from
+        if not any(u.carried for u in units.values()):  # no identity inside: find the export it came from
             from .export import matching_export
 
             carried = matching_export(project, module, {k: (u.start, u.end, u.target) for k, u in units.items()})
         plans = [plan_subtitles(project, module, units, carried=carried, who=who, when=when, summary=summary,
                                 exported=returned.exported)]
     if not dry_run:
-        commit(plans)
+        commit(plans, summary.conflicts, who=who)
         if returned.kit:  # a file of a kit sent back on its own: the kit came back (for `status`)
             from .kit import record_returned_file
 

@@ -844,7 +844,8 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
                                 summary.conflicts.append(Conflict(
                                     module.id, f"cue {key}", previous.target, unit.target, "",
                                     reason="it was changed differently in two returned files, so neither is applied",
-                                    labels=(PurePosixPath(touched_by[key]).name, PurePosixPath(label).name)))
+                                    labels=(PurePosixPath(touched_by[key]).name, PurePosixPath(label).name),
+                                    unit_key=key, target_path=module.subtitle_path(project.target_language)))
                                 continue
                             previous.target = unit.target
                         previous.approve = previous.approve or unit.approve
@@ -863,7 +864,7 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
                                     when=when, summary=summary, label=doc_name, exported=manifest.get("created"))
             summary.applied.append(doc_name)
         if not dry_run:
-            commit(plans)
+            commit(plans, summary.conflicts, who=who)
             _record_returned(project, kit_id, manifest.get("created", ""), [m["id"] for m in manifest["modules"]])
         if not summary.applied:
             summary.notes.append("no returned file differs from what the kit carried: nothing to apply")

@@ -111,7 +111,7 @@ class StateFile:
 
         if not history.history_path(self.target_path).is_file():
             return self
-        texts = _target_texts(self.target_path)
+        texts = target_texts(self.target_path)
         latest = history.latest_versions(history.read(self.target_path))
         for key, text in texts.items():
             entry = self.units.get(key)
@@ -159,9 +159,10 @@ class StateFile:
         return True
 
 
-def _target_texts(target_path: Path) -> dict[str, str]:
+def target_texts(target_path: Path | str) -> dict[str, str]:
     """key → text of a target file (cue numbers of an SRT, unit keys of a workbook text); empty when
     it is missing or unreadable (`check` explains)."""
+    target_path = Path(target_path)
     try:
         if target_path.suffix.lower() == ".srt":
             from ..subtitles.cues import read_srt
