@@ -57,6 +57,16 @@ def _review_cell(counts: dict[str, int]) -> str:
     return " · ".join([f"{approved}/{total} ({approved * 100 // total}%)"] + rest)
 
 
+def _queue_cell(*target_paths) -> str:
+    """" · 1 conflict · 2 orphaned": what the unit histories of target files hold pending."""
+    from .review.history import pending_counts
+
+    counted = [pending_counts(path) for path in target_paths]
+    conflicts, orphans = sum(c for c, _ in counted), sum(o for _, o in counted)
+    return "".join([f" · {conflicts} conflict{'s' if conflicts > 1 else ''}" if conflicts else "",
+                    f" · {orphans} orphaned" if orphans else ""])
+
+
 def _workbooks_built(project: Project) -> dict[str, str]:
     """module id → its workbook's cell: "built", "built (transcript missing; …)" with the notes `docs`
     recorded in dist/documents/manifest.json, or "out of date" when its inputs changed since."""
@@ -103,7 +113,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
             footage=_footage_cell(module),
             source_cues=_cue_count(module, project.source_language),
             target_cues=_cue_count(module, project.target_language),
-            review=_review_cell(state_counts(project, module)),
+            review=_review_cell(state_counts(project, module)) + _queue_cell(module.subtitle_path(project.target_language)),
             qa_errors=str(report.count_for(module.id, "error")),
             documents=workbooks.get(module.id, "—"),
             kit=kit_cell,
@@ -115,7 +125,10 @@ def documents_review(project: Project) -> str:
     """The workbook texts' review cell, as for a module's cues: "470/480 (97%) · 10 draft"."""
     from .review.states import document_state_counts
 
-    return _review_cell(document_state_counts(project))
+    from .texts import project_documents
+
+    return _review_cell(document_state_counts(project)) + _queue_cell(*(d.target_path
+                                                                         for d in project_documents(project)))
 
 
 def draft_summary(project: Project) -> str:

@@ -592,6 +592,7 @@ def plan_subtitles(project: Project, module: Module, units: dict[str, ReturnedUn
     target = read_srt(target_path)
     states = StateFile.load(target_path)
     plan = FilePlan(label=module.id, target_path=target_path, kind="subtitles")
+    decided = _decided(target_path)
     exported_hashes = None
     if not carried and not any(u.carried for u in units.values()):
         from .export import exported_target_hashes
@@ -605,15 +606,35 @@ def plan_subtitles(project: Project, module: Module, units: dict[str, ReturnedUn
         result = decide(module.id, key, unit, source=source[n - 1].text if n <= len(source) else "",
                         target=target[n - 1].text, entry=states.units.get(key), carried=unit_carried,
                         who=who, when=when, summary=summary, exported=exported, exported_hashes=exported_hashes)
-        _queue(summary.conflicts[before:], key, target_path)
+        _queue(summary, before, key, target_path, decided)
         plan.add(key, result)
     return plan
 
 
-def _queue(conflicts: list[Conflict], key: str, target_path: Path) -> None:
-    """Tie conflicts to their unit, so that `commit` keeps them in the unit history."""
-    for conflict in conflicts:
+def _queue(summary: Summary, before: int, key: str, target_path: Path, decided: set[tuple[str, str, str]]) -> None:
+    """Tie the conflicts `decide` just found to their unit, so that `commit` keeps them in the unit
+    history; one already settled (the same returned text against the same home text, decided with
+    `review resolve`) is not asked again: the return changes nothing."""
+    from .states import text_hash
+
+    for conflict in summary.conflicts[before:]:
         conflict.unit_key, conflict.target_path = key, target_path
+        if (key, text_hash(conflict.returned), text_hash(conflict.current)) in decided:
+            summary.conflicts.remove(conflict)
+            summary.unchanged += 1
+            summary.notes.append(f"{conflict.module} {conflict.key}: this returned text was already decided "
+                                 "(`packager review history`); nothing changed")
+
+
+def _decided(target_path: Path) -> set[tuple[str, str, str]]:
+    """(key, returned hash, home hash) of the settled conflicts of a target file."""
+    from . import history
+    from .states import text_hash
+
+    records = history.read(target_path)
+    settled = {r.settles for r in records if r.event == "settled"}
+    return {(r.key, text_hash(r.text), text_hash(r.home or "")) for r in records
+            if r.event == "conflict" and r.n in settled}
 
 
 def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict[str, dict] | None, who: str,
@@ -635,6 +656,7 @@ def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict
         current = read_units(doc.target_path)
         states = StateFile.load(doc.target_path)
         plan = FilePlan(label=doc_id, target_path=doc.target_path, kind="document", document=doc)
+        decided = _decided(doc.target_path)
         for unit in doc_units:
             key = unit.key.partition("|")[2]
             unit.label = key
@@ -643,7 +665,7 @@ def plan_documents(project: Project, units: list[ReturnedUnit], *, carried: dict
             result = decide(doc_id, key, unit, source=source_text, target=current.get(key, ""),
                             entry=states.units.get(key), carried=(carried or {}).get(unit.key) or unit.carried,
                             who=who, when=when, summary=summary, exported=exported)
-            _queue(summary.conflicts[before:], key, doc.target_path)
+            _queue(summary, before, key, doc.target_path, decided)
             plan.add(key, result)
         plans.append(plan)
     return plans
