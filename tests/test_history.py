@@ -240,3 +240,80 @@ def test_a_kill_between_an_imports_writes_keeps_the_persons_text_and_state(proje
     assert StateFile.load(es(project)).units["1"].who == "review import (m1.docx)"
     run(project, "review", "import", str(out))
     assert states(project) == ["edited", "approved", "draft"] and texts(project)[0] == "¡Hola a todas!"
+
+
+# ---------------------------------------------------------------------------------------------- with `translate`
+
+from test_argos_tiny import NETWORK_GUARD, _offline_env, _unshare_prefix  # noqa: E402
+from test_translate import RUN_CLI, SOURCE_SRT, argos_home, translate  # noqa: E402, F401  (fixture)
+from test_translate import project as translated_project  # noqa: E402, F401  (fixture)
+
+KILL_BEFORE_STATES = ("import os, signal\nfrom packager.review import states as _states\n"
+                      "_states.StateFile.save = lambda self: os.kill(os.getpid(), signal.SIGKILL)\n")
+
+
+def run_killed(cwd: Path, argos: Path, prelude: str, *args: str):
+    """`packager ARGS` offline in a subprocess with `prelude` run first (here: a SIGKILL at a write)."""
+    import subprocess
+    import sys
+
+    scratch = cwd / ".offline"
+    scratch.mkdir(parents=True, exist_ok=True)
+    env = _offline_env(scratch, PACKAGER_ARGOS_DIR=str(argos), ARGOS_COMPUTE_TYPE="float32")
+    env.pop("ARGOS_PACKAGES_DIR")
+    cmd = [*_unshare_prefix(), sys.executable, "-c", NETWORK_GUARD + prelude + RUN_CLI, *args]
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_kill_between_translates_two_writes_leaves_drafts_drafts(translated_project, argos_home):
+    """Reproduction 3: SIGKILL after the SRT is written, before its states file: the next run must
+    not take the machine's drafts for a person's text."""
+    project = translated_project
+    killed = run_killed(project, argos_home, KILL_BEFORE_STATES, "translate", "--no-documents")
+    assert killed.returncode in (-9, 137), killed.stderr
+    target = es(project)
+    assert target.is_file() and not target.with_name("module-1.srt.states.json").exists()
+    drafts = texts(project)
+    assert states(project) == ["draft"] * 8  # from the history, not "edited"
+    status = run(project, "status").output
+    assert "edited" not in status and "0/8 (0%) · 8 draft" in status
+    again = translate(project, argos_home, "--no-documents")
+    assert "0 kept (human)" in again.stdout
+    assert texts(project) == drafts and states(project) == ["draft"] * 8
+    sidecar = StateFile.load(target)
+    assert all(sidecar.units[str(n)].machine == text for n, text in enumerate(drafts, start=1))
+
+
+def test_translate_refuses_an_emptied_transcript_and_keeps_orphans_restorable(translated_project, argos_home):
+    """Reproduction 2: approved Spanish, then the French emptied (translate exits 2, nothing
+    written) or cut to 3 cues (the Spanish of the vanished cues is orphaned, kept, restorable)."""
+    project = translated_project
+    translate(project, argos_home, "--no-documents")
+    run(project, "review", "approve", "module-1")
+    approved = texts(project)
+    folder = es(project).parent
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    french = project / "subtitles/fr/module-1.srt"
+
+    french.write_text("", encoding="utf-8")
+    from test_translate import run_packager
+    refused = run_packager(project, argos_home, "translate", "--no-documents")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "the transcript has no cues" in refused.stderr and "nothing was translated" in refused.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+    french.write_text("\n\n".join(SOURCE_SRT.split("\n\n")[:3]) + "\n", encoding="utf-8")
+    result = translate(project, argos_home, "--no-documents")
+    assert texts(project) == approved[:3]
+    assert result.stderr.count("orphaned: module-1 cue") == 5
+    status = run(project, "status").output
+    assert "5 orphaned" in status
+    listing = run(project, "review", "conflicts").output
+    assert "5 orphaned text(s)" in listing and all(repr(t) in listing for t in approved[3:])
+    records = history.read(es(project))
+    orphan = next(r for r in history.pending(records, "orphan") if r.text == approved[6])
+    assert orphan.state == "approved" and orphan.key == "7"
+    run(project, "review", "restore", "module-1", "--cue", "3", "--version", str(orphan.n))
+    assert texts(project)[2] == approved[6] and states(project)[2] == "edited"
+    assert "4 orphaned" in run(project, "status").output
+    assert repr(approved[2]) in run(project, "review", "history", "module-1", "--cue", "3").output
