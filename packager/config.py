@@ -38,7 +38,8 @@ ENTERPRISE_THEMES: dict[str, tuple[str, str]] = {
 PROJECT3_PLAN = {"enterprise": 6, "interview": 2, "roundtable": 1}
 
 Seconds = Annotated[float, BeforeValidator(parse_timecode)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -270,6 +271,10 @@ def _problem_from_error(err: dict[str, Any], model: type[BaseModel], path: Path,
         message = f"{given!r} is not one of: {', '.join(allowed)}" if allowed else err["msg"]
         guess = difflib.get_close_matches(str(given), allowed, n=1)
         hint = f"did you mean {guess[0]!r}?" if guess else f"use one of: {', '.join(allowed)}"
+    elif kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == SLUG_PATTERN:
+        message = f"{err.get('input')!r} is not a valid id"
+        hint = ("use lower-case letters a–z, digits and single hyphens between them (no accents, spaces, "
+                "capitals or underscores), e.g. \"entreprise-a\"")
     elif kind == "value_error":
         # Our own validators (timecodes, languages) already name the value and the right form.
         message = str(err["msg"]).removeprefix("Value error, ")

@@ -49,8 +49,11 @@ def check_project(project: Project, *, complete: bool = True) -> list[Finding]:
     if complete:
         findings += _check_plan(project)
     for module in project.modules:
+        outside = _paths_outside(project, module)
+        findings += outside
         findings += _check_module(project, module)
-        findings += _check_module_texts(project, module)
+        if not outside:  # never read (nor quote) a file outside the project
+            findings += _check_module_texts(project, module)
     findings += _check_workbook_files(project)
     if complete:
         findings += _check_runtime(project)
@@ -177,6 +180,25 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
     if questions is not None and not questions.is_file():
         out.append(Finding("error", f"questions file not found: {module.definition.questions}", module.path,
                            module.where("questions"), "add the file or fix the path"))
+    return out
+
+
+def _paths_outside(project: Project, module: Module) -> list[Finding]:
+    """A module's subtitles, questions or footage path that resolves outside the project folder
+    (`../x.srt`, an absolute path, a symlink pointing out) is refused; its contents are never read."""
+    root = project.root.resolve()
+    named = [("subtitles", module.definition.subtitles, module.where("subtitles"))]
+    if module.definition.questions is not None:
+        named.append(("questions", module.definition.questions, module.where("questions")))
+    named += [("footage", edit.source, module.where("edits", i, "source"))
+              for i, edit in enumerate(module.definition.edits)]
+    out = []
+    for what, value, where in named:
+        resolved = (project.root / value).resolve()
+        if resolved != root and root not in resolved.parents:
+            out.append(Finding("error", f"the {what} path {str(value)!r} leads outside the project folder",
+                               module.path, where, "keep the file inside the project and name it relative to "
+                               "the project folder (no \"..\", no absolute path, no link pointing out)"))
     return out
 
 

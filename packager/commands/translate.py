@@ -32,6 +32,7 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     and reported as orphaned: `packager review history MODULE`, `packager review restore`.
     """
     from ..glossary import load_glossary
+    from ..preflight import refuse_what_check_refuses
     from ..progress import step_progress
     from ..texts import project_documents
     from ..translation.engine import load_engine
@@ -41,7 +42,7 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
 
     project = app.project
     selected = project.select(modules)
-    refuse_what_check_refuses(project)
+    refuse_what_check_refuses(project, "translated")
     src, dst = project.source_language, project.target_language
     engine = load_engine(src, dst)
     glossary = load_glossary(project)
@@ -83,19 +84,6 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     app.out.print(f"translate: {total.drafted} drafted, {total.reused} reused from memory, "
                   f"{total.kept} kept (human), {total.needs_review} needs-review; "
                   f"{engine.calls} model call(s) ({engine.description}), {total.files_written} file(s) written")
-
-
-def refuse_what_check_refuses(project) -> None:
-    """Stop before writing anything when `packager check` finds an error (an emptied transcript, a
-    path outside the project…): drafts made from broken input would only bury a person's text."""
-    from ..errors import CheckFailed, PackagerError
-    from ..validate import check_project
-
-    errors = [f for f in check_project(project) if f.severity == "error"]
-    if errors:
-        raise CheckFailed([PackagerError(f.message, path=f.path, where=f.where, hint=f.hint) for f in errors]
-                          + [PackagerError("nothing was translated: `packager check` refuses this project",
-                                           hint="fix the problems above, then run `packager translate` again")])
 
 
 def _describe(stats, noun: str) -> str:
