@@ -82,7 +82,7 @@ def import_cmd(app: AppContext, path: Path, module_id: str | None, who: str | No
     Exit codes: 0 applied; 1 conflicts, or a file inside a kit refused (the rest is applied);
     2 the file or kit itself refused (damaged, foreign, cues that do not match): nothing written.
     """
-    from ..review.importer import import_path
+    from ..review.take_back import import_path
 
     summary = import_path(app.project, path, module_id=module_id, who=who, dry_run=dry_run)
     for label in summary.applied:
@@ -119,7 +119,7 @@ def approve_cmd(app: AppContext, module_ids: tuple[str, ...], cues: str | None, 
     For Spanish written and checked by a person outside packager (such as the sample's). Name at
     least one module, or pass --documents for the workbook texts only.
     """
-    from ..review.importer import approve, approve_documents, parse_cue_ranges
+    from ..review.approve import approve, approve_documents, parse_cue_ranges
 
     project = app.project
     if not module_ids and not documents:
