@@ -97,10 +97,6 @@ class ReviewMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------------ helpers
 
     def cli(self, *args: str, project: Path | None = None, codes=(0,)):
-        # A hand edit overwritten by another before any command ran was never seen by packager:
-        # only what a command could see counts (it is then in the file or in the history).
-        self.person_texts |= self.unseen
-        self.unseen.clear()
         runner = CliRunner()
         original = engine_module.load_engine
         engine_module.load_engine = lambda source, target: FakeEngine()
@@ -109,7 +105,11 @@ class ReviewMachine(RuleBasedStateMachine):
         finally:
             engine_module.load_engine = original
         if isinstance(result.exception, Killed) or result.exit_code == 130:
-            return None
+            return None  # a killed run may not have seen the hand edits: they stay unseen
+        # A hand edit overwritten by another before any command ran to its end was never seen by
+        # packager: only what a finished command saw counts (it is then in the file or the history).
+        self.person_texts |= self.unseen
+        self.unseen.clear()
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         assert result.exit_code in codes, (args, result.exit_code, result.output)

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import PackagerError
+from . import history
 from .clock import now_iso
+from .states import StateFile, notice_person_texts, text_hash
 
 if TYPE_CHECKING:
     from ..project import Module, Project
-    from .states import StateFile
 
 
 def approve(project: Project, module: Module, cues: set[int] | None, *, who: str) -> int:
     """Mark the module's current Spanish text approved (all cues, or those numbered). Returns how many changed."""
     from ..subtitles.cues import read_srt
-    from .states import StateFile
-
     target_path = module.subtitle_path(project.target_language)
     if not target_path.is_file():
         raise PackagerError(f"module {module.id!r} has no {project.target_language} subtitles", path=target_path)
@@ -30,23 +29,27 @@ def approve(project: Project, module: Module, cues: set[int] | None, *, who: str
             which = "cues" if len(unknown) > 1 else "cue"
             raise PackagerError(f"no {which} {format_cue_ranges(unknown)} in {module.id} (it has {len(target)})",
                                 path=target_path, hint=f"name cues from 1 to {len(target)}")
+    notice_person_texts(target_path)
     states = StateFile.load(target_path)
     when = now_iso()
-    changed = sum(_approve_unit(states, str(n), s.text, t.text, who=who, when=when)
+    pending = history.Pending(target_path)
+    changed = sum(_approve_unit(states, str(n), s.text, t.text, who=who, when=when, pending=pending)
                   for n, (s, t) in enumerate(zip(source, target), start=1) if not cues or n in cues)
+    pending.flush()
     states.save()
     return changed
 
 
-def _approve_unit(states: StateFile, key: str, source_text: str, target_text: str, *, who: str, when: str) -> bool:
+def _approve_unit(states: StateFile, key: str, source_text: str, target_text: str, *, who: str, when: str,
+                  pending: history.Pending) -> bool:
     """Record one unit approved against the current texts (its machine draft and comment kept);
     False when it already was."""
-    from .states import text_hash
-
     entry = states.units.get(key)
     if entry and (entry.state, entry.source_hash, entry.target_hash) == ("approved", text_hash(source_text),
                                                                          text_hash(target_text)):
         return False
+    pending.version(key, target_text, state="approved", who=history.PERSON, origin="approve", by=who, when=when,
+                    source_hash=text_hash(source_text))
     states.record(key, "approved", source_text, target_text, who=who, when=when)
     return True
 
@@ -89,18 +92,19 @@ def parse_cue_ranges(text: str) -> set[int]:
 def approve_documents(project: Project, *, who: str) -> int:
     """Mark the current target text of every workbook unit approved (those with a target text)."""
     from ..texts import project_documents, read_units
-    from .states import StateFile
-
     when = now_iso()
     changed = 0
     for doc in project_documents(project):
         targets = read_units(doc.target_path)
         if not targets:
             continue
+        notice_person_texts(doc.target_path)
         states = StateFile.load(doc.target_path)
+        pending = history.Pending(doc.target_path)
         for unit in doc.units:
             target = targets.get(unit.key)
             if target and target.strip():
-                changed += _approve_unit(states, unit.key, unit.text, target, who=who, when=when)
+                changed += _approve_unit(states, unit.key, unit.text, target, who=who, when=when, pending=pending)
+        pending.flush()
         states.save()
     return changed

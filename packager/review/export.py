@@ -424,6 +424,9 @@ KEEP_EXPORTS = 10
 
 def export_module(project: Project, module: Module, fmt: str, output: Path) -> list[ReviewRow]:
     """Write one module's review file atomically. Returns the rows it carries."""
+    from .states import notice_person_texts
+
+    notice_person_texts(module.subtitle_path(project.target_language))
     rows = module_rows(project, module)
     exported = now_iso()
     write_bytes(output, export_bytes(project, module, fmt, rows=rows, exported=exported))

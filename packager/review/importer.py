@@ -400,7 +400,7 @@ def commit(plans: list[FilePlan], conflicts: list[Conflict] = (), *, who: str | 
     from ..atomic import write_text
     from ..subtitles.cues import format_srt, read_srt
     from ..texts import read_units, write_target
-    from .states import StateFile, UnitState, text_hash
+    from .states import StateFile, UnitState, notice_person_texts, text_hash
 
     by_path: dict[Path, list[Conflict]] = {}
     for conflict in conflicts:
@@ -409,6 +409,7 @@ def commit(plans: list[FilePlan], conflicts: list[Conflict] = (), *, who: str | 
     for path in [p for p in by_path if p not in {plan.target_path for plan in plans}]:
         _record_history(path, {}, {}, by_path[path], who=who)
     for plan in plans:
+        notice_person_texts(plan.target_path)
         _record_history(plan.target_path, plan.texts, plan.entries, by_path.get(plan.target_path, []), who=who)
         if plan.empty:
             continue

@@ -53,6 +53,7 @@ from .export import (
 )
 from .kit_records import KIT_FORMAT, MANIFEST, kit_history, record_sent  # noqa: F401  (kit_history: importable here)
 from .kit_records import sha256 as _sha256
+from .states import notice_person_texts
 
 if TYPE_CHECKING:
     from ..project import Module, Project
@@ -405,6 +406,7 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
     rows_by_module = {}
     for module in modules:  # fails early, before any encode
         try:
+            notice_person_texts(module.subtitle_path(project.target_language))
             rows_by_module[module.id] = module_rows(project, module)
         except PackagerError as exc:
             if len(modules) > 1:

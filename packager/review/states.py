@@ -176,6 +176,25 @@ def target_texts(target_path: Path | str) -> dict[str, str]:
         return {}
 
 
+def notice_person_texts(target_path: Path | str) -> None:
+    """Record in the unit history every text of a person the target file holds and the history
+    lacks (an edit made in an editor since packager last looked), before a command works from it:
+    `review export`, `kit`, `review approve`, `review import`. A person may overwrite it next."""
+    from . import history
+
+    target_path = Path(target_path)
+    texts = target_texts(target_path)
+    if not texts:
+        return
+    states = StateFile.load(target_path)
+    pending = history.Pending(target_path)
+    for key, text in texts.items():
+        entry = states.units.get(key)
+        state = entry.state if entry is not None and entry.target_hash == text_hash(text) else "edited"
+        pending.keep_person_text(key, text, state, source_hash=entry.source_hash if entry else None)
+    pending.flush()
+
+
 def _unit_sort_key(key: str) -> tuple:
     """Cue numbers in numeric order ("2" before "10"), other keys alphabetically after them."""
     return (0, int(key), "") if key.isdigit() else (1, 0, key)
