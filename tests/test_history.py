@@ -83,6 +83,8 @@ def untraceable(folder: Path, fmt: str, tmp_path: Path) -> Path:
         root = etree.fromstring(path.read_bytes())
         for meta in [el for el in root.iter() if etree.QName(el).localname == "metadata"]:
             meta.getparent().remove(meta)
+        for unit in [el for el in root.iter() if etree.QName(el).localname == "unit"]:
+            unit.attrib.pop("name", None)  # some tools drop the timecode name too
         for target, text in zip([el for el in root.iter() if etree.QName(el).localname == "target"], REWRITTEN):
             target.text = text
         path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

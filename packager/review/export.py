@@ -472,10 +472,17 @@ def matching_export(project: Project, module: Module, returned: dict[str, tuple[
         cues = {str(c.get("n")): c for c in record.get("cues", []) if isinstance(c, dict)}
         score = sum(1 for key, (start, end, text) in returned.items()
                     if key in cues and cues[key].get("target_hash") == text_hash(text)
-                    and abs(cues[key].get("start", -1) - start) < 0.002 and abs(cues[key].get("end", -1) - end) < 0.002)
+                    and _same_time(cues[key].get("start"), start) and _same_time(cues[key].get("end"), end))
         if score > best_score:
             best, best_score = cues, score
     return best
+
+
+def _same_time(recorded, returned) -> bool:
+    """A returned file that lost its times (a CAT tool dropping XLIFF's unit names) matches on text."""
+    if returned is None:
+        return True
+    return isinstance(recorded, (int, float)) and abs(recorded - returned) < 0.002
 
 
 def exported_target_hashes(project: Project, module: Module) -> dict[str, set[str]]:
