@@ -183,6 +183,13 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
     return out
 
 
+def check_module_files(project: Project, module: Module) -> list[Finding]:
+    """The module's files as `check` reads them: paths inside the project, then transcripts and
+    questions that read (what `render` needs before it starts; it checks the footage itself)."""
+    outside = _paths_outside(project, module)
+    return outside or _check_module_texts(project, module)
+
+
 def _paths_outside(project: Project, module: Module) -> list[Finding]:
     """A module's subtitles, questions or footage path that resolves outside the project folder
     (`../x.srt`, an absolute path, a symlink pointing out) is refused; its contents are never read."""

@@ -46,7 +46,7 @@ def command(app: AppContext, modules: tuple[str, ...], target: str, jobs: int | 
         except ValueError:
             raise PackagerError(f"--size {size!r}: write it as WIDTHxHEIGHT, e.g. 640x360") from None
     project = app.project
-    refuse_what_check_refuses(project, "rendered", project.select(modules))
+    refuse_what_check_refuses(project, "render", project.select(modules))
     result = render_project(project, target, list(modules), jobs=jobs, console=app.err,
                             options=RenderOptions(size=dims, preset=preset))
     made = len(result.rendered)

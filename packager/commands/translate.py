@@ -42,7 +42,7 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
 
     project = app.project
     selected = project.select(modules)
-    refuse_what_check_refuses(project, "translated")
+    refuse_what_check_refuses(project, "translate")
     src, dst = project.source_language, project.target_language
     engine = load_engine(src, dst)
     glossary = load_glossary(project)
