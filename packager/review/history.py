@@ -182,6 +182,8 @@ class Pending:
         self.known = read(self.target_path) if known is None else known
         self.latest = latest_versions(self.known)
         self.records: list[Record] = []
+        # (key, text hash) of every version known: "is this text in the history?" in constant time
+        self._texts = {(r.key, text_hash(r.text)) for r in self.known if r.event == "version"}
 
     def version(self, key: str, text: str, *, state: str, who: str, origin: str, by: str | None = None,
                 when: str | None = None, source_hash: str | None = None, comment: str | None = None) -> None:
@@ -193,6 +195,7 @@ class Pending:
                      source_hash=source_hash, comment=comment)
         self.latest[key] = new
         self.records.append(new)
+        self._texts.add((key, text_hash(text)))
 
     def keep_person_text(self, key: str, text: str | None, state: str, *, source_hash: str | None = None,
                          by: str | None = None) -> None:
@@ -200,8 +203,7 @@ class Pending:
         person wrote it (an edit never noticed by a run of packager)."""
         if not text or not text.strip() or state == "draft":
             return
-        if any(r.key == key and r.event == "version" and text_hash(r.text) == text_hash(text)
-               for r in [*self.known, *self.records]):
+        if (key, text_hash(text)) in self._texts:
             return
         self.version(key, text, state=state, who=PERSON, origin="hand edit", by=by, source_hash=source_hash)
 
