@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -97,9 +98,9 @@ def import_cmd(app: AppContext, path: Path, module_id: str | None, who: str | No
     for refused in summary.refused:
         app.err.print(f"[red]refused[/]: {escape(refused)}", markup=True, highlight=False, soft_wrap=True)
     if summary.conflicts:
-        queued = "" if dry_run else " and both texts are kept as pending conflicts (`packager review conflicts`)"
-        app.err.print(f"  → the current texts were kept{queued}. Settle each: packager review resolve MODULE "
-                      "--cue N --take home|returned|edit", highlight=False, soft_wrap=True)
+        queued = "" if dry_run else "; each returned text waits as a conflict (`packager review conflicts`)"
+        app.err.print(f"  → the current texts were kept{queued}. Settle them: packager review resolve MODULE "
+                      "--cue N (or 1-5,8) --take home|returned|edit", highlight=False, soft_wrap=True)
     prefix = "review import (dry run, nothing written)" if dry_run else "review import"
     app.out.print(f"{prefix}: {summary.line()}", highlight=False, soft_wrap=True)
     if summary.conflicts or summary.refused:
@@ -205,18 +206,21 @@ def conflicts_cmd(app: AppContext) -> None:
 
 @command.command("resolve")
 @click.argument("name", metavar="MODULE")
-@click.option("--cue", required=True, help="The cue number (or workbook unit key).")
+@click.option("--cue", required=True, help="The cue number (or workbook unit key); cues 1-5,8 for several.")
 @click.option("--take", type=click.Choice(["home", "returned", "edit"]), required=True,
               help="home: keep the current text; returned: take the returned text; edit: write --text.")
 @click.option("--text", default=None, help="With --take edit: the text to keep.")
 @click.option("--who", default="review resolve", show_default=True, help="Who decides (recorded).")
 @pass_app
 def resolve_cmd(app: AppContext, name: str, cue: str, take: str, text: str | None, who: str) -> None:
-    """Settle the pending conflict of one cue. The text not taken stays in the history."""
+    """Settle the pending conflict of a cue (or of the cues 1-5,8). The text not taken stays in the history."""
+    from ..review.approve import parse_cue_ranges
     from ..review.queue import resolve
 
-    settled = resolve(app.project, name, cue, take, text=text, who=who)
-    app.out.print(f"review resolve: {name} cue {cue}: {settled} conflict(s) settled, took {take}")
+    keys = [str(n) for n in sorted(parse_cue_ranges(cue))] if re.fullmatch(r"[\d,\s-]+", cue) else [cue]
+    for key in keys:
+        settled = resolve(app.project, name, key, take, text=text, who=who)
+        app.out.print(f"review resolve: {name} cue {key}: {settled} conflict(s) settled, took {take}")
 
 
 @command.command("restore")
