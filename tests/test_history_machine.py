@@ -190,7 +190,7 @@ class ReviewMachine(RuleBasedStateMachine):
         (top,) = list(folder.iterdir())
         module_dir = top / "01-module-1"
         path = module_dir / f"01-module-1.es.{fmt}"
-        edit_returned(path, fmt, edits, approvals, strip)
+        written = edit_returned(path, fmt, edits, approvals, strip)
         if whole_zip:
             back = self.tmp / "back.zip"
             with zipfile.ZipFile(back, "w") as archive:
@@ -202,8 +202,7 @@ class ReviewMachine(RuleBasedStateMachine):
         result = self.cli("review", "import", str(back), codes=(0, 1, 2))
         if result is None or result.exit_code == 2:  # refused whole: nothing of it was taken in
             return
-        returned = [t for t in edits.values()]
-        self.person_texts.update(returned)
+        self.person_texts.update(written)
         before = self.snapshot()
         self.cli("review", "import", str(back), codes=(0, 1, 2))
         assert self.snapshot() == before, "importing the same return twice changed something"
@@ -288,13 +287,14 @@ class ReviewMachine(RuleBasedStateMachine):
             assert states.units[str(n)].target_hash == text_hash(cue.text), f"cue {n}"
 
 
-def edit_returned(path: Path, fmt: str, edits: dict[int, str], approvals: set[int], strip: bool) -> None:
-    """What a translator (and their tools) do to a returned file."""
+def edit_returned(path: Path, fmt: str, edits: dict[int, str], approvals: set[int], strip: bool) -> list[str]:
+    """What a translator (and their tools) do to a returned file; returns the texts written into it
+    (edits of cues the file has)."""
     if fmt == "srt":
         cues = read_srt(path)
         path.write_text(srt([(c.start, c.end, edits.get(n, c.text)) for n, c in enumerate(cues, start=1)]),
                         encoding="utf-8")
-        return
+        return [text for n, text in edits.items() if n <= len(cues)]
     if fmt == "xliff":
         root = etree.fromstring(path.read_bytes())
         units = [el for el in root.iter() if etree.QName(el).localname == "unit"]
@@ -309,7 +309,7 @@ def edit_returned(path: Path, fmt: str, edits: dict[int, str], approvals: set[in
             for meta in [el for el in root.iter() if etree.QName(el).localname == "metadata"]:
                 meta.getparent().remove(meta)
         path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-        return
+        return [text for n, text in edits.items() if n <= len(units)]
     document = docx.Document(str(path))
     rows = document.tables[0].rows
     for n, row in enumerate(rows[1:], start=1):
@@ -325,6 +325,7 @@ def edit_returned(path: Path, fmt: str, edits: dict[int, str], approvals: set[in
                 paragraph._p.getparent().remove(paragraph._p)
         document.core_properties.subject = ""
     document.save(str(path))
+    return [text for n, text in edits.items() if n < len(rows)]
 
 
 TestReviewMachine = ReviewMachine.TestCase
