@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 
 # Property tests: the default profile keeps CI's run of each under a minute; a deeper search is
 #   python -m pytest tests/test_history_machine.py --hypothesis-profile=long
-settings.register_profile("ci", max_examples=10, stateful_step_count=10, deadline=None, derandomize=False,
+settings.register_profile("ci", max_examples=25, stateful_step_count=15, deadline=None, derandomize=False,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("long", max_examples=400, stateful_step_count=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
