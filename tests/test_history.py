@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from lxml import etree
 
 from packager.project import Project
 from packager.review import history
-from packager.review.states import StateFile, effective_state, text_hash
+from packager.review.states import StateFile, effective_state
 from packager.subtitles.cues import read_srt
 from review_support import drafted_project, edit_review_docx, run, srt
 
