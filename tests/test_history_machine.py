@@ -200,8 +200,8 @@ class ReviewMachine(RuleBasedStateMachine):
         else:
             back = path
         result = self.cli("review", "import", str(back), codes=(0, 1, 2))
-        if result is None or result.exit_code == 2:  # refused whole: nothing of it was taken in
-            return
+        if result is None or result.exit_code == 2 or "refused" in result.output:
+            return  # refused (whole, or the file inside a kit): none of its texts was taken in
         self.person_texts.update(written)
         before = self.snapshot()
         self.cli("review", "import", str(back), codes=(0, 1, 2))

@@ -247,6 +247,12 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         seen_source = text_hash(source)
     new_text = unit.target if not same_as_now else None
     final_hash = returned_hash
+    if (same_as_now and not comment_new and seen_source != text_hash(source) and entry is not None
+            and entry.state != "draft" and (entry.source_hash, entry.target_hash) == (seen_source, final_hash)):
+        # Already taken in against the French it answered (this return was imported before): the
+        # cue waits for a person to review it; importing it again changes nothing.
+        summary.unchanged += 1
+        return None
     if text_changed and (not same_as_now or current_state == "draft"):
         summary.count("changed", module_label, label)
     if seen_source != text_hash(source):
