@@ -318,3 +318,14 @@ def test_translate_refuses_an_emptied_transcript_and_keeps_orphans_restorable(tr
     assert texts(project)[2] == approved[6] and states(project)[2] == "edited"
     assert "4 orphaned" in run(project, "status").output
     assert repr(approved[2]) in run(project, "review", "history", "module-1", "--cue", "3").output
+
+
+def test_xliff_12_with_renumbered_units_says_save_as_xliff_20(project: Path, tmp_path: Path):
+    ns = "urn:oasis:names:tc:xliff:document:1.2"
+    units = "".join(f'<trans-unit id="tu{n}"><source>{fr}</source><target>{es}</target></trans-unit>'
+                    for n, ((_, _, fr), es) in enumerate(zip(FR, ES), start=1))
+    back = tmp_path / "01-module-1.es.xlf"
+    back.write_text(f'<xliff xmlns="{ns}" version="1.2"><file original="module-1.srt"><body>{units}</body></file>'
+                    "</xliff>", encoding="utf-8")
+    result = run(project, "review", "import", str(back), code=2)
+    assert "no such cue" in result.output and "save as XLIFF 2.0" in result.output

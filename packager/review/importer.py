@@ -96,6 +96,9 @@ def align_subtitles(project: Project, module: Module, returned: ReturnedFile) ->
         if other is not None:
             hint = (f"its timing is that of module {other!r}: this looks like the file of {other}; "
                     f"import it with --module {other}")
+        elif returned.kind == "xliff" and (returned.version or "").startswith("1"):
+            hint = ("the CAT tool saved XLIFF 1.2 and renumbered or changed the units: save as XLIFF 2.0 "
+                    "(the format packager sent), keeping every unit and its id")
         raise PackagerError(f"refused: its cues do not match the Spanish track of {module.id} "
                             f"({len(diffs)} difference(s)); nothing was written\n{listing}", path=returned.label,
                             hint=hint)

@@ -64,6 +64,11 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
                           exported=identity["exported"], kit=identity["kit"], documents=documents)
     for row_number, row in enumerate(table.rows[1:], start=2):
         cells = [_cell_text(cell) for cell in row.cells]
+        # Word's Review › New comment on the row: the unit's comment, after what its column says.
+        comment_column = 4 if documents else 5
+        balloons = [comments[i] for cell in row.cells for i in _comment_ids(cell) if comments.get(i)]
+        if balloons and len(cells) > comment_column:
+            cells[comment_column] = "\n".join(part for part in [cells[comment_column].strip(), *balloons] if part)
         if documents:
             if len(cells) < 5:
                 raise PackagerError("a row has lost columns", path=label, where=f"table row {row_number}")
@@ -78,9 +83,6 @@ def parse_docx(data: bytes, label: str) -> ReturnedFile:
             continue
         if len(cells) < 6:
             raise PackagerError("a row has lost columns", path=label, where=f"table row {row_number}")
-        balloons = [comments[i] for cell in row.cells for i in _comment_ids(cell) if comments.get(i)]
-        if balloons:  # Word's Review › New comment on the row: the cue's comment, after the column's
-            cells[5] = "\n".join(part for part in [cells[5].strip(), *balloons] if part)
         number, carried = parse_cue_cell(cells[0])
         timing = parse_tc_pair(cells[1])
         if number is None or timing is None:
@@ -189,7 +191,7 @@ def parse_xliff(data: bytes, label: str, module_id: str | None = None) -> Return
     if len(files) != 1:
         raise PackagerError(f"expected one <file> (one module), found {len(files)}", path=label)
     file_el = files[0]
-    result = ReturnedFile(label=label, kind="xliff", module_id=module_id)
+    result = ReturnedFile(label=label, kind="xliff", module_id=module_id, version=version)
 
     def metas(parent) -> dict[str, str]:
         out = {}

@@ -41,6 +41,7 @@ class ReturnedFile:
     kit: str | None = None
     documents: bool = False  # a DOCX of document units (kit)
     units: list[ReturnedUnit] = field(default_factory=list)
+    version: str | None = None  # of the format, when it has several (XLIFF "2.0", "1.2")
 
 
 @dataclass
