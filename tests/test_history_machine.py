@@ -106,14 +106,21 @@ class ReviewMachine(RuleBasedStateMachine):
             engine_module.load_engine = original
         if isinstance(result.exception, Killed) or result.exit_code == 130:
             return None  # a killed run may not have seen the hand edits: they stay unseen
-        # A hand edit overwritten by another before any command ran to its end was never seen by
-        # packager: only what a finished command saw counts (it is then in the file or the history).
-        self.person_texts |= self.unseen
-        self.unseen.clear()
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         assert result.exit_code in codes, (args, result.exit_code, result.output)
+        if args[0] in ("translate", "kit") or args[:2] == ("review", "approve") or (
+                args[:2] == ("review", "import") and result.exit_code in (0, 1) and "refused" not in result.output):
+            self.seen()
         return result
+
+    def seen(self) -> None:
+        """A command that worked from the module's Spanish ran to its end: the hand edits made before
+        it are the person's texts it must have kept (in the file or in the history). A hand edit
+        overwritten by another before such a command ran was never seen by packager, and a refused
+        import writes nothing (not even history)."""
+        self.person_texts |= self.unseen
+        self.unseen.clear()
 
     @property
     def es(self) -> Path:
