@@ -15,10 +15,11 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from .. import interrupt
 from ..atomic import atomic_path
 from ..errors import PackagerError
 
-HINT = ("install LibreOffice to get PDFs (Debian/Ubuntu: apt-get install libreoffice-writer; "
+HINT = ("install LibreOffice to get PDFs (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; "
         "macOS/Windows: libreoffice.org), or open the DOCX files and print them")
 
 
@@ -50,9 +51,10 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float | No
                    "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(staging),
                    *[str(p) for p in docx_files]]
         env = dict(os.environ, HOME=tmp)  # nothing of the user's own LibreOffice is touched
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env,
-                                    stdin=subprocess.DEVNULL)
+        try:  # in its own process group, killed with its helpers on Ctrl-C (interrupt.py)
+            with interrupt.child(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                 stdin=subprocess.DEVNULL) as process:
+                stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             raise PackagerError(f"LibreOffice did not finish converting {len(docx_files)} document(s) "
                                 f"in {timeout:.0f} s", hint="run `packager docs --no-pdf` and convert by hand") from None
@@ -68,7 +70,7 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float | No
             else:
                 missing.append(docx.name)
         if missing:
-            message = (result.stderr or result.stdout or "").strip().splitlines()
+            message = (stderr or stdout or "").strip().splitlines()
             detail = f": {message[-1]}" if message else ""
             raise PackagerError(f"LibreOffice could not convert {', '.join(missing)}{detail}",
                                 hint="open the DOCX in LibreOffice to see the problem, or use --no-pdf")
