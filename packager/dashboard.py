@@ -22,6 +22,7 @@ class ModuleRow:
     qa_errors: str
     documents: str
     kit: str
+    video: str = "—"
 
 
 def _footage_cell(module: Module) -> str:
@@ -82,6 +83,27 @@ def _workbooks_built(project: Project) -> dict[str, str]:
     return cells
 
 
+def _videos(project: Project) -> dict[str, str]:
+    """module id → its video cell: the targets it is rendered for ("usb, cd"), and those whose render is
+    out of date ("usb out of date"); a module whose video is missing (never rendered, or an interrupted
+    render) is not listed."""
+    from .video.render import render_dir, render_state
+    from .video.targets import TARGETS
+
+    cells: dict[str, list[str]] = {}
+    for target in TARGETS:
+        if not render_dir(project, target).is_dir():
+            continue
+        for module in project.modules:
+            try:
+                state = render_state(project, module, target)
+            except PackagerError:  # the medium cannot hold the programme: `render` explains
+                state = "out of date"
+            if state is not None:
+                cells.setdefault(module.id, []).append(target if state == "current" else f"{target} {state}")
+    return {module_id: ", ".join(parts) for module_id, parts in cells.items()}
+
+
 def module_rows(project: Project) -> list[ModuleRow]:
     from .review.kit import kit_history
     from .review.states import state_counts
@@ -89,6 +111,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
 
     report = run_qa(project)
     workbooks = _workbooks_built(project)
+    videos = _videos(project)
     kits = kit_history(project)
     rows = []
     for module in project.modules:
@@ -107,6 +130,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
             qa_errors=str(report.count_for(module.id, "error")),
             documents=workbooks.get(module.id, "—"),
             kit=kit_cell,
+            video=videos.get(module.id, "—"),
         ))
     return rows
 

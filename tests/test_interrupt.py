@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from test_producer_terminal import video_cell
 from test_render import make_clip, make_project
 
 WORKTREE = Path(__file__).resolve().parents[1]
@@ -136,6 +137,9 @@ def test_ctrl_c_during_build_render_stops_at_once_and_leaves_no_partial_output(t
     out = root / "dist/render/usb"
     assert not (out / "01-alpha.mp4").exists()  # the interrupted module: nothing that looks finished
     assert not (root / "dist/render/usb/programme.mp4").exists()
+    status = subprocess.run([sys.executable, "-m", "packager", "-C", str(root), "status"], capture_output=True,
+                            text=True, env=dict(os.environ, PYTHONPATH=str(WORKTREE)), timeout=120)
+    assert video_cell(status.stdout, "alpha") == "—", status.stdout  # never shown as rendered
     # the next build renders it and finishes
     again = subprocess.run([sys.executable, "-m", "packager", "-C", str(root), "render", "--size", "320x180",
                             "--preset", "ultrafast"], capture_output=True, text=True,

@@ -59,12 +59,16 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
     from ..documents.build import build_documents
 
     app.err.print("documents: workbooks, booklet, synthesis, trainer guide")
-    build_documents(project, pdf=pdf, console=app.err)
+    documents = build_documents(project, pdf=pdf, console=app.err)
+    if not documents.built and not documents.pdfs:
+        app.err.print(f"documents: up to date ({len(documents.reused)} unchanged)")
 
     from ..video.render import render_project
 
     app.err.print(f"render: {len(project.modules)} module(s) for {target}")
-    render_project(project, target, jobs=jobs, console=app.err)
+    rendered = render_project(project, target, jobs=jobs, console=app.err)
+    if not rendered.rendered:
+        app.err.print(f"render: up to date ({len(rendered.modules)} module(s) unchanged for {target})")
 
     from ..bundle.build import make_bundle
 

@@ -137,6 +137,7 @@ class Job:
     states: Future | None = None  # the target-language subtitles' images (BurnOverlay | None), drawn early
     burn: BurnOverlay | None = None  # the same, when the encode starts
     audio: Future | None = None  # the audio encode, running while the video encodes
+    options: RenderOptions = field(default_factory=RenderOptions)  # recorded in the cache entry, for `status`
 
     @property
     def name(self) -> str:
@@ -204,6 +205,21 @@ def _read_cache(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def render_state(project: Project, module: Module, target: str) -> str | None:
+    """What `status` says of a module's video for `target`: "current" (every output of its last render on
+    disk, as that render left them, and its inputs unchanged), "out of date" (its outputs are there but
+    its inputs changed), or None (never rendered, or an output is missing: e.g. an interrupted build).
+    Compared with the options that render used (`--size`, `--preset`). Raises PackagerError when the
+    medium cannot hold the programme."""
+    entry = _read_cache(_cache_file(project, target, module.id))
+    if not entry or not _outputs_current(entry, render_dir(project, target)):
+        return None
+    size, preset = entry.get("options") or [None, RenderOptions.preset]
+    options = RenderOptions(size=tuple(size) if size else None, preset=preset)
+    key = module_key(project, module, plan_for(project, target, options), options)
+    return "current" if entry.get("key") == key else "out of date"
 
 
 def _readable(out_dir: Path, names: list[str]) -> None:
@@ -639,7 +655,8 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     _readable(out_dir, produced)
     seconds = time.monotonic() - started
     entry = {"key": job.key, "outputs": _record(out_dir, produced), "duration": round(job.duration, 3),
-             "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels}
+             "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels,
+             "options": [job.options.size, job.options.preset]}
     write_text(cache_path, json.dumps(entry, indent=1) + "\n")
     return ModuleRender(module.id, final, job.duration, True, seconds)
 
@@ -731,7 +748,8 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             result.modules.append(ModuleRender(module.id, out_dir / f"{base_name(module)}.mp4",
                                                float(entry["duration"]), False))
             continue
-        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes))
+        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes,
+                        options=options))
 
     # 2. Check every input before encoding anything. Meanwhile the lower-thirds (which the video encodes
     #    overlay) are composed with moviepy in another thread: probing waits on ffmpeg, so composing them
