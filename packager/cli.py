@@ -56,9 +56,9 @@ pass_app = click.make_pass_decorator(AppContext)
 
 class PackagerGroup(click.Group):
     def invoke(self, ctx: click.Context):
-        interrupt.install()
         try:
-            return super().invoke(ctx)
+            with interrupt.handling_sigint():
+                return super().invoke(ctx)
         except PackagerError as exc:
             if interrupt.interrupted.is_set():  # a child killed by Ctrl-C: not the input's fault
                 return self._interrupted(ctx)
@@ -79,7 +79,6 @@ class PackagerGroup(click.Group):
             if app is None or not app.verbose:
                 click.echo("this is a bug in packager; run again with --verbose for the traceback", err=True)
             ctx.exit(EXIT_BUG)
-
 
     @staticmethod
     def _interrupted(ctx: click.Context):

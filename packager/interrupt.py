@@ -84,7 +84,16 @@ def _on_sigint(signum, frame) -> None:
         raise KeyboardInterrupt()
 
 
-def install() -> None:
-    """Take SIGINT (main thread only; elsewhere, e.g. under a test runner's thread, nothing changes)."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, _on_sigint)
+@contextlib.contextmanager
+def handling_sigint() -> Iterator[None]:
+    """SIGINT handled as above while the block runs, the previous handler back after it (a command run
+    inside another program, e.g. a test runner, leaves its handler as it was). Main thread only: signals
+    are delivered there; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
