@@ -9,7 +9,8 @@ LOUDNESS_TARGET LUFS and encoded to AAC; audio only, a few seconds) and the open
 (composed once with moviepy, encoded once to short clips and cached).
 A final mux copies the cards, the body and the audio into one MP4 (concat demuxer: the x264 streams are
 `stitchable`), adds the soft subtitle tracks in both languages (mov_text, fra/spa), the chapters (the
-module's title, then its outline sections, titled in both languages) and faststart.
+module's title, then its outline sections, titled in both languages) and faststart; then mp4boxes.py
+leaves every soft track off until a viewer picks one, the one not burned in placed at the top.
 
 Writes dist/render/<target>/ (see the "Render outputs" contract): <NN>-<id>.mp4, sidecar SRT and WebVTT
 timed on the rendered video (shifted by the opening card), <NN>-<id>.chapters.json, programme.mp4
