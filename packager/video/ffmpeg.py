@@ -101,10 +101,11 @@ def probe(path: Path) -> MediaInfo:
         raise PackagerError("footage file not found", path=path)
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v?", "-map", "0:a?",
            "-c", "copy", "-f", "null", "-"]
-    result = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
-    log = result.stderr
+    with interrupt.child(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         errors="replace") as process:
+        _, log = process.communicate()
     header = log.split("Press [q]")[0] if "Press [q]" in log else log
-    if result.returncode != 0 and "Input #0" not in log:
+    if process.returncode != 0 and "Input #0" not in log:
         reason = next((line.strip() for line in reversed(log.splitlines()) if line.strip()), "unknown error")
         raise PackagerError(f"cannot read the footage file: {reason.split(': ', 1)[-1]}", path=path)
     match = _DURATION.search(header)
