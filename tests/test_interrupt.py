@@ -64,16 +64,19 @@ def _alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def footage(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("footage")
-    make_clip(folder / "wide.mp4", size="320x180", rate=25, seconds=6)
+    make_clip(folder / "wide.mp4", size="320x180", rate=25, seconds=20)  # long enough to be caught mid-encode
     make_clip(folder / "square.mp4", size="240x180", rate=30, seconds=4, channels=2)
     return folder
 
 
 def buildable(root: Path, footage: Path) -> Path:
-    """test_render's project, its planned durations widened so that `check` (and so `build`) accepts it."""
+    """test_render's project, module alpha 18 s of footage (several seconds of encoding at 720p, on any
+    machine), the planned durations widened so that `check` (and so `build`) accepts it."""
     make_project(root, footage)
     for module in (root / "modules").glob("*.toml"):
-        module.write_text(module.read_text(encoding="utf-8").replace("[0.1, 0.5]", "[0.02, 0.5]"), encoding="utf-8")
+        text = module.read_text(encoding="utf-8").replace("[0.1, 0.5]", "[0.02, 0.5]")
+        module.write_text(text.replace("in = 1\nout = 5\n", "in = 1\nout = 19\n"), encoding="utf-8")
+    assert "out = 19" in (root / "modules" / "01-alpha.toml").read_text(encoding="utf-8")
     return root
 
 
@@ -96,7 +99,7 @@ def interrupt_run(root: Path, args: list[str], *, when: str, group: bool) -> tup
         process.kill()
         out, err = process.communicate()
         pytest.fail(f"never saw {when!r} running: {err[-2000:]}")
-    time.sleep(0.3)  # well inside the work
+    time.sleep(0.2)  # inside the work
     children = descendants(process.pid) or children
     sent = time.monotonic()
     if group:

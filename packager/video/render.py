@@ -39,7 +39,7 @@ from typing import Any
 
 from rich.console import Console
 
-from .. import __version__
+from .. import __version__, interrupt
 from ..atomic import atomic_path, readable, write_text
 from ..errors import CheckFailed, PackagerError
 from ..project import Module, Project
@@ -816,8 +816,11 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
                 for future in (job.states, job.audio, job.cards):
                     if future is not None:
                         future.cancel()
-            audio_pool.shutdown(wait=True)
-            card_pool.shutdown(wait=True)
+            # After Ctrl-C, nothing waits for a card moviepy is still composing (it cannot be stopped, and
+            # its children are already killed): the working folders go now, the CLI exits at once.
+            waiting = not interrupt.interrupted.is_set()
+            audio_pool.shutdown(wait=waiting)
+            card_pool.shutdown(wait=waiting)
             for job in todo:
                 if job.tmp is not None:
                     shutil.rmtree(job.tmp, ignore_errors=True)
