@@ -93,7 +93,8 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
             args += burn.input_args()
             graph.append(burn.overlay_filter("vcat", f"{n_input}:v", "vsub"))
         graph.append(f"[vsub]drawtext=fontfile=fonts/DejaVuSans.ttf:text='%{{pts\\:hms}}':fontsize={size}:"
-                     f"fontcolor=white:box=1:boxcolor=black@0.75:boxborderw={size // 3}:x={size // 2}:y={size // 2},{BT709}[vout]")
+                     f"fontcolor=white:box=1:boxcolor=black@0.75:boxborderw={size // 3}:x={size // 2}:y={size // 2},"
+                     f"{BT709}[vout]")
         args += ["-filter_complex", ";".join(graph), "-map", "[vout]", "-map", "[acat]",
                  "-c:v", "libx264", "-preset", preset, "-b:v", f"{VIDEO_KBPS}k", "-maxrate", f"{VIDEO_KBPS * 3 // 2}k",
                  "-bufsize", f"{VIDEO_KBPS * 2}k", "-profile:v", "main", "-pix_fmt", "yuv420p",
