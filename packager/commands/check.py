@@ -23,6 +23,11 @@ def run_check(app: AppContext) -> list[Finding]:
         colour = "red" if finding.severity == "error" else "yellow"
         click.secho(f"{finding.severity}: ", fg=colour, bold=True, err=True, nl=False)
         click.echo(finding.render(root), err=True)
+    if app.verbose and project is not None:  # what packager understood of each footage file
+        from ..video.footage_check import footage_shapes
+
+        for name, shape in footage_shapes(project):
+            click.echo(f"footage: {name}  {shape}", err=True)
     return findings
 
 

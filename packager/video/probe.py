@@ -81,6 +81,13 @@ class AudioShape:
     layout: str
     sample_rate: int
 
+    @property
+    def layout_name(self) -> str:
+        """The layout, or what the channel count implies when the file does not name one ("2 channels")."""
+        if self.layout and not self.layout[0].isdigit():
+            return self.layout
+        return {1: "mono", 2: "stereo"}.get(self.channels, f"{self.channels} channels")
+
 
 @dataclass(frozen=True)
 class FootageProbe:
@@ -142,8 +149,7 @@ class FootageProbe:
                 parts.append(f"{'variable, about ' if v.variable_rate else ''}{rate:.3f}".rstrip("0").rstrip(".")
                              + " fps")
         if self.audio:
-            kinds = ", ".join(f"{a.layout if not a.layout[0].isdigit() else f'{a.channels} ch'} "
-                              f"{a.sample_rate / 1000:g} kHz" for a in self.audio)
+            kinds = ", ".join(f"{a.layout_name} {a.sample_rate / 1000:g} kHz" for a in self.audio)
             parts.append(f"{len(self.audio)} audio: {kinds}")
         else:
             parts.append("no sound")
