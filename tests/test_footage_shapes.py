@@ -94,8 +94,8 @@ def make_footage(folder: Path) -> None:
        str(folder / "prores.mov"))
     ff(*gray("321x241"), *tone(2500, layout="stereo"), *x264, "-pix_fmt", "yuv444p", "-c:a", "aac",
        str(folder / "odd.mp4"))
-    # sync: 29.97 fps, and variable-rate phone footage, each with a flash and a click every 30 frames
-    flash_and_click(folder / "sync2997.mp4", "30000/1001", 6.5)
+    # sync: 29.97 fps (a minute of it), and variable-rate phone footage, each with a flash and a click every 30 frames
+    flash_and_click(folder / "sync2997.mp4", "30000/1001", 61)  # a minute: 29.97 taken for 30 would drift 60 ms
     flash_and_click(folder / "syncvfr.mp4", "30", 6.5, vfr=True)
 
 
@@ -112,7 +112,7 @@ EDITS = [
     ("hevc10.mp4", 0.2, 2.2, 320, 180, [1800]),
     ("prores.mov", 0.2, 2.2, 240, 180, [2100]),
     ("odd.mp4", 0.2, 2.2, 240, 180, [2500]),
-    ("sync2997.mp4", 0.4, 6.4, None, None, None),
+    ("sync2997.mp4", 0.4, 60.4, None, None, None),
     ("syncvfr.mp4", 0.4, 6.4, None, None, None),
 ]
 FOOTAGE_SECONDS = sum(out - in_ for _, in_, out, *_ in EDITS)
@@ -200,7 +200,7 @@ def levels(samples: np.ndarray, freqs: list[int]) -> dict[int, float]:
     out = {}
     for f in freqs:
         near = (bins > f - 15) & (bins < f + 15)
-        out[f] = 20 * np.log10(spectrum[near].max() / floor)
+        out[f] = 20 * np.log10((spectrum[near].max() + 1e-12) / floor)
     return out
 
 
@@ -329,7 +329,7 @@ def test_flash_and_click_stay_within_a_frame_from_start_to_end(rendered, index):
     start = edit_start(index)
     seconds = EDITS[index][2] - EDITS[index][1]
     flashes, clicks = _flashes(rendered, start, seconds), _clicks(rendered, start, seconds)
-    assert len(flashes) >= 5 and len(clicks) >= 5, (flashes, clicks)
+    assert len(flashes) >= seconds - 1 and len(clicks) >= seconds - 1, (flashes, clicks)
     for flash in (flashes[0], flashes[-1]):
         nearest = min(clicks, key=lambda c: abs(c - flash))
         assert abs(nearest - flash) <= 1 / FPS + 0.005, (flash, nearest, flashes, clicks)

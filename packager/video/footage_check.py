@@ -119,7 +119,7 @@ def footage_shapes(project: Project) -> list[tuple[str, str]]:
             if path in seen:
                 continue
             if not path.is_file():
-                seen[path] = "missing"
+                seen[path] = "not generated yet (sample footage)" if project.is_sample else "missing"
                 continue
             try:
                 seen[path] = probe_footage(path, project.cache_dir).describe()

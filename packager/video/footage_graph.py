@@ -59,7 +59,10 @@ def deinterlacer(probe: FootageProbe, fps: Fraction) -> str | None:
         return None
     rate = video.frame_rate or float(fps)
     mode = "send_field" if float(fps) > rate * 1.5 else "send_frame"
-    return f"bwdif=mode={mode}:parity={video.scan}:deint=all"
+    # Frames flagged one by one (the stream says interlaced): only those flagged, so progressive frames
+    # inside (soft-telecined film, mixed edits) stay sharp. Flags missing (measured by idet): every frame.
+    which = "interlaced" if video.scan_source == "stream" else "all"
+    return f"bwdif=mode={mode}:parity={video.scan}:deint={which}"
 
 
 def video_chain(probe: FootageProbe, *, width: int, height: int, fps: Fraction) -> str:

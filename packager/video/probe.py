@@ -27,7 +27,7 @@ from pathlib import Path
 from ..atomic import write_text
 from ..errors import PackagerError
 
-PROBE_VERSION = 1  # bump when what a probe records changes (invalidates the cache)
+PROBE_VERSION = 2  # bump when what a probe records changes (invalidates the cache)
 
 # AVFieldOrder: 0 unknown, 1 progressive, 2 TT, 3 BB, 4 TB (top coded first, bottom shown first), 5 BT
 _FIELD_ORDER = {1: "progressive", 2: "tff", 3: "bff", 4: "bff", 5: "tff"}
@@ -205,8 +205,8 @@ def _probe(path: Path, size: int, mtime_ns: int) -> FootageProbe:
         rotation, flipped = 0, False
         first_interlaced = False
         if video_stream is not None:
-            with contextlib.suppress(av.error.FFmpegError, StopIteration):
-                frame = next(container.decode(video_stream))
+            with contextlib.suppress(av.error.FFmpegError, StopIteration), av.open(str(path)) as first:
+                frame = next(first.decode(video=0))
                 rotation, flipped = _orientation(frame)
                 first_interlaced = frame.interlaced_frame
         # Every packet, not decoded: the duration they cover, frame timing, damage.
@@ -214,8 +214,6 @@ def _probe(path: Path, size: int, mtime_ns: int) -> FootageProbe:
         end = 0.0
         start: float | None = None
         video_pts: list[int] = []
-        with contextlib.suppress(av.error.FFmpegError):
-            container.seek(0)
         try:
             for packet in container.demux(*([video_stream] if video_stream else []), *audio_streams):
                 if packet.pts is None or packet.time_base is None:
