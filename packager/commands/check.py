@@ -38,7 +38,8 @@ def command(app: AppContext) -> None:
 
     Reports every problem at once, each naming the file, the line and field, and what to do.
     Warnings (such as a total runtime off its target) do not fail the check.
-    Exit 0 when there is no error, 2 otherwise. Writes nothing.
+    Every footage file is probed (what it holds, whether it is whole); `-v` lists what was understood.
+    Exit 0 when there is no error, 2 otherwise. Writes nothing but the probes' cache in .packager/.
     """
     findings = run_check(app)
     errors = sum(f.severity == "error" for f in findings)

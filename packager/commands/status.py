@@ -33,5 +33,5 @@ def command(app: AppContext) -> None:
     app.out.print(f"workbook texts, {tgt} approved: {documents_review(project)}  (questions, booklet, guide, synthesis)")
     from ..video.footage_check import footage_shapes
 
-    for name, shape in footage_shapes(project):  # what packager understood of each footage file
+    for name, shape in footage_shapes(project, store=False):  # what packager understood of each footage file
         app.out.print(f"footage: {name}  {shape}", highlight=False, markup=False)

@@ -109,9 +109,10 @@ def footage_findings(project: Project, module: Module) -> list[Finding]:
     return findings
 
 
-def footage_shapes(project: Project) -> list[tuple[str, str]]:
+def footage_shapes(project: Project, *, store: bool = True) -> list[tuple[str, str]]:
     """Each footage file the edit lists name, once, with what packager understood of it (for `status`
-    and `check -v`): (path relative to the project, description or why it cannot be read)."""
+    and `check -v`): (path relative to the project, description or why it cannot be read).
+    `store=False`: the probes' cache is read, not written (`status` writes nothing)."""
     seen: dict[Path, str] = {}
     for module in project.modules:
         for edit in module.definition.edits:
@@ -122,7 +123,7 @@ def footage_shapes(project: Project) -> list[tuple[str, str]]:
                 seen[path] = "not generated yet (sample footage)" if project.is_sample else "missing"
                 continue
             try:
-                seen[path] = probe_footage(path, project.cache_dir).describe()
+                seen[path] = probe_footage(path, project.cache_dir, store=store).describe()
             except PackagerError as exc:
                 seen[path] = exc.message
     out = []

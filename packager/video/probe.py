@@ -160,9 +160,10 @@ class FootageProbe:
 # ---------------------------------------------------------------------------------------------- probing
 
 
-def probe_footage(path: Path, cache_dir: Path | None = None) -> FootageProbe:
-    """Probe `path` (cached under `cache_dir`/probe-cache when given). Raises PackagerError when the file
-    is missing or is not media FFmpeg can read (its message says why)."""
+def probe_footage(path: Path, cache_dir: Path | None = None, *, store: bool = True) -> FootageProbe:
+    """Probe `path` (cached under `cache_dir`/probe-cache when given; `store=False` reads the cache but
+    does not add to it). Raises PackagerError when the file is missing or is not media FFmpeg can read
+    (its message says why)."""
     path = Path(path)
     try:
         st = path.stat()
@@ -176,7 +177,7 @@ def probe_footage(path: Path, cache_dir: Path | None = None) -> FootageProbe:
         if cached is not None:
             return cached
     probe = _probe(path, st.st_size, st.st_mtime_ns)
-    if cache is not None:
+    if cache is not None and store:
         with contextlib.suppress(OSError):
             write_text(cache, json.dumps({"version": PROBE_VERSION, **_to_json(probe)}) + "\n")
     return probe
