@@ -97,6 +97,9 @@ def make_footage(folder: Path) -> None:
     # sync: 29.97 fps (a minute of it), and variable-rate phone footage, each with a flash and a click every 30 frames
     flash_and_click(folder / "sync2997.mp4", "30000/1001", 61)  # a minute: 29.97 taken for 30 would drift 60 ms
     flash_and_click(folder / "syncvfr.mp4", "30", 6.5, vfr=True)
+    # a lavalier plugged into one input of a camera: stereo, the voice on the left, nothing on the right
+    ff(*gray(f"{W}x{H}"), "-f", "lavfi", "-i", f"aevalsrc=0.3*sin(2*PI*1200*t)|0:c=stereo:s=48000:d={CLIP}",
+       *x264, "-c:a", "aac", str(folder / "oneside.mp4"))
 
 
 # (source, in, out, active width, active height, frequencies)
@@ -114,6 +117,7 @@ EDITS = [
     ("odd.mp4", 0.2, 2.2, 240, 180, [2500]),
     ("sync2997.mp4", 0.4, 60.4, None, None, None),
     ("syncvfr.mp4", 0.4, 6.4, None, None, None),
+    ("oneside.mp4", 0.2, 2.2, 320, 180, [1200]),
 ]
 FOOTAGE_SECONDS = sum(out - in_ for _, in_, out, *_ in EDITS)
 
@@ -296,6 +300,12 @@ def test_every_audio_stream_is_heard_and_b_roll_is_silent(rendered):
     # the two mics (-6 dB and -30 dB in the file) are mixed at equal loudness
     mics = levels(sound(rendered, edit_start(6) + 0.3, 1.4), [1000, 1500])
     assert abs(mics[1000] - mics[1500]) < 4, mics
+    # the mic on one side of a stereo pair is heard on both speakers (dual mono)
+    raw = subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-ss", f"{edit_start(13) + 0.3:.3f}",
+                          "-t", "1.4", "-i", str(rendered), "-vn", "-f", "f32le", "-"], capture_output=True,
+                         check=True).stdout
+    pairs = np.frombuffer(raw, np.float32).reshape(-1, 2)
+    assert np.abs(pairs).max() > 0.05 and np.abs(pairs[:, 0] - pairs[:, 1]).max() < 0.02 * np.abs(pairs).max()
 
 
 def test_module_length_and_loudness_as_a_plain_meter_reads_them(rendered):

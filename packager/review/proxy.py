@@ -50,7 +50,7 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
     from ..subtitles.cues import read_srt
     from ..video import ffmpeg
     from ..video.burn import draw_states
-    from ..video.footage_graph import clip_audio, video_chain
+    from ..video.footage_graph import audio_sources, clip_audio, video_chain
     from ..video.probe import probe_footage
 
     ensure_footage(project, module)
@@ -76,7 +76,7 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
             # the same picture and sound as the render's (display aspect, deinterlaced, every stream heard)
             graph.append(f"[{video_input}:v]{video_chain(info, width=width, height=height, fps=rate)},"
                          f"trim=duration={edit.duration:.6f},setpts=PTS-STARTPTS[v{n}]")
-            graph += clip_audio(video_input, info, edit.audio, edit.duration, f"a{n}")
+            graph += clip_audio(video_input, audio_sources(edit.audio, info), edit.duration, f"a{n}")
             labels.append(f"[v{n}][a{n}]")
         graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=1[vcat][acat]")
         size = max(12, height // 20)

@@ -8,7 +8,8 @@ by the sample aspect ratio, and turned by the display matrix, which ffmpeg's aut
 decoding) to fit the frame, and padded: never stretched, never cropped.
 
 Sound: every audio stream of a clip is heard unless the edit's `audio` chooses (["1", "2:left"]: stream
-numbers from 1, optionally one channel of a stereo pair, which becomes dual mono). Each chosen source
+numbers from 1, optionally one channel of a stereo pair, which becomes dual mono; a stereo stream with
+sound on one side only is heard so too). Each chosen source
 is resampled to 48 kHz stereo (5.1 and other layouts by libswresample's standard downmix matrix, ITU-R
 BS.775: centre and surrounds at −3 dB, LFE left out; mono on both speakers), the sources are brought to
 equal loudness (each measured over the edit) and summed. A clip without sound contributes silence.
@@ -27,13 +28,49 @@ from .probe import FootageProbe
 SAMPLE_RATE = 48000
 _EQUAL_LOUDNESS = -23.0  # each source of a mix is brought near this before summing (the module is normalised after)
 _MAX_BALANCE_GAIN = 30.0  # dB: a near-silent stream (a muted mic) is not pulled up into hiss
+_SILENT_CHANNEL = -60.0  # dBFS RMS: nothing on this side of a stereo pair
+_LIVE_CHANNEL = -50.0  # dBFS RMS: a mic is on this side
 
 
-def audio_sources(audio: str | list[str], probe: FootageProbe) -> list[tuple[int, str | None]]:
+Source = tuple[int, str | None]  # (audio stream number from 1, "left" | "right" | None for every channel)
+
+
+def audio_sources(audio: str | list[str], probe: FootageProbe) -> list[Source]:
     """The (stream number, channel) pairs an edit plays: every stream for "mix"."""
     if audio == AUDIO_MIX:
         return [(a.number, None) for a in probe.audio]
     return [parse_audio_pick(text) for text in audio]
+
+
+def resolve_sources(path: Path, probe: FootageProbe, audio: str | list[str], start: float, duration: float,
+                    cwd: Path | None = None) -> list[Source]:
+    """What an edit plays, as a sound engineer would hear it: for "mix", a stereo stream with a mic on
+    one side and nothing on the other (a lavalier plugged into one input of a camera) plays that side
+    on both speakers (dual mono) instead of from one. Measured over the edit (astats, audio only)."""
+    sources = audio_sources(audio, probe)
+    if audio != AUDIO_MIX:
+        return sources
+    resolved = []
+    for stream, channel in sources:
+        if probe.audio[stream - 1].channels == 2:
+            levels = channel_levels(path, stream, start, duration, cwd)
+            if len(levels) == 2:
+                left, right = levels
+                if left > _LIVE_CHANNEL and right < _SILENT_CHANNEL:
+                    channel = "left"
+                elif right > _LIVE_CHANNEL and left < _SILENT_CHANNEL:
+                    channel = "right"
+        resolved.append((stream, channel))
+    return resolved
+
+
+def channel_levels(path: Path, stream: int, start: float, duration: float, cwd: Path | None = None) -> list[float]:
+    """RMS level (dBFS) of each channel of one audio stream over the edit."""
+    log = ffmpeg.run(["-ss", f"{start:.6f}", "-t", f"{duration:.6f}", "-vn", "-sn", "-dn", "-i", str(path),
+                      "-filter_complex", f"[0:a:{stream - 1}]astats=measure_overall=none:"
+                      f"measure_perchannel=RMS_level[m]", "-map", "[m]", "-f", "null", "-"], cwd=cwd, background=True)
+    return [float(value) if value not in ("-inf", "inf", "nan") else float("-inf")
+            for value in re.findall(r"RMS level dB: (-?inf|nan|-?[\d.]+)", log)]
 
 
 # ---------------------------------------------------------------------------------------------- picture
@@ -101,11 +138,10 @@ def _source_chain(input_no: int, stream: int, channel: str | None) -> str:
             f"aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}:channel_layouts=stereo")
 
 
-def clip_audio(input_no: int, probe: FootageProbe, audio: str | list[str], duration: float, label: str,
+def clip_audio(input_no: int, sources: list[Source], duration: float, label: str,
                gains: list[float] | None = None) -> list[str]:
     """Filter-graph lines that make [label]: the clip's chosen sound as 48 kHz stereo, `duration` long
-    (silence when the clip has none). `gains`: dB per source, for equal loudness (see balance_gains)."""
-    sources = audio_sources(audio, probe)
+    (silence when there is no source). `gains`: dB per source, for equal loudness (see balance_gains)."""
     tail = f"atrim=duration={duration:.6f},apad=whole_dur={duration:.6f},asetpts=PTS-STARTPTS"
     if not sources:
         return [f"anullsrc=r={SAMPLE_RATE}:cl=stereo,{tail}[{label}]"]
@@ -120,11 +156,10 @@ def clip_audio(input_no: int, probe: FootageProbe, audio: str | list[str], durat
     return lines
 
 
-def balance_gains(path: Path, probe: FootageProbe, audio: str | list[str], start: float, duration: float,
+def balance_gains(path: Path, sources: list[Source], start: float, duration: float,
                   cwd: Path | None = None) -> list[float] | None:
     """dB per source of a mixed clip that brings each to the same loudness (each measured with ebur128
     over the edit). None when there is one source or none (nothing to balance)."""
-    sources = audio_sources(audio, probe)
     if len(sources) < 2:
         return None
     gains = []

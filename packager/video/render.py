@@ -49,7 +49,7 @@ from .burn import BurnOverlay, cached_states
 from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_card, lower_third,
                     lower_third_geometry, opening_card)
 from .footage_check import probe_edit
-from .footage_graph import balance_gains, clip_audio, video_chain
+from .footage_graph import Source, audio_sources, balance_gains, clip_audio, resolve_sources, video_chain
 from .probe import FootageProbe
 from .targets import TARGETS, Plan, plan_target
 
@@ -136,7 +136,8 @@ class Job:
     closing: Path | None = None
     lower_thirds: list[tuple[Path, float]] = field(default_factory=list)  # (png, start on the footage timeline)
     probes: dict[Path, FootageProbe] = field(default_factory=dict)  # shared by every job: a clip is probed once
-    gains: dict[int, list[float] | None] = field(default_factory=dict)  # clip -> dB per audio source (equal loudness)
+    sources: dict[int, list[Source]] = field(default_factory=dict)  # clip -> the audio it plays (footage_graph.py)
+    gains: dict[int, list[float] | None] = field(default_factory=dict)  # clip -> dB per source (equal loudness)
     tmp: Path | None = None  # the job's temporary folder (under .packager/)
     states: Future | None = None  # the target-language subtitles' images (BurnOverlay | None), drawn early
     burn: BurnOverlay | None = None  # the same, when the encode starts
@@ -315,7 +316,8 @@ def _audio_graph(job: Job) -> list[str]:
     edits = job.module.definition.edits
     for n, (path, _, duration) in enumerate(job.clips):
         # every chosen stream, 48 kHz stereo, silence for a clip without sound (footage_graph.py)
-        graph += clip_audio(n, job.probes[path], edits[n].audio, duration, f"a{n}", job.gains.get(n))
+        sources = job.sources.get(n) or audio_sources(edits[n].audio, job.probes[path])
+        graph += clip_audio(n, sources, duration, f"a{n}", job.gains.get(n))
         labels.append(f"[a{n}]")
     graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=0:a=1[acat]")
     return graph
@@ -397,10 +399,12 @@ def encode_audio(job: Job, tmp: Path) -> Path:
 
     Pass 1 measures with ebur128; when the peaks leave room for the gain (the usual case) pass 2 is that
     gain. Otherwise loudnorm's own two passes run (measure, then normalise with its figures and offset).
-    First, the audio streams of each clip that mixes several are measured, to mix them at equal loudness."""
+    First, each clip's sound is listened to: a stereo stream with a mic on one side only is made dual
+    mono, and the streams a clip mixes are measured, to mix them at equal loudness."""
     edits = job.module.definition.edits
     for n, (path, start, duration) in enumerate(job.clips):
-        job.gains[n] = balance_gains(path, job.probes[path], edits[n].audio, start, duration, cwd=tmp)
+        job.sources[n] = resolve_sources(path, job.probes[path], edits[n].audio, start, duration, cwd=tmp)
+        job.gains[n] = balance_gains(path, job.sources[n], start, duration, cwd=tmp)
     loud = measure_loudness(job, tmp)
     if needs_limiting(loud):
         loud = measure_loudnorm(job, tmp, loud)
