@@ -509,6 +509,12 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
                 files[name] = proxy_path
                 entry["files"]["proxy"] = name
             manifest_modules.append(entry)
+        step("editor")  # editor.html: the kit's own subtitle editor (editor.py)
+        from .editor import editor_html
+
+        videos = {m["id"]: m["files"]["proxy"] for m in manifest_modules if "proxy" in m["files"]}
+        files["editor.html"] = editor_html(project, modules, rows_by_module, kit_id=kit_id, created=created,
+                                           videos=videos)
         step("glossary, QA report, documents")
         glossary_docx, glossary_csv = _glossary_files(project)
         files["glosario-glossaire.docx"] = glossary_docx
@@ -697,7 +703,10 @@ def check_manifest(project: Project, source: KitSource) -> dict:
         for name in entry["files"].values():
             if name not in files:
                 problems.append(f"the manifest names {name} but does not list it")
-    unexpected = [name for name in source.members if name != MANIFEST and name not in files]
+    from .editor_return import is_editor_return
+
+    unexpected = [name for name in source.members if name != MANIFEST and name not in files
+                  and not is_editor_return(name)]  # the editor's saved work may be put anywhere in the kit
     for name in unexpected:
         problems.append(f"unexpected member {name}{_unexpected_why(name, files)}")
     if problems:
@@ -786,8 +795,14 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
         # Parse every returned file that differs from what was sent; check its identity.
         parsed: list[tuple[dict, list]] = []
         problems = []
+        from .editor_return import kit_editor_returns
+
+        editor_returns = kit_editor_returns(source, lambda data, name: _parse_member(parse_return, data, name,
+                                                                                     source.label))
         for entry in manifest["modules"]:
-            returned = []
+            returned = list(editor_returns.pop(entry["id"], []))  # the editor's saved work on this module
+            problems += [f"{rf.label} was saved in the editor of kit {rf.kit!r}, not of this kit"
+                         for rf in returned if rf.kit != kit_id]
             for fmt in FORMATS:
                 name = entry["files"].get(fmt)
                 if not name or name not in source.members:
@@ -801,6 +816,8 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
                                     f"not to {entry['id']!r} of this kit")
                 returned.append(rf)
             parsed.append((entry, returned))
+        problems += [f"{rf.label} is the editor's work on module {module_id!r}, which this kit does not carry"
+                     for module_id, rfs in editor_returns.items() for rf in rfs]
         doc_returned = None
         doc_name = (manifest.get("documents") or {}).get("file")
         if doc_name and doc_name in source.members:
