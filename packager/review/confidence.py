@@ -73,3 +73,26 @@ def low_confidence_count(project, module) -> int:
                 and effective_state(entry, s.text, t.text) == "draft":
             count += 1
     return count
+
+
+def low_confidence_rows(target_path: Path, rows) -> dict[int, float]:
+    """Cue number → confidence, for the rows (export.ReviewRow) that are drafts the machine was unsure of."""
+    scores = unit_confidences(target_path)
+    return {r.number: scores[str(r.number)] for r in rows
+            if r.state == "draft" and str(r.number) in scores and scores[str(r.number)] < LOW_CONFIDENCE}
+
+
+def low_confidence_note(project, module) -> str:
+    """" · 3 low-confidence" for `packager status`'s review cell (empty when there is none)."""
+    count = low_confidence_count(project, module)
+    return f" · {count} low-confidence" if count else ""
+
+
+def low_confidence_lines(count: int) -> list[str]:
+    """The review DOCX's note on low-confidence drafts, in the translator's languages (none when none)."""
+    if not count:
+        return []
+    return [f"ES: {count} borrador(es) de baja confianza de la máquina (⚠ bajo el tiempo, con su confianza): "
+            "revíselos primero.",
+            f"FR : {count} brouillon(s) dont la machine est peu sûre (⚠ sous le temps, avec sa confiance) : "
+            "à revoir en premier."]
