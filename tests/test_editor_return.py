@@ -156,3 +156,17 @@ def test_states_without_confidence_read_and_write_as_before(tmp_path: Path):
     data["units"]["2"]["confidence"] = "high"  # advice only: a bad value is ignored, not an error
     sidecar.write_text(json.dumps(data), encoding="utf-8")
     assert StateFile.load(target).units["2"].confidence is None
+
+
+def test_the_read_mes_explain_the_editor_first(tmp_path: Path):
+    root = tmp_path / "proj"
+    make_kit(root)
+    with zipfile.ZipFile(root.parent / "kit.zip") as archive:
+        texts = {name.rsplit("/", 1)[-1]: archive.read(name).decode("utf-8-sig") for name in archive.namelist()
+                 if name.endswith(("LEAME.txt", "LISEZMOI.txt"))}
+        assert any(name.endswith("/editor.html") for name in archive.namelist())
+    for name, save in (("LEAME.txt", "«Guardar mi trabajo»"), ("LISEZMOI.txt", "« Enregistrer mon travail »")):
+        text = " ".join(texts[name].split())
+        assert text.index("editor.html") < text.index(".docx"), name  # the editor first
+        assert save in text and "01-module-1.return.json" in text and "Alt+P" in text, name
+        assert ".return.json" in text[text.index("QUÉ DEVOLVER" if name == "LEAME.txt" else "CE QU'ON RENVOIE"):]

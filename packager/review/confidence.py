@@ -1,13 +1,17 @@
 """The machine's confidence in its drafts: how sure the translation model was of each cue it wrote.
 
 `packager translate` asks CTranslate2 for the score of every translation (`translate_batch(...,
-return_scores=True)`): the sum of the log-probabilities of the tokens it chose, divided by their
-number (CTranslate2 normalises by length by default). We keep exp(that mean) in the unit's state, a
-number in (0, 1]: the geometric mean of the probabilities the model gave its own tokens. 0.9 means
-the model hesitated little; below LOW_CONFIDENCE it often means an unusual phrase, a name taken for a
-word or a truncated sentence. When the draft went through a pivot language (fr→en→es), the steps'
-confidences are multiplied (both had to be right). A cue cut from a sentence translated whole gets
-the sentence's confidence. Drafts from the translation memory keep the confidence recorded with them.
+return_scores=True)`): the summed log-probability of the tokens it chose divided by length **
+length_penalty. The engine undoes that division (engine.token_confidence) and keeps exp(mean
+log-probability per token, end-of-sentence included): a number in (0, 1], the geometric mean of the
+probabilities the model gave its own tokens, the same as CTranslate2's `score_batch` of that output
+gives (tests/test_confidence.py). Near 1 the model hardly hesitated; a low value marks a draft where
+it was choosing between several continuations, which is where a reviewer should look first.
+
+Through a pivot language (fr→en→es) the steps' confidences are multiplied (both had to be right).
+A text of several sentences gets its least sure sentence's confidence, and a cue cut from a
+sentence translated whole gets the sentence's. Drafts from the translation memory keep the
+confidence recorded with them (None for entries written before).
 
 The editor lists the least confident drafts first; the kit's DOCX and `packager status` count the low ones.
 """
@@ -17,8 +21,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-# Below this a draft is "low confidence". Measured on Argos' fr→en→es: well-formed sentences of the
-# sample score 0.55-0.9; garbled or truncated outputs fall under 0.4. Chosen to flag about one cue in ten.
+# Below this a draft is "low confidence": on average the model gave each of its own tokens less than
+# even odds. A chosen threshold, not a measured one (no real Argos model can be downloaded on the
+# machines this was written on): revisit it on real drafts, where a good sentence usually scores far
+# higher. Through a pivot the two steps multiply, so a pivoted draft reaches it sooner.
 LOW_CONFIDENCE = 0.5
 
 

@@ -341,7 +341,8 @@ def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, expor
         cells = table.add_row().cells
         _set_text(cells[0], str(row.number), colour=grey)
         add_hidden(cells[0], hidden_cue_identity(row))
-        low_mark = f"\n⚠ {round(low[row.number] * 100)} %" if row.number in low else ""  # the import reads the times only
+        # The import reads the two times only: the mark under them is for the eye.
+        low_mark = f"\n⚠ {round(low[row.number] * 100)} %" if row.number in low else ""
         _set_text(cells[1], f"{srt_timecode(row.start)} → {srt_timecode(row.end)}{low_mark}", size=8, colour=grey)
         _set_text(cells[2], row.source, colour=grey)
         _shade(cells[2], "EEEEEE")

@@ -342,7 +342,8 @@ def parse_return(data: bytes, label: str, *, module_id: str | None = None) -> Re
                                  "LibreOffice \"Keep current format\"), .srt or .xliff")
     else:
         raise PackagerError(f"cannot import a {suffix or 'nameless'} file", path=label,
-                            hint="import a .docx, .srt, .xliff/.xlf, an editor's .return.json, a kit .zip or an unzipped kit folder")
+                            hint="import a .docx, .srt, .xliff/.xlf, an editor's .return.json, a kit .zip or "
+                                 "an unzipped kit folder")
     for unit in result.units:
         unit.file = Path(label).name
     return result
@@ -508,7 +509,7 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         summary.count("commented", module_label, label)
         keep = entry or UnitState(current_state, text_hash(source), current_hash, machine, who, when)
         return UnitPlan(entry=UnitState(keep.state, keep.source_hash, keep.target_hash, keep.machine,
-                                        keep.who, keep.when, new_comment))
+                                        keep.who, keep.when, new_comment, keep.confidence))
 
     if unapprove_new:
         if current_state != "approved" or current_hash != base_hash or _since(entry, exported):
