@@ -318,3 +318,73 @@ def test_axe_finds_no_violation_and_it_fits_1366x768(page, lang):
     page.reload()
     assert page.evaluate("document.documentElement.lang") == lang
     page.locator("button.lang[data-lang=es]").click()
+
+
+# ---------------------------------------------------------------------------------------------- two modules, no video
+
+
+@pytest.fixture(scope="module")
+def two_module_kit(tmp_path_factory):
+    """A kit of two modules made with --no-proxy: the editor shows the texts without a video."""
+    root = tmp_path_factory.mktemp("editor2") / "proj"
+    drafted_project(root, FR, ES)
+    first = (root / "modules/01-module-1.toml").read_text(encoding="utf-8")
+    second = first.replace("module-1", "module-2").replace("order = 1", "order = 2") \
+        .replace("Premier module (exemple)", "Deuxième module").replace("Primer módulo (ejemplo)", "Segundo módulo")
+    (root / "modules/02-module-2.toml").write_text(second, encoding="utf-8")
+    for lang in ("fr", "es"):
+        text = (root / f"subtitles/{lang}/module-1.srt").read_text(encoding="utf-8")
+        (root / f"subtitles/{lang}/module-2.srt").write_text(text, encoding="utf-8")
+    shutil.copy(root / "subtitles/es/module-1.srt.states.json", root / "subtitles/es/module-2.srt.states.json")
+    out = root.parent / "kit2.zip"
+    run(root, "kit", "module-1", "module-2", "-o", str(out), "--no-proxy")
+    with zipfile.ZipFile(out) as archive:
+        archive.extractall(root.parent / "unzipped")
+    (folder,) = list((root.parent / "unzipped").iterdir())
+    return root, folder
+
+
+def test_two_modules_without_video(context, two_module_kit, tmp_path: Path):
+    root, folder = two_module_kit
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto((folder / "editor.html").as_uri())
+    page.evaluate("() => { localStorage.clear(); }")
+    page.reload()
+    # No video in this kit: said so, and the current cue's texts are drawn where the picture would be.
+    assert page.locator("#novideo").is_visible() and not page.locator("#video").is_visible()
+    assert page.locator("#ov-dst").inner_text() == "Hola a todos."
+    row(page, 2).locator("textarea.t").fill("Formamos jóvenes\nen cocina.")
+    assert page.locator("#ov-dst").inner_text() == "Formamos jóvenes\nen cocina."
+    # The second module: its own cues, its own saved work, its own return file.
+    page.select_option("#module", "module-2")
+    assert row(page, 2).locator("textarea.t").input_value() == ES[1]
+    row(page, 1).locator("textarea.t").fill("Buenos días a todos.")
+    with page.expect_download() as info:
+        page.locator("#save").click()
+    assert info.value.suggested_filename == "02-module-2.return.json"
+    saved = tmp_path / "02-module-2.return.json"
+    info.value.save_as(saved)
+    page.select_option("#module", "module-1")
+    assert row(page, 2).locator("textarea.t").input_value() == "Formamos jóvenes\nen cocina."
+    assert not errors, errors
+    page.close()
+    result = run(root, "review", "import", str(saved))
+    assert "1 changed" in result.output
+    module_2 = read_srt(root / "subtitles/es/module-2.srt")
+    assert module_2[0].text == "Buenos días a todos." and [c.text for c in module_2[1:]] == ES[1:]
+    assert [c.text for c in read_srt(root / "subtitles/es/module-1.srt")] == ES  # module 1 untouched
+
+
+def test_per_module_kits_carry_their_own_editor(two_module_kit, tmp_path: Path):
+    root, _ = two_module_kit
+    run(root, "kit", "module-1", "module-2", "--per-module", "--no-proxy", "-o", str(tmp_path / "k.zip"))
+    zips = sorted(tmp_path.glob("*.zip"))
+    assert len(zips) == 2
+    for path, module in zip(zips, ("module-1", "module-2")):
+        with zipfile.ZipFile(path) as archive:
+            (name,) = [n for n in archive.namelist() if n.endswith("/editor.html")]
+            html = archive.read(name).decode("utf-8")
+        data = json.loads(html.split('<script id="editor-data" type="application/json">', 1)[1].split("</script>", 1)[0])
+        assert [m["id"] for m in data["modules"]] == [module] and data["kit"] in name
