@@ -364,6 +364,9 @@ def test_two_modules_without_video(context, two_module_kit, tmp_path: Path):
     with page.expect_download() as info:
         page.locator("#save").click()
     assert info.value.suggested_filename == "02-module-2.return.json"
+    # The module list says which modules have work not saved in a return file yet.
+    assert page.locator("#module option").all_inner_texts() == ["1. Primer módulo (ejemplo) — sin guardar",
+                                                                "2. Segundo módulo"]
     saved = tmp_path / "02-module-2.return.json"
     info.value.save_as(saved)
     page.select_option("#module", "module-1")

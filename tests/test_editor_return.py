@@ -170,3 +170,22 @@ def test_the_read_mes_explain_the_editor_first(tmp_path: Path):
         assert text.index("editor.html") < text.index(".docx"), name  # the editor first
         assert save in text and "01-module-1.return.json" in text and "Alt+P" in text, name
         assert ".return.json" in text[text.index("QUÉ DEVOLVER" if name == "LEAME.txt" else "CE QU'ON RENVOIE"):]
+
+
+def test_saved_twice_in_a_kit_only_the_last_save_counts(tmp_path: Path):
+    root = tmp_path / "proj"
+    make_kit(root)
+    with zipfile.ZipFile(root.parent / "kit.zip") as archive:
+        archive.extractall(tmp_path / "back")
+    (folder,) = list((tmp_path / "back").iterdir())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    monday = editor_file(manifest, {1: {"target": "Hola, buenos días."}})
+    monday["saved"] = "2026-12-07T18:00:00Z"
+    tuesday = editor_file(manifest, {1: {"target": "Buenos días a todos."}, 2: {"state": "approved"}})
+    tuesday["saved"] = "2026-12-08T18:00:00Z"
+    (folder / "01-module-1.return (1).json").write_text(json.dumps(tuesday), encoding="utf-8")
+    (folder / "01-module-1.return.json").write_text(json.dumps(monday), encoding="utf-8")
+    result = run(root, "review", "import", str(folder))
+    assert "01-module-1.return.json: an older save" in " ".join(result.output.split())
+    assert [t for t, _, _ in current(root)] == ["Buenos días a todos.", ES[1], ES[2]]
+    assert [s for _, s, _ in current(root)] == ["edited", "approved", "draft"]

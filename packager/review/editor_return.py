@@ -47,14 +47,33 @@ def is_editor_return(name: str) -> bool:
     return bool(_RETURN_NAME.search(Path(name).name))
 
 
-def kit_editor_returns(source, parse) -> dict[str, list[ReturnedFile]]:
-    """The editor's return files found anywhere in a returned kit, parsed (`parse(data, name)`), by module."""
-    by_module: dict[str, list[ReturnedFile]] = {}
+def kit_editor_returns(source, parse, notes: list[str]) -> dict[str, list[ReturnedFile]]:
+    """The editor's return files found anywhere in a returned kit, parsed (`parse(data, name)`), by
+    module. A module saved several times (a translator saving every evening) keeps its last save
+    only: each save holds all the work of the browser it was made in, so older ones would only
+    conflict with it; `notes` says which were set aside."""
+    found: dict[str, list[tuple[str, str, ReturnedFile]]] = {}
     for name in sorted(source.members):
         if is_editor_return(name):
-            returned = parse(source.read(name), name)
-            by_module.setdefault(returned.module_id, []).append(returned)
+            data = source.read(name)
+            returned = parse(data, name)
+            found.setdefault(returned.module_id, []).append((_saved(data), name, returned))
+    by_module: dict[str, list[ReturnedFile]] = {}
+    for module_id, saves in found.items():
+        saves.sort(key=lambda save: (save[0], save[1]))
+        by_module[module_id] = [saves[-1][2]]
+        notes.extend(f"{name}: an older save of the editor's work on {module_id} than {saves[-1][1]}; "
+                     "not applied" for _, name, _ in saves[:-1])
     return by_module
+
+
+def _saved(data: bytes) -> str:
+    """When the editor saved a return file (ISO 8601, UTC), "" when it does not say."""
+    try:
+        saved = json.loads(data.decode("utf-8-sig")).get("saved")
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return ""
+    return saved if isinstance(saved, str) else ""
 
 
 def parse_editor_return(data: bytes, label: str) -> ReturnedFile:

@@ -840,7 +840,7 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
         from .editor_return import kit_editor_returns
 
         editor_returns = kit_editor_returns(source, lambda data, name: _parse_member(parse_return, data, name,
-                                                                                     source.label))
+                                                                                     source.label), summary.notes)
         for entry in manifest["modules"]:
             returned = list(editor_returns.pop(entry["id"], []))  # the editor's saved work on this module
             problems += [f"{rf.label} was saved in the editor of kit {rf.kit!r}, not of this kit"
