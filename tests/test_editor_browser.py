@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from packager.config import SubtitleQAProfile
 from packager.project import Project
@@ -391,3 +393,48 @@ def test_per_module_kits_carry_their_own_editor(two_module_kit, tmp_path: Path):
             html = archive.read(name).decode("utf-8")
         data = json.loads(html.split('<script id="editor-data" type="application/json">', 1)[1].split("</script>", 1)[0])
         assert [m["id"] for m in data["modules"]] == [module] and data["kit"] in name
+
+
+# ---------------------------------------------------------------------------------------------- nothing lost
+
+OPS = st.lists(st.one_of(
+    st.tuples(st.just("text"), st.integers(1, 4), st.text(alphabet="abcñé ¿?\n", min_size=1, max_size=20)),
+    st.tuples(st.just("approve"), st.integers(1, 4), st.just("")),
+    st.tuples(st.just("comment"), st.integers(1, 4), st.text(alphabet="xyz «»", max_size=10)),
+), min_size=1, max_size=6)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_whatever_is_typed_survives_a_reload_and_is_saved(page, tmp_path_factory, ops):
+    """Any sequence of edits, approvals and comments, then a reload (a crash, a closed tab): the saved
+    file holds exactly what was done."""
+    page.evaluate("() => { localStorage.clear(); }")
+    page.reload()
+    texts, approved, comments = list(ES), [False] * 4, [""] * 4
+    for op, n, value in ops:
+        i = n - 1
+        if op == "text":
+            row(page, n).locator("textarea.t").fill(value)
+            texts[i] = value
+            if approved[i] and " ".join(value.split()) != " ".join(ES[i].split()):
+                approved[i] = False  # a changed text needs approving again
+        elif op == "approve":
+            row(page, n).locator("button.ap").click()
+            approved[i] = not approved[i]
+        else:
+            row(page, n).locator("textarea.c").fill(value)
+            comments[i] = value
+    page.reload()
+    if page.locator("#resume").is_visible():
+        page.locator("#resume-keep").click()
+    with page.expect_download() as info:
+        page.locator("#save").click()
+    saved = tmp_path_factory.mktemp("save") / "r.json"
+    info.value.save_as(saved)
+    cues = json.loads(saved.read_text(encoding="utf-8"))["cues"]
+    assert [c["target"] for c in cues] == texts
+    assert [c["comment"] for c in cues] == comments
+    assert [c["state"] for c in cues] == [
+        "approved" if approved[i] else "edited" if " ".join(texts[i].split()) != " ".join(ES[i].split()) else "draft"
+        for i in range(4)]
