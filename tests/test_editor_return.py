@@ -189,3 +189,20 @@ def test_saved_twice_in_a_kit_only_the_last_save_counts(tmp_path: Path):
     assert "01-module-1.return.json: an older save" in " ".join(result.output.split())
     assert [t for t, _, _ in current(root)] == ["Buenos días a todos.", ES[1], ES[2]]
     assert [s for _, s, _ in current(root)] == ["edited", "approved", "draft"]
+
+
+def test_an_approval_taken_back_in_the_editor_is_needs_review(tmp_path: Path):
+    root = tmp_path / "proj"
+    drafted_project(root, FR, ES)
+    run(root, "review", "approve", "module-1", "--cues", "1")
+    out = root.parent / "kit.zip"
+    run(root, "kit", "-o", str(out), "--no-proxy")
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read(next(n for n in archive.namelist() if n.endswith("/manifest.json"))))
+    assert manifest["modules"][0]["cues"][0]["state"] == "approved"
+    # What the editor writes when "✓ Approved" is pressed again on an approved cue.
+    path = root.parent / "01-module-1.return.json"
+    path.write_text(json.dumps(editor_file(manifest, {1: {"state": "needs-review"}})), encoding="utf-8")
+    assert "1 needs-review" in run(root, "review", "import", str(path)).output
+    assert current(root)[0] == (ES[0], "needs-review", None)
+    assert [s for _, s, _ in current(root)[1:]] == ["draft", "draft"]
