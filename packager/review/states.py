@@ -7,6 +7,9 @@
      "units": {"1": {"state": "draft", "source_hash": "…", "target_hash": "…",
                      "machine": "…", "who": "packager translate", "when": "2026-…", "comment": null}}}
 
+A machine draft may also carry ``"confidence"`` (0-1, the model's score: review/confidence.py); the
+key is absent when unknown, so older sidecars read and write as before.
+
 States: ``draft`` (a machine wrote it), ``edited`` (a person changed it), ``approved``,
 ``needs-review`` (its source changed after a person worked on it). The sidecar records what the
 files looked like when the state was set; `effective_state` compares that with the files now, so a
