@@ -296,6 +296,23 @@ def test_js_counters_agree_with_packager_qa(page, kit):
     assert sum(1 for verdict in js if verdict["advice"]) >= 20
 
 
+def test_js_glossary_check_agrees_with_glossary_py(page):
+    from packager.glossary import Glossary, Term
+
+    terms = [Term(fr="entreprise d'insertion", es="empresa de inserción"), Term(fr="MESS", es="", keep=True),
+             Term(fr="Collectif des entreprises d'insertion du Québec", es="", keep=True),
+             Term(fr="formation", es="formación")]
+    texts = ["Una Empresa de Inserción.", "dos empresas  de\ninserción", "la empresa de inserciones", "la mess",
+             "el MESS dice", "MESSAGE", "Collectif des entreprises d’insertion du Québec", "formaciones y formación",
+             "<i>formación</i>", "deformación", "empresa-de-inserción", "", "empresa de\u00a0inserción"]
+    glossary = Glossary(terms)
+    cases = [(text, {"forms": term.forms("es"), "cs": term.case_sensitive}) for text in texts for term in terms]
+    got = page.evaluate("cases => cases.map(([text, term]) => window.packagerQA.termFound(text, term))", cases)
+    want = [glossary.contains(text, term, "es") for text in texts for term in terms]
+    assert got == want, [(c, g, w) for c, g, w in zip(cases, got, want) if g != w]
+    assert any(want) and not all(want)
+
+
 # ---------------------------------------------------------------------------------------------- accessibility
 
 
