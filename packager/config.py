@@ -138,10 +138,37 @@ class Section(StrictModel):
         return getattr(self, f"title_{lang}")
 
 
+AUDIO_MIX = "mix"
+_AUDIO_PICK = re.compile(r"^(\d+)(?::(left|right))?$")
+
+
+def parse_audio_pick(text: str) -> tuple[int, str | None]:
+    """An edit's audio choice: "2:left" → (2, "left"), "1" → (1, None); ValueError saying the form."""
+    match = _AUDIO_PICK.match(str(text).strip())
+    if not match or int(match.group(1)) < 1:
+        raise ValueError(f"{text!r} is not an audio stream choice: write audio = \"mix\" (every stream, at equal "
+                         f"loudness) or a list of stream numbers counted from 1, each optionally with :left or "
+                         f":right for one channel of a stereo pair, e.g. audio = [\"1\", \"2:left\"]")
+    return int(match.group(1)), match.group(2)
+
+
+def _audio_choice(value: Any) -> Any:
+    if value == AUDIO_MIX:
+        return value
+    if isinstance(value, str) or not isinstance(value, list) or not value:
+        raise ValueError(f"audio = {value!r}: write audio = \"mix\" (every stream, at equal loudness) or a "
+                         f"non-empty list of streams such as [\"1\", \"2:left\"]")
+    for item in value:
+        parse_audio_pick(item)
+    return [str(item).strip() for item in value]
+
+
 class Edit(StrictModel):
     source: Text = Field(description="footage file, relative to the project folder")
     in_: Seconds = Field(alias="in")
     out: Seconds
+    audio: Annotated[str | list[str], BeforeValidator(_audio_choice)] = Field(
+        default=AUDIO_MIX, description='"mix" (every audio stream at equal loudness) or streams ["1", "2:left"]')
 
     @property
     def duration(self) -> float:

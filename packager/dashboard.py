@@ -105,6 +105,7 @@ def _videos(project: Project) -> dict[str, str]:
 
 
 def module_rows(project: Project) -> list[ModuleRow]:
+    from .review.confidence import low_confidence_note
     from .review.kit import kit_history
     from .review.states import state_counts
     from .subtitles.qa import run_qa
@@ -126,7 +127,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
             footage=_footage_cell(module),
             source_cues=_cue_count(module, project.source_language),
             target_cues=_cue_count(module, project.target_language),
-            review=_review_cell(state_counts(project, module)),
+            review=_review_cell(state_counts(project, module)) + low_confidence_note(project, module),
             qa_errors=str(report.count_for(module.id, "error")),
             documents=workbooks.get(module.id, "—"),
             kit=kit_cell,

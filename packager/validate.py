@@ -15,6 +15,7 @@ from .config import ENTERPRISE_THEMES, PROJECT3_PLAN, PROJECT_FILE, read_toml, w
 from .errors import CheckFailed, PackagerError
 from .project import WORKBOOKS_DIR, Module, Project
 from .timecode import format_minutes, format_timecode
+from .video.footage_check import footage_findings
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ def check_project(project: Project, *, complete: bool = True) -> list[Finding]:
     for module in project.modules:
         findings += _check_module(project, module)
         findings += _check_module_texts(project, module)
+        findings += [Finding(severity, e.message, e.path, e.where, e.hint)
+                     for severity, e in footage_findings(project, module)]  # probed (video/footage_check.py)
     findings += _check_workbook_files(project)
     if complete:
         findings += _check_runtime(project)

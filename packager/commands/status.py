@@ -32,3 +32,7 @@ def command(app: AppContext) -> None:
                       row.review, row.qa_errors, row.documents, row.video, row.kit)
     app.out.print(table)
     app.out.print(f"workbook texts, {tgt} approved: {documents_review(project)}  (questions, booklet, guide, synthesis)")
+    from ..video.footage_check import footage_shapes
+
+    for name, shape in footage_shapes(project, store=False):  # what packager understood of each footage file
+        app.out.print(f"footage: {name}  {shape}", highlight=False, markup=False)

@@ -325,6 +325,8 @@ OTHER_OFFICE_FORMATS = {
 
 
 def parse_return(data: bytes, label: str, *, module_id: str | None = None) -> ReturnedFile:
+    from .editor_return import is_editor_return, parse_editor_return
+
     suffix = Path(label).suffix.lower()
     if suffix == ".docx":
         result = parse_docx(data, label)
@@ -332,13 +334,16 @@ def parse_return(data: bytes, label: str, *, module_id: str | None = None) -> Re
         result = parse_srt_return(data, label, module_id or module_from_name(label))
     elif suffix in (".xliff", ".xlf"):
         result = parse_xliff(data, label, module_id)
+    elif is_editor_return(label):  # the kit editor's "Save my work" (editor_return.py)
+        result = parse_editor_return(data, label)
     elif suffix in OTHER_OFFICE_FORMATS:
         raise PackagerError(f"cannot import a file saved as {OTHER_OFFICE_FORMATS[suffix]}", path=label,
                             hint="open it and save it again as the format it was sent in: .docx (Word 2007-365; in "
                                  "LibreOffice \"Keep current format\"), .srt or .xliff")
     else:
         raise PackagerError(f"cannot import a {suffix or 'nameless'} file", path=label,
-                            hint="import a .docx, .srt, .xliff/.xlf, a kit .zip or an unzipped kit folder")
+                            hint="import a .docx, .srt, .xliff/.xlf, an editor's .return.json, a kit .zip or "
+                                 "an unzipped kit folder")
     for unit in result.units:
         unit.file = Path(label).name
     return result
@@ -504,7 +509,7 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         summary.count("commented", module_label, label)
         keep = entry or UnitState(current_state, text_hash(source), current_hash, machine, who, when)
         return UnitPlan(entry=UnitState(keep.state, keep.source_hash, keep.target_hash, keep.machine,
-                                        keep.who, keep.when, new_comment))
+                                        keep.who, keep.when, new_comment, keep.confidence))
 
     if unapprove_new:
         if current_state != "approved" or current_hash != base_hash or _since(entry, exported):

@@ -49,6 +49,9 @@ from . import ffmpeg, mp4boxes
 from .burn import BurnOverlay, cached_states
 from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_card, lower_third,
                     lower_third_geometry, opening_card)
+from .footage_check import probe_edit
+from .footage_graph import Source, audio_sources, balance_gains, clip_audio, resolve_sources, video_chain
+from .probe import FootageProbe
 from .targets import TARGETS, Plan, plan_target
 
 __all__ = ["CARD_SECONDS", "LOUDNESS_TARGET", "TARGETS", "RenderOptions", "RenderResult", "ModuleRender",
@@ -133,7 +136,9 @@ class Job:
     opening: Path | None = None  # the card clips
     closing: Path | None = None
     lower_thirds: list[tuple[Path, float]] = field(default_factory=list)  # (png, start on the footage timeline)
-    probes: dict[Path, ffmpeg.MediaInfo] = field(default_factory=dict)  # shared by every job: a clip is probed once
+    probes: dict[Path, FootageProbe] = field(default_factory=dict)  # shared by every job: a clip is probed once
+    sources: dict[int, list[Source]] = field(default_factory=dict)  # clip -> the audio it plays (footage_graph.py)
+    gains: dict[int, list[float] | None] = field(default_factory=dict)  # clip -> dB per source (equal loudness)
     tmp: Path | None = None  # the job's temporary folder (under .packager/)
     states: Future | None = None  # the target-language subtitles' images (BurnOverlay | None), drawn early
     burn: BurnOverlay | None = None  # the same, when the encode starts
@@ -150,11 +155,9 @@ class Job:
 
     @property
     def audio_channels(self) -> int:
-        """Mono when every clip is (interviews often are: two identical channels would cost twice the
-        encoding for nothing), else stereo."""
-        mono = all(info is not None and info.audio_channels == 1
-                   for info in (self.probes.get(path) for path, _, _ in self.clips))
-        return 1 if mono else 2
+        """Always stereo, mono footage too (as two identical channels): a plain BS.1770 meter reads a
+        mono file 3 LU low, and every module then joins the programme by copying."""
+        return 2
 
 
 def _file_identity(path: Path) -> list:
@@ -239,7 +242,8 @@ def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
 
 
 def check_inputs(job: Job) -> None:
-    """Footage readable, complete, with sound, long enough for its edit points; subtitles inside the module.
+    """Footage readable, complete, with a picture, long enough for its edit points (footage_check.py, as
+    `packager check` judges it); subtitles inside the module.
 
     Raises PackagerError naming the module file, the line and field of the edit, and the clip (exit 2),
     worded as `packager check` words it.
@@ -248,7 +252,6 @@ def check_inputs(job: Job) -> None:
     for i, edit in enumerate(module.definition.edits):
         path = module.footage_path(edit)
         source = module.where("edits", i, "source")
-        clip = f"footage file {edit.source}"
         if edit.out <= edit.in_:
             raise PackagerError(f"edit point runs backwards: out {format_timecode(edit.out, millis=True)} is not "
                                 f"after in {format_timecode(edit.in_, millis=True)}",
@@ -257,34 +260,10 @@ def check_inputs(job: Job) -> None:
         if not path.is_file():
             raise PackagerError(f"footage file not found: {edit.source}", path=module.path, where=source,
                                 hint="copy the footage there or fix the path (relative to the project folder)")
-        info = job.probes.get(path)
-        if info is None:
-            try:
-                info = job.probes[path] = ffmpeg.probe(path)
-            except PackagerError as exc:
-                reason = exc.message.removeprefix("cannot read the footage file").lstrip(": ")
-                raise PackagerError(f"cannot read {clip}" + (f": {reason}" if reason else ""), path=module.path,
-                                    where=source, hint="export the clip again (H.264/AAC MP4 or MOV)") from None
-        if info.truncated:
-            claimed = f" of the {info.header_duration:.1f} s its header announces" if info.header_duration else ""
-            raise PackagerError(
-                f"{clip} is truncated or damaged ({', '.join(info.problems) or 'packets missing'}): "
-                f"only {info.duration:.1f} s can be read{claimed}",
-                path=module.path, where=source, hint="copy or export the clip again")
-        if not info.has_video:
-            raise PackagerError(f"{clip} has no video stream", path=module.path, where=source,
-                                hint="export the clip again with its picture")
-        if not info.has_audio:
-            raise PackagerError(f"{clip} has no audio track", path=module.path, where=source,
-                                hint="export the clip again with its sound (the module's sound comes from its "
-                                     "footage)")
-        frame = 1 / (info.fps or 25)
-        if edit.out > info.duration + frame + 0.02:
-            raise PackagerError(
-                f"out point {format_timecode(edit.out, millis=True)} is past the end of {clip} "
-                f"({format_timecode(info.duration, millis=True)} long)",
-                path=module.path, where=module.where("edits", i, "out"),
-                hint="move the out point inside the clip, or use the complete clip")
+        _, findings = probe_edit(module, i, edit, job.probes)
+        errors = [problem for severity, problem in findings if severity == "error"]
+        if errors:
+            raise errors[0]
         job.clips.append((path, edit.in_, edit.duration))
     for lang, cues in job.cues.items():
         for cue in cues:
@@ -351,10 +330,11 @@ def _audio_inputs(job: Job) -> list[str]:
 def _audio_graph(job: Job) -> list[str]:
     """The clips' sound cut and joined on the footage timeline (cards excluded), as [acat]."""
     graph, labels = [], []
-    layout = "mono" if job.audio_channels == 1 else "stereo"
-    for n, (_, _, duration) in enumerate(job.clips):
-        graph.append(f"[{n}:a]aresample=48000,aformat=channel_layouts={layout},atrim=duration={duration:.6f},"
-                     f"apad=whole_dur={duration:.6f},asetpts=PTS-STARTPTS[a{n}]")
+    edits = job.module.definition.edits
+    for n, (path, _, duration) in enumerate(job.clips):
+        # every chosen stream, 48 kHz stereo, silence for a clip without sound (footage_graph.py)
+        sources = job.sources.get(n) or audio_sources(edits[n].audio, job.probes[path])
+        graph += clip_audio(n, sources, duration, f"a{n}", job.gains.get(n))
         labels.append(f"[a{n}]")
     graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=0:a=1[acat]")
     return graph
@@ -367,8 +347,7 @@ def measure_loudness(job: Job, tmp: Path) -> dict[str, float] | None:
     about 200× realtime, a third of the cost of loudnorm's own measuring pass. None for silence.
     """
     graph = _audio_graph(job)
-    # dualmono: mono sound is played on both speakers, and R128 measures it so (3 dB above one channel).
-    graph.append("[acat]ebur128=peak=true:framelog=quiet:dualmono=true[m]")
+    graph.append("[acat]ebur128=peak=true:framelog=quiet[m]")  # stereo, as delivered and as a plain meter reads it
     log = ffmpeg.run([*_audio_inputs(job), "-filter_complex", ";".join(graph), "-map", "[m]", "-f", "null", "-"],
                      cwd=tmp, background=True)
     summary = log.rsplit("Summary:", 1)[-1]
@@ -436,7 +415,13 @@ def encode_audio(job: Job, tmp: Path) -> Path:
     """Two-pass EBU R128 normalisation of the joined clips, silence under the cards, AAC: tmp/audio.m4a.
 
     Pass 1 measures with ebur128; when the peaks leave room for the gain (the usual case) pass 2 is that
-    gain. Otherwise loudnorm's own two passes run (measure, then normalise with its figures and offset)."""
+    gain. Otherwise loudnorm's own two passes run (measure, then normalise with its figures and offset).
+    First, each clip's sound is listened to: a stereo stream with a mic on one side only is made dual
+    mono, and the streams a clip mixes are measured, to mix them at equal loudness."""
+    edits = job.module.definition.edits
+    for n, (path, start, duration) in enumerate(job.clips):
+        job.sources[n] = resolve_sources(path, job.probes[path], edits[n].audio, start, duration, cwd=tmp)
+        job.gains[n] = balance_gains(path, job.sources[n], start, duration, cwd=tmp)
     loud = measure_loudness(job, tmp)
     if needs_limiting(loud):
         loud = measure_loudnorm(job, tmp, loud)
@@ -521,13 +506,9 @@ def build_video_args(job: Job, *, threads: int | None, preset: str, pass_no: int
     graph: list[str] = []
     labels = []
     for n, (path, _, duration) in enumerate(job.clips):
-        info = job.probes.get(path)
-        same = info is not None and (info.width, info.height) == (w, h)
-        fitting = "setsar=1" if same else _fit(plan)  # footage already at the target size is not touched
-        same_rate = info is not None and info.fps is not None and abs(info.fps - float(fps)) < 0.01
-        rate = "" if same_rate else f"fps={_fps_text(fps)},"
-        graph.append(f"[{first_clip + n}:v]{rate}{fitting},format=yuv420p,"
-                     f"trim=duration={duration:.6f},setpts=PTS-STARTPTS[v{n}]")
+        # deinterlaced if interlaced, to the project rate, at its display aspect, fitted (footage_graph.py)
+        shape = video_chain(job.probes[path], width=w, height=h, fps=fps)
+        graph.append(f"[{first_clip + n}:v]{shape},trim=duration={duration:.6f},setpts=PTS-STARTPTS[v{n}]")
         labels.append(f"[v{n}]")
     if len(labels) > 1:
         graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0[vcat]")
@@ -741,7 +722,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
 
     # 1. What is already done (cheap: stats and hashes of small files), what must be rendered.
     todo: list[Job] = []
-    probes: dict[Path, ffmpeg.MediaInfo] = {}
+    probes: dict[Path, FootageProbe] = {}
     for module in selected:
         key = module_key(project, module, plan, options)
         entry = _read_cache(_cache_file(project, target, module.id))
