@@ -30,8 +30,10 @@ TARGET_VERSION = {"fr": "Version en français", "es": "Versión en español"}  #
 
 
 def _writer(project: Project, title: str) -> DocWriter:
-    """A document of this project: its paper, and draft marks in its target language."""
-    return DocWriter(title, paper=project.config.documents.paper, target=project.target_language)
+    """A document of this project: its paper, its languages, and draft marks in its target language."""
+    documents = project.config.documents
+    return DocWriter(title, lang=project.source_language, paper=documents.paper, target=project.target_language,
+                     tags={code: documents.language_tag(code) for code in (FR, ES)})
 
 
 def _pair(fr: str, es: str) -> str:
@@ -60,7 +62,8 @@ TITLES = {
 
 def _cover(w: DocWriter, project: Project, title: dict[str, str], lines: list[str] = ()) -> None:
     programme = project.config.programme
-    w.title_block(title["fr"], [title["es"]])
+    for subtitle in w.title_block(title["fr"], [title["es"]]):
+        w.mark(subtitle, ES)
     w.paragraph(programme.title_fr)
     w.paragraph(programme.title_es, "Spanish Text")
     for line in lines:
@@ -124,7 +127,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
     if module.definition.speakers:
         rows = [["Intervenant · Participante", "Rôle", "Rol"]]
         rows += [[s.name, s.role(FR), s.role(ES)] for s in module.definition.speakers]
-        w.table(rows)
+        w.table(rows, languages=[None, FR, ES])
     w.page_break()
     w.toc("Table des matières · Índice")
     w.page_break()
@@ -140,7 +143,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
     if parts:
         rows = [["N°", "Thème", "Tema", "Temps · Tiempo"]]
         rows += [[str(i), fr, es, _clock(t)] for i, (_theme, fr, es, t) in enumerate(parts, start=1)]
-        w.table(rows, widths=[1.2, 6, 6, 2.8])
+        w.table(rows, widths=[1.2, 6, 6, 2.8], languages=[None, FR, ES, None])
 
     w.heading(_pair("Texte de la vidéo", "Texto del video"), 1)
     text = transcript(module)
@@ -169,7 +172,8 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
             rows = [["Temps · Tiempo", NATIVE_NAMES[src], NATIVE_NAMES[dst]]]
             rows += [[_clock(p.start), p.text_fr, p.text_es] for p in group]
             drafts = [[False] * 3] + [[False, False, p.draft] for p in group]
-            table = w.table(rows, style="Table Grid", drafts=drafts, widths=[2.6, 7.2, 7.2])
+            table = w.table(rows, style="Table Grid", drafts=drafts, widths=[2.6, 7.2, 7.2],
+                            languages=[None, src, dst])
             for r, passage in enumerate(group, start=1):
                 if passage.speaker is not None:
                     add_line(table.cell(r, 0), passage.speaker.name, "Speaker")
@@ -210,7 +214,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
         for term in terms:
             note = " · ".join(n for n in (term.note_fr, term.note_es) if n)
             rows.append([getattr(term, src), getattr(term, dst), note])  # as written (a kept term: no es)
-        w.table(rows, widths=[5, 5, 7])
+        w.table(rows, widths=[5, 5, 7], languages=[src, dst, None])
     return w, notes
 
 
@@ -282,12 +286,14 @@ def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str],
     if target_blocks is None:
         notes.append(f"{ENGLISH_NAMES[project.target_language]} text missing: "
                      f"{target_path.relative_to(project.root)}")
-        w.heading(TARGET_VERSION[project.target_language], 1)
-        w.paragraph("", missing=True)
+        with w.language(project.target_language):
+            w.heading(TARGET_VERSION[project.target_language], 1)
+            w.paragraph("", missing=True)
         return
     source_units = {unit.key: unit.text for block in source_blocks for unit in block.units()}
-    drafts = render_markdown(w, target_blocks, reviewer=Reviewer(target_path),
-                             source=source_units, replace=replace.get(project.target_language))
+    with w.language(project.target_language):
+        drafts = render_markdown(w, target_blocks, reviewer=Reviewer(target_path),
+                                 source=source_units, replace=replace.get(project.target_language))
     if drafts:
         notes.append(f"{drafts} draft unit(s)")
 
@@ -338,7 +344,7 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
         if key in source_units:
             w.paragraph(source_units[key], style)
             text, draft, missing = spanish(key)
-            w.paragraph(text, "Spanish Text" if style is None else style, draft=draft, missing=missing)
+            w.mark(w.paragraph(text, "Spanish Text" if style is None else style, draft=draft, missing=missing), dst)
 
     src, dst = project.source_language, project.target_language
     # `fr` and `es` hold the source and the target file (French and Spanish for the sample).
@@ -422,12 +428,13 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
                 w.heading(module_id, 2)
             w.heading(NATIVE_NAMES[src], 3)
             w.bullets(points)
-            w.heading(NATIVE_NAMES[dst], 3)
             marks = [spanish(f"key_points.{module_id}.{i}") for i in range(1, len(points) + 1)]
-            if any(m[1] for m in marks):
-                w.draft_note()
-            for text, draft, missing in marks:
-                w.paragraph(text, "List Bullet", draft=draft, missing=missing)
+            with w.language(dst):
+                w.heading(NATIVE_NAMES[dst], 3)
+                if any(m[1] for m in marks):
+                    w.draft_note()
+                for text, draft, missing in marks:
+                    w.paragraph(text, "List Bullet", draft=draft, missing=missing)
     if "conclusion" in source_units:
         w.heading(_pair("Conclusion", "Conclusión"), 1)
         both("conclusion")
@@ -605,4 +612,4 @@ def _checklist(w: DocWriter, project: Project) -> None:
     ]
     w.heading(_pair("Liste du matériel", "Lista de material"), 1)
     rows = [["☐", "Français", "Español"]] + [["☐", fr, es] for fr, es in items]
-    w.table(rows, widths=[0.8, 8, 8])
+    w.table(rows, widths=[0.8, 8, 8], languages=[None, FR, ES])

@@ -9,15 +9,23 @@ A reader who changes a style in Word changes every place that uses it.
 
 Every document gets a header (its title), a footer with the PAGE / NUMPAGES fields, table rows that
 never split across pages (header rows repeat), and a table of contents
-field that Word and LibreOffice refresh on open (w:updateFields in settings.xml); the field's cached
-result already lists the headings, so the contents are readable even before a refresh.
+field that Word and LibreOffice refresh on open (w:updateFields in settings.xml, in its ECMA-376
+position); the field's cached result already lists the headings, so the contents are readable even
+before a refresh.
+
+Language: the document's default is the source language (fr-CA for the sample); the target-language
+styles (Spanish Text, Table Spanish, List Bullet Spanish, Question Spanish, Matrix Spanish: the blue
+ones) and the runs written inside `DocWriter.language(...)` or in a table's target columns carry the
+target language. The body font is Arial, which Word has everywhere (LibreOffice substitutes the
+metric-compatible Liberation Sans), and the headings keep the template's theme fonts (Calibri, Cambria).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from docx import Document
@@ -29,6 +37,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Mm, Pt, RGBColor
 
 from ..atomic import readable, write_bytes
+from ..config import DEFAULT_LANGUAGE_TAGS
+from .language import mark_runs, set_document_language, set_style_language
 
 TABLE_STYLE = "Light Grid Accent 1"  # data tables: statistics, plans, glossary, matrix
 GRID_STYLE = "Table Grid"  # the transcript and the room to write
@@ -57,7 +67,11 @@ def _shade(style, fill: str) -> None:
 def _define_styles(document) -> None:
     styles = document.styles
     normal = styles["Normal"]
-    normal.font.name = "DejaVu Sans"
+    normal.font.name = "Arial"  # Word has it on every system; DejaVu Sans was substituted
+    for fonts in styles.element.iter(qn("w:rFonts")):  # the template's Macro Text: Word has Courier New
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            if fonts.get(qn(attribute)) == "Courier":
+                fonts.set(qn(attribute), "Courier New")
     normal.font.size = Pt(10)
 
     def paragraph_style(name: str, base: str = "Normal"):
@@ -145,6 +159,31 @@ def _define_styles(document) -> None:
     _shade(placeholder, "FCE4D6")
 
 
+# The blue styles: the target language's text.
+TARGET_STYLES = ("Spanish Text", "Table Spanish", "List Bullet Spanish", "Question Spanish", "Matrix Spanish")
+
+# CT_Settings' elements after w:updateFields, in ECMA-376's order: Word refuses a settings.xml whose
+# elements are out of order, so w:updateFields goes before the first of these.
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
+def update_fields_on_open(document) -> None:
+    """w:updateFields in settings.xml, where the schema puts it: Word and LibreOffice refresh the TOC."""
+    settings = document.settings.element
+    update = settings.find(qn("w:updateFields"))
+    if update is None:
+        update = OxmlElement("w:updateFields")
+        settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
+    update.set(qn("w:val"), "true")
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:  # required by the schema; the template lacks it
+        zoom.set(qn("w:percent"), "100")
+
+
 def _field(paragraph, instruction: str, result: str = "") -> None:
     """A complex field (begin, instruction, separate, cached result, end) in one paragraph."""
     _field_begin(paragraph, instruction)
@@ -181,19 +220,27 @@ PAPER_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 class DocWriter:
     """One document being written. Methods append in reading order; `save` writes atomically."""
 
-    def __init__(self, title: str, *, lang: str = "fr", paper: str = "letter", target: str = "es"):
+    def __init__(self, title: str, *, lang: str = "fr", paper: str = "letter", target: str = "es",
+                 tags: dict[str, str] | None = None):
         self.document = Document()
+        tags = tags or {}
+        self.tags = {code: tags.get(code) or DEFAULT_LANGUAGE_TAGS.get(code, code) for code in ("fr", "es")}
+        self.lang, self.target = lang, target
+        self._languages: list[tuple[object, str]] = []  # (element, language code) marked on save
+        self._kept_whole: list = []  # tables kept on one page, set on save
         self.draft_mark, self.draft_note_text, self.missing_mark = MARKS.get(target, MARKS["es"])
         width, height = PAPER_SIZES[paper]
         for section in self.document.sections:  # python-docx's template is US Letter
             section.page_width, section.page_height = width, height
         self.title = title
         _define_styles(self.document)  # after the page size: the TOC's tab stop is at the right margin
+        set_document_language(self.document, self.tags.get(lang, lang))
+        for name in TARGET_STYLES:
+            set_style_language(self.document.styles[name], self.tags.get(target, target))
         # python-docx looks a style up by scanning every style on each use: map names to ids once.
         self.document.part._packager_ids = {style.name: style.style_id for style in self.document.styles}
         self.document.part._packager_marks = (self.draft_mark, self.draft_note_text, self.missing_mark)
         self.document.core_properties.title = title
-        self.document.core_properties.language = lang
         self.document.core_properties.author = "packager"
         self._headings: list[tuple[int, str]] = []
         self._toc_paragraph = None
@@ -209,10 +256,25 @@ class DocWriter:
         _field(footer, "PAGE", "1")
         footer.add_run(" / ")
         _field(footer, "NUMPAGES", "1")
-        settings = self.document.settings.element
-        update = OxmlElement("w:updateFields")
-        update.set(qn("w:val"), "true")
-        settings.append(update)
+        update_fields_on_open(self.document)
+
+    # ------------------------------------------------------------------ language
+
+    @contextmanager
+    def language(self, code: str) -> Iterator[None]:
+        """Everything written inside is in language `code` (its runs are marked when saved)."""
+        body = self.document.element.body
+        before = len(body)
+        try:
+            yield
+        finally:
+            # The last child is the body's sectPr: what was added sits before it.
+            for element in list(body)[before - 1:len(body) - 1]:
+                self.mark(element, code)
+
+    def mark(self, element, code: str) -> None:
+        """`element` (a paragraph, cell or table, or its oxml element) is in language `code`."""
+        self._languages.append((getattr(element, "_element", element), code))
 
     # ------------------------------------------------------------------ text
 
@@ -224,10 +286,10 @@ class DocWriter:
         fill_paragraph(paragraph, text, draft=draft, missing=missing)
         return paragraph
 
-    def title_block(self, title: str, subtitle_lines: Iterable[str] = ()) -> None:
+    def title_block(self, title: str, subtitle_lines: Iterable[str] = ()) -> list:
+        """The title and its subtitle lines; returns the subtitle paragraphs."""
         self.paragraph(title, "Title")
-        for line in subtitle_lines:
-            self.paragraph(line, "Subtitle")
+        return [self.paragraph(line, "Subtitle") for line in subtitle_lines]
 
     def heading(self, text: str, level: int = 1, *, draft: bool = False):
         level = max(1, min(level, 3))
@@ -263,16 +325,19 @@ class DocWriter:
 
     def table(self, rows: list[list[str]], *, header: bool = True, style: str = TABLE_STYLE,
               text_style: str = "Table Text", drafts: list[list[bool]] | None = None,
-              widths: list[float] | None = None, total: bool = False):
+              widths: list[float] | None = None, total: bool = False,
+              languages: list[str | None] | None = None):
         """A real table. `rows[0]` is the header row when `header` (repeated on each page); `drafts`
-        marks cells; `total` sets the last row in the Table Total style. Rows never split across pages."""
+        marks cells; `total` sets the last row in the Table Total style; `languages` gives a column's
+        language when it is not the document's. Rows never split across pages."""
         columns = max(len(r) for r in rows)
         table = self.document.add_table(rows=len(rows), cols=columns)
         table.style = self.document.styles[style]
         if widths:
-            # Column widths in the grid (LibreOffice reads these) and in each cell (Word), scaled to fit.
+            # Column widths in the grid (LibreOffice reads these) and in each cell (Word), scaled to fit;
+            # a column is first widened to hold its longest word ("Visionnement", not "Visionneme / nt").
             scale = min(1.0, self.text_width_cm() / sum(widths))
-            widths = [w * scale for w in widths]
+            widths = fit_words(rows, [w * scale for w in widths], header=header)
             table.autofit = False
             for c, column in enumerate(table.columns):
                 if c < len(widths):
@@ -295,6 +360,12 @@ class DocWriter:
                     cell.width = Cm(widths[c])
         for row in table.rows:
             _keep_row_together(row)
+        if len(rows) <= KEEP_TOGETHER_ROWS:  # a short table is not split across pages (see to_bytes)
+            self._kept_whole.append(table)
+        for c, code in enumerate(languages or []):
+            if code and code != self.lang:
+                for r in range(len(rows)):
+                    self.mark(cells[r * columns + c], code)
         if header:
             _repeat_header(table.rows[0])
         return table
@@ -360,6 +431,14 @@ class DocWriter:
     def to_bytes(self) -> bytes:
         self._fill_toc()
         self._toc_paragraph = None
+        for element, code in self._languages:  # now: runs added after marking are marked too
+            mark_runs(element, self.tags.get(code, code))
+        for table in self._kept_whole:  # each row keeps with the next (lines added to cells later too)
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
+        self._kept_whole = []
         buffer = io.BytesIO()
         self.document.save(buffer)
         return buffer.getvalue()
@@ -417,6 +496,47 @@ def add_line(cell_or_doc, text: str, style: str | None = None, *, draft: bool = 
     set_style(paragraph, style)
     fill_paragraph(paragraph, text, draft=draft)
     return paragraph
+
+
+KEEP_TOGETHER_ROWS = 20  # tables up to this many rows fit on a page: kept whole
+CELL_PADDING_CM = 0.5  # the table style's cell margins (2 × 0.19 cm) and a little room
+
+
+def word_width_cm(word: str, *, bold: bool, size: float = 9) -> float:
+    """How wide `word` prints at `size` points, measured with DejaVu Sans (wider than Arial, so the
+    estimate holds whichever of the two a reader has)."""
+    from PIL import ImageFont
+
+    from ..fonts import font_file
+
+    font = ImageFont.truetype(str(font_file(bold=bold)), 100)
+    return font.getlength(word) / 100 * size / 72 * 2.54
+
+
+def fit_words(rows: list[list[str]], widths: list[float], *, header: bool = True) -> list[float]:
+    """Widths where every column holds its longest word on one line, taken from the widest columns."""
+    widths = list(widths)
+    need = []
+    for c in range(len(widths)):
+        longest = 0.0
+        for r, row in enumerate(rows):
+            for word in (row[c] if c < len(row) else "").split():
+                longest = max(longest, word_width_cm(word, bold=header and r == 0))
+        need.append(longest + CELL_PADDING_CM)
+    for c, wanted in enumerate(need):
+        missing = wanted - widths[c]
+        if missing <= 0:
+            continue
+        widths[c] = wanted
+        for d in sorted(range(len(widths)), key=lambda d: widths[d] - need[d], reverse=True):
+            if missing <= 0:
+                break
+            spare = widths[d] - need[d]
+            if d != c and spare > 0:
+                taken = min(spare, missing)
+                widths[d] -= taken
+                missing -= taken
+    return widths
 
 
 def _keep_row_together(row) -> None:
