@@ -15,6 +15,10 @@ from typing import Any
 
 from .texts import LANGUAGE_NAMES, UI
 
+# In an LMS (SCORM 1.2), the course is completed when every module has been watched: this share of each
+# module's duration played (seeking over a part does not count it), summed across sessions.
+COMPLETION_SHARE = 0.9
+
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -71,7 +75,9 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
         "languageNames": language_names,
         "strings": {lang: {k: UI[lang][k] for k in ("captions_off", "in_picture", "play_all_hint")}
                     for lang in languages},
+        "completionShare": COMPLETION_SHARE,
         "modules": [{"id": m["id"], "video": m["video"], "chapters": [c["start"] for c in m["chapters"]],
+                     "duration": round(float(m["duration"]), 3),
                      "burned": m.get("burned"),
                      "cues": {lang: [[round(s, 3), round(e, 3), text] for s, e, text in cues]
                               for lang, cues in m["cues"].items()}}
