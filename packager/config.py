@@ -131,12 +131,19 @@ class ProjectConfig(StrictModel):
 class Speaker(StrictModel):
     id: Slug
     name: Text
+    # The name as each language writes it, when it does differ: a placeholder ("Sous-ministre (à
+    # confirmer)" / "Viceministro/a (por confirmar)"), a title, an "(exemple)".
+    name_fr: Text | None = None
+    name_es: Text | None = None
     role_fr: Text
     role_es: Text
     first_appearance: Seconds
 
     def role(self, lang: str) -> str:
         return getattr(self, f"role_{lang}")
+
+    def name_in(self, lang: str) -> str:
+        return getattr(self, f"name_{lang}", None) or self.name
 
 
 class Section(StrictModel):

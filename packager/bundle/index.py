@@ -46,7 +46,7 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
                  programme_video: str | None) -> str:
     """The page's HTML.
 
-    `modules`: dicts with id, order, kind, title {fr, es}, duration, speakers [{name, role {fr, es}}],
+    `modules`: dicts with id, order, kind, title {fr, es}, duration, speakers [{name {fr, es}, role {fr, es}}],
     video (path in the bundle), chapters [{start, title {fr, es}}], workbook ({title, docx, pdf} or None),
     cues {lang: [(start, end, text)]}, and optionally burned (the language burned into the picture, or
     None) and subtitle_files {lang: {"srt": path, "vtt": path}}. `documents`: the programme-wide

@@ -590,10 +590,12 @@ def _checklist(w: DocWriter, project: Project) -> None:
     slug = project.config.programme.slug
     workbooks = ", ".join(workbook_name(m).replace(".docx", ".pdf") for m in project.modules)
     items = [
-        (f"Le disque (DVD ou CD) ou la clé USB du programme (dossier {slug}-…), vérifié avant la séance "
-         "(packager verify, ou sha256sum -c SHA256SUMS dans le dossier).",
-         f"El disco (DVD o CD) o la memoria USB del programa (carpeta {slug}-…), verificado antes de la sesión "
-         "(packager verify, o sha256sum -c SHA256SUMS en la carpeta)."),
+        (f"Le disque (DVD ou CD) ou la clé USB du programme (dossier {slug}-…), vérifié avant la séance : "
+         "dans le dossier, sha256sum -c SHA256SUMS (Linux) ou shasum -a 256 -c SHA256SUMS (macOS); "
+         "sous Windows, la commande PowerShell de LISEZMOI.txt.",
+         f"El disco (DVD o CD) o la memoria USB del programa (carpeta {slug}-…), verificado antes de la sesión: "
+         "en la carpeta, sha256sum -c SHA256SUMS (Linux) o shasum -a 256 -c SHA256SUMS (macOS); "
+         "en Windows, el comando PowerShell de LEAME.txt."),
         ("Un ordinateur (lecteur de disque ou port USB) qui lit le fichier index.html hors ligne, ou un "
          "lecteur DVD.", "Una computadora (lector de discos o puerto USB) que abra el archivo index.html sin "
          "conexión, o un reproductor de DVD."),
