@@ -63,6 +63,9 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
         module.setdefault("burned", None)
         module.setdefault("subtitle_files", {})
         module["duration_text"] = clock(module["duration"])
+        for speaker in module.get("speakers", []):
+            if isinstance(speaker.get("name"), str):  # one name for both languages
+                speaker["name"] = {"fr": speaker["name"], "es": speaker["name"]}
         for chapter in module["chapters"]:
             chapter["start_text"] = clock(chapter["start"])
     data = {
