@@ -168,10 +168,10 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
             if section is not None and len(module.definition.sections) > 1:
                 w.heading(f"{_clock(section.start + CARD_SECONDS)} — {_pair(section.title_fr, section.title_es)}", 2)
             if any(p.draft for p in group):
-                w.draft_note()
+                w.draft_note([p.draft for p in group])
             rows = [["Temps · Tiempo", NATIVE_NAMES[src], NATIVE_NAMES[dst]]]
             rows += [[_clock(p.start), p.text_fr, p.text_es] for p in group]
-            drafts = [[False] * 3] + [[False, False, p.draft] for p in group]
+            drafts = [[""] * 3] + [["", "", p.draft] for p in group]
             table = w.table(rows, style="Table Grid", drafts=drafts, widths=[2.6, 7.2, 7.2],
                             languages=[None, src, dst])
             for r, passage in enumerate(group, start=1):
@@ -188,10 +188,10 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
         if not target_questions:
             notes.append(f"{ENGLISH_NAMES[dst]} questions missing")
         w.heading(_pair("Questions de réflexion", "Preguntas de reflexión"), 1)
-        if any(i <= len(target_questions) and reviewer.is_draft(f"question.{i}.text", q["text"],
-                                                                  target_questions[i - 1]["text"])
-               for i, q in enumerate(source_questions, start=1)):
-            w.draft_note()
+        question_marks = [reviewer.is_draft(f"question.{i}.text", q["text"], target_questions[i - 1]["text"])
+                          for i, q in enumerate(source_questions, start=1) if i <= len(target_questions)]
+        if any(question_marks):
+            w.draft_note(question_marks)
         for i, question in enumerate(source_questions, start=1):
             theme = question.get("section", "")
             label = _pair(f"Question {i}", f"Pregunta {i}")
@@ -200,7 +200,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
             w.heading(label, 3)
             w.paragraph(question["text"], "Question")
             other = target_questions[i - 1]["text"] if i <= len(target_questions) else ""
-            draft = bool(other) and reviewer.is_draft(f"question.{i}.text", question["text"], other)
+            draft = reviewer.is_draft(f"question.{i}.text", question["text"], other) if other else ""
             w.paragraph(other, "Question Spanish", draft=draft, missing=not other)
             w.answer_space()
 
@@ -234,13 +234,13 @@ def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | N
     replace = replace or {}
     source = source or {}
 
-    def is_draft(key: str, text: str) -> bool:
-        return reviewer is not None and reviewer.is_draft(key, source.get(key, ""), text)
+    def is_draft(key: str, text: str) -> str:
+        return reviewer.is_draft(key, source.get(key, ""), text) if reviewer is not None else ""
 
     flags: list[list[bool]] = []
     for block in blocks:
         flags.append([is_draft(unit.key, unit.text) for unit in block.units()])
-    drafts = sum(sum(f) for f in flags)
+    drafts = sum(sum(map(bool, f)) for f in flags)
     for index, block in enumerate(blocks):
         block_flags = flags[index]
         if block.number in replace:
@@ -253,7 +253,7 @@ def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | N
                     break
                 following += flags[later]
             if any(following):
-                w.draft_note()
+                w.draft_note(following)
         elif block.kind == "list":
             w.bullets(block.items, drafts=block_flags)
         elif block.kind == "table":
@@ -336,8 +336,8 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
     def spanish(key: str) -> tuple[str, bool, bool]:
         nonlocal drafts
         text = target_units.get(key, "")
-        draft = bool(text) and reviewer.is_draft(key, source_units.get(key, ""), text)
-        drafts += draft
+        draft = reviewer.is_draft(key, source_units.get(key, ""), text) if text else ""
+        drafts += bool(draft)
         return text, draft, not text
 
     def both(key: str, style: str | None = None) -> None:
@@ -388,7 +388,7 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
     for c, text in enumerate(header_es):
         if text:
             add_line(table.rows[0].cells[c], text, "Matrix Spanish")
-    matrix_drafts = False
+    matrix_drafts: list[str] = []
     cells = table._cells
     for r, theme in enumerate(themes, start=1):
         theme_names = dict(zip((FR, ES), ENTERPRISE_THEMES.get(theme, (theme, theme))))
@@ -404,12 +404,12 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
                 notes.append(f"matrix cell missing: {module_id} × {theme}")
             fill_paragraph(cell.paragraphs[0], text_fr)
             text, draft, missing = spanish(key)
-            matrix_drafts |= draft
+            matrix_drafts.append(draft)
             line = add_line(cell, text, "Matrix Spanish", draft=draft)
             if missing:
                 add_run(line, w.missing_mark, "Draft Mark")
-    if matrix_drafts:
-        w.draft_note()
+    if any(matrix_drafts):
+        w.draft_note(matrix_drafts)
     w.portrait()
 
     key_points = fr.get("key_points", {})
@@ -432,7 +432,7 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
             with w.language(dst):
                 w.heading(NATIVE_NAMES[dst], 3)
                 if any(m[1] for m in marks):
-                    w.draft_note()
+                    w.draft_note([m[1] for m in marks])
                 for text, draft, missing in marks:
                     w.paragraph(text, "List Bullet", draft=draft, missing=missing)
     if "conclusion" in source_units:
@@ -466,12 +466,12 @@ def _session_rows(session: PlanSession, lang: str) -> list[list[str]]:
 def _session_table(w: DocWriter, session: PlanSession, lang: str, flags: list[bool] | None = None) -> None:
     """The computed table of one session in `lang`; activity labels still in draft are marked."""
     rows = _session_rows(session, lang)
-    drafts = [[False] * 4 for _ in rows]
+    drafts = [[""] * 4 for _ in rows]
     if flags and session.block is not None:
         width = len(flags) // max(1, session.source_rows)
         for r, activity in enumerate(session.activities, start=1):
             if activity.row is not None and width:
-                drafts[r][1] = any(flags[activity.row * width:(activity.row + 1) * width])
+                drafts[r][1] = next((f for f in flags[activity.row * width:(activity.row + 1) * width] if f), "")
     w.table(rows, drafts=drafts, widths=[1.6, 9.4, 4, 2], total=True)
     note = session.cut_note(lang)
     if note:

@@ -44,12 +44,19 @@ TABLE_STYLE = "Light Grid Accent 1"  # data tables: statistics, plans, glossary,
 GRID_STYLE = "Table Grid"  # the transcript and the room to write
 
 # What marks a target-language text still in draft, or missing, written in the target language (the
-# language of the text the mark sits on): (draft mark, draft note, missing mark).
+# language of the text the mark sits on): (draft mark, draft note, missing mark). A draft is the
+# machine's text nobody has reviewed.
 MARKS = {
     "es": ("[BORRADOR]", "BORRADOR — traducción automática sin revisar", "[SIN TRADUCCIÓN]"),
     "fr": ("[BROUILLON]", "BROUILLON — traduction automatique non révisée", "[SANS TRADUCTION]"),
 }
 DRAFT_MARK, DRAFT_NOTE, MISSING_MARK = MARKS["es"]  # the sample's target (fr→es)
+# A person's translation whose source text changed since ("needs-review"): not a machine draft.
+REVIEW_MARKS = {
+    "es": ("[A REVISAR]", "A REVISAR — el texto original cambió después de la traducción"),
+    "fr": ("[À RÉVISER]", "À RÉVISER — le texte original a changé depuis la traduction"),
+}
+REVIEW_MARK, REVIEW_NOTE = REVIEW_MARKS["es"]
 
 _PLACEHOLDER = re.compile(r"\[(?:À COMPLÉTER|A COMPLETAR)\s*:[^\]]*\]")
 
@@ -229,6 +236,7 @@ class DocWriter:
         self._languages: list[tuple[object, str]] = []  # (element, language code) marked on save
         self._kept_whole: list = []  # tables kept on one page, set on save
         self.draft_mark, self.draft_note_text, self.missing_mark = MARKS.get(target, MARKS["es"])
+        self.review_mark, self.review_note_text = REVIEW_MARKS.get(target, REVIEW_MARKS["es"])
         width, height = PAPER_SIZES[paper]
         for section in self.document.sections:  # python-docx's template is US Letter
             section.page_width, section.page_height = width, height
@@ -239,7 +247,8 @@ class DocWriter:
             set_style_language(self.document.styles[name], self.tags.get(target, target))
         # python-docx looks a style up by scanning every style on each use: map names to ids once.
         self.document.part._packager_ids = {style.name: style.style_id for style in self.document.styles}
-        self.document.part._packager_marks = (self.draft_mark, self.draft_note_text, self.missing_mark)
+        self.document.part._packager_marks = (self.draft_mark, self.draft_note_text, self.missing_mark,
+                                              self.review_mark)
         self.document.core_properties.title = title
         self.document.core_properties.author = "packager"
         self._headings: list[tuple[int, str]] = []
@@ -278,7 +287,7 @@ class DocWriter:
 
     # ------------------------------------------------------------------ text
 
-    def paragraph(self, text: str = "", style: str | None = None, *, draft: bool = False,
+    def paragraph(self, text: str = "", style: str | None = None, *, draft: bool | str = False,
                   missing: bool = False):
         """A paragraph; author placeholders get the Placeholder style, drafts a visible mark."""
         paragraph = self.document.add_paragraph()
@@ -291,19 +300,25 @@ class DocWriter:
         self.paragraph(title, "Title")
         return [self.paragraph(line, "Subtitle") for line in subtitle_lines]
 
-    def heading(self, text: str, level: int = 1, *, draft: bool = False):
+    def heading(self, text: str, level: int = 1, *, draft: bool | str = False):
         level = max(1, min(level, 3))
         paragraph = self.paragraph(text, f"Heading {level}", draft=draft)
         self._headings.append((level, text))
         return paragraph
 
-    def bullets(self, items: Iterable[str], *, drafts: Iterable[bool] | None = None, style: str = "List Bullet"):
+    def bullets(self, items: Iterable[str], *, drafts: Iterable[bool | str] | None = None,
+                style: str = "List Bullet"):
         flags = list(drafts) if drafts is not None else None
         for i, item in enumerate(items):
-            self.paragraph(item, style, draft=bool(flags and flags[i]))
+            self.paragraph(item, style, draft=flags[i] if flags else False)
 
-    def draft_note(self) -> None:
-        self.paragraph(self.draft_note_text, "Draft Note")
+    def draft_note(self, marks: Iterable[bool | str] = (True,)) -> None:
+        """The note over marked texts: one for machine drafts, one for texts to review, as present."""
+        marks = set(marks)
+        if marks & {True, "draft"}:
+            self.paragraph(self.draft_note_text, "Draft Note")
+        if "needs-review" in marks:
+            self.paragraph(self.review_note_text, "Draft Note")
 
     def page_break(self) -> None:
         self.document.add_page_break()
@@ -347,7 +362,7 @@ class DocWriter:
             for c in range(columns):
                 cell = cells[r * columns + c]
                 text = row[c] if c < len(row) else ""
-                draft = bool(drafts and drafts[r][c]) if drafts else False
+                draft = drafts[r][c] if drafts else False
                 paragraph = cell.paragraphs[0]
                 style_name = text_style
                 if header and r == 0:
@@ -448,16 +463,20 @@ class DocWriter:
         readable(path)
 
 
-def fill_paragraph(paragraph, text: str, *, draft: bool = False, missing: bool = False) -> None:
-    """Runs for `text`: placeholders in the Placeholder style; a draft gets the mark and Draft Text."""
+def fill_paragraph(paragraph, text: str, *, draft: bool | str = False, missing: bool = False) -> None:
+    """Runs for `text`: placeholders in the Placeholder style; a draft gets the mark and Draft Text.
+
+    `draft`: True or "draft" for the machine's text ([BORRADOR]), "needs-review" for a person's
+    translation whose source changed since ([A REVISAR])."""
     if missing or draft:
-        draft_mark, _note, missing_mark = getattr(paragraph.part, "_packager_marks", MARKS["es"])
+        draft_mark, _note, missing_mark, review_mark = getattr(
+            paragraph.part, "_packager_marks", MARKS["es"] + REVIEW_MARKS["es"][:1])
     if missing:
         add_run(paragraph, missing_mark, "Draft Mark")
         if text:
             add_run(paragraph, " ")
     elif draft:
-        add_run(paragraph, draft_mark, "Draft Mark")
+        add_run(paragraph, review_mark if draft == "needs-review" else draft_mark, "Draft Mark")
         add_run(paragraph, " ")
     position = 0
     body_style = "Draft Text" if draft else None
@@ -490,7 +509,7 @@ def add_run(paragraph, text: str, style: str | None = None):
     return run
 
 
-def add_line(cell_or_doc, text: str, style: str | None = None, *, draft: bool = False):
+def add_line(cell_or_doc, text: str, style: str | None = None, *, draft: bool | str = False):
     """Another paragraph in a table cell."""
     paragraph = cell_or_doc.add_paragraph()
     set_style(paragraph, style)
