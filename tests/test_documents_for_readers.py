@@ -85,6 +85,11 @@ def test_documents_say_french_by_default_and_spanish_where_spanish(documents):
     assert {(p.style.name, effective_language(p.runs[-1], workbook)) for p in questions} == {
         ("Question", "fr-CA"), ("Question Spanish", "es")}
 
+    # A bilingual heading: the French half in French, the Spanish half in Spanish.
+    heading = next(p for p in workbook.paragraphs if p.text == "Plan du module · Estructura del módulo")
+    assert [(r.text, effective_language(r, workbook)) for r in heading.runs if r.text.strip(" ·")] == [
+        ("Plan du module", "fr-CA"), ("Estructura del módulo", "es")]
+
     # The booklet's Spanish half (after the page break that follows the French) is Spanish throughout.
     booklet = docx.Document(str(out / "introduction.docx"))
     texts = [p for p in booklet.paragraphs if p.text.strip()]

@@ -38,7 +38,7 @@ from docx.shared import Cm, Inches, Mm, Pt, RGBColor
 
 from ..atomic import readable, write_bytes
 from ..config import DEFAULT_LANGUAGE_TAGS
-from .language import mark_runs, set_document_language, set_style_language
+from .language import mark_pairs, mark_runs, set_document_language, set_style_language
 
 TABLE_STYLE = "Light Grid Accent 1"  # data tables: statistics, plans, glossary, matrix
 GRID_STYLE = "Table Grid"  # the transcript and the room to write
@@ -448,6 +448,7 @@ class DocWriter:
         self._toc_paragraph = None
         for element, code in self._languages:  # now: runs added after marking are marked too
             mark_runs(element, self.tags.get(code, code))
+        mark_pairs(self.document.element.body, self.tags["es"])
         for table in self._kept_whole:  # each row keeps with the next (lines added to cells later too)
             for row in table.rows[:-1]:
                 for cell in row.cells:

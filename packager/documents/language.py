@@ -46,6 +46,48 @@ def mark_runs(element, tag: str) -> None:
         _set_lang(run.get_or_add_rPr(), tag)
 
 
+PAIR = " · "  # "Plan du module · Estructura del módulo": French, then Spanish (assemble._pair)
+PART = " — "  # "2 — Titre · Título": parts of a heading, each maybe a pair
+
+
+def mark_pairs(body, spanish_tag: str) -> None:
+    """The Spanish half of each bilingual pair ("Glossaire · Glosario") in its own run, in Spanish.
+
+    Only paragraphs written as one plain run (no style, no language of their own) are split: those are
+    the bilingual headings, table headers and labels; the Spanish is what follows " · " in each
+    " — "-separated part."""
+    from copy import deepcopy
+
+    for paragraph in body.iter(qn("w:p")):
+        runs = paragraph.findall(qn("w:r"))
+        if len(runs) != 1:
+            continue
+        run = runs[0]
+        texts = run.findall(qn("w:t"))
+        rpr = run.find(qn("w:rPr"))
+        if len(texts) != 1 or len(run) != len(texts) + (rpr is not None) or PAIR not in (texts[0].text or ""):
+            continue
+        if rpr is not None and (rpr.find(qn("w:lang")) is not None or rpr.find(qn("w:rStyle")) is not None):
+            continue
+        pieces: list[tuple[str, bool]] = []  # (text, is Spanish)
+        for n, part in enumerate(texts[0].text.split(PART)):
+            if n:
+                pieces.append((PART, False))
+            french, sep, spanish = part.partition(PAIR)
+            pieces += [(french, False), (sep, False), (spanish, True)] if sep else [(part, False)]
+        previous = run
+        for text, spanish in [p for p in pieces if p[0]]:
+            new = deepcopy(run)
+            t = new.find(qn("w:t"))
+            t.text = text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            if spanish:
+                _set_lang(new.get_or_add_rPr(), spanish_tag)
+            previous.addnext(new)
+            previous = new
+        paragraph.remove(run)
+
+
 def review_document_language(document, source_tag: str, target_tag: str, target_cells) -> None:
     """A translator's DOCX (review, kit): the source language by default, the target column in the target."""
     set_document_language(document, source_tag)
