@@ -105,3 +105,18 @@ def test_the_index_tells_trainers_how_to_check_a_copy_and_speaks_spanish(bundle)
         assert "packager verify" not in text
         assert "sha256sum -c SHA256SUMS" in text and "shasum -a 256 -c SHA256SUMS" in text
         assert "Get-FileHash -LiteralPath $f" in text and "certutil -hashfile" in text
+
+
+@pytest.mark.parametrize("command", [["sha256sum", "-c", "SHA256SUMS"], ["shasum", "-a", "256", "-c", "SHA256SUMS"]])
+def test_the_commands_the_footer_gives_check_a_copy(bundle, tmp_path, command):
+    import subprocess
+
+    if shutil.which(command[0]) is None:
+        pytest.skip(f"{command[0]} is not installed")
+    copy = tmp_path / "copy"
+    shutil.copytree(bundle.path, copy)
+    assert subprocess.run(command, cwd=copy, capture_output=True).returncode == 0
+    damaged = next(p for p in sorted(copy.rglob("*.docx")))
+    damaged.write_bytes(damaged.read_bytes() + b"x")
+    result = subprocess.run(command, cwd=copy, capture_output=True, text=True)
+    assert result.returncode != 0 and damaged.name in result.stdout
