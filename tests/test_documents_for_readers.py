@@ -211,6 +211,25 @@ def test_review_and_kit_documents_mark_the_spanish_column_and_fit_the_page(tmp_p
     cell = kit_doc.tables[0].rows[1].cells[2]
     assert {effective_language(r, kit_doc) for p in cell.paragraphs for r in p.runs} == {"es"}
 
+    # Every DOCX of a translator's kit: French by default, the Spanish column in Spanish.
+    from packager.review.kit import build_kit
+
+    kit = tmp_path / "kit.zip"
+    build_kit(project, project.modules, kit, proxy=False)
+    with zipfile.ZipFile(kit) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".docx")]
+        assert any("glos" in n for n in names) and len(names) >= 3
+        for name in names:
+            document = docx.Document(io.BytesIO(archive.read(name)))
+            styles = document.styles.element
+            default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+            assert default.find(qn("w:lang")).get(qn("w:val")) == "fr-CA", name
+            table = document.tables[0]
+            column = [c.text for c in table.rows[0].cells].index("Español")
+            found = {effective_language(r, document) for row in table.rows[1:]
+                     for p in row.cells[column].paragraphs for r in p.runs if r.text.strip()}
+            assert found <= {"es"} and (found or "glos" in name), name  # (a glossary may keep every term)
+
 
 @pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
                     reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")

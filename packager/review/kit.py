@@ -169,6 +169,10 @@ def _glossary_files(project: Project) -> tuple[bytes, bytes]:
         for cell, value in zip(table.add_row().cells, row):
             _set_text(cell, value, size=9)
     finish_table(table, widths)
+    from ..documents.language import review_document_language
+
+    tags = project.config.documents.language_tag
+    review_document_language(document, tags(src), tags(dst), [row.cells[1] for row in table.rows[1:]])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue(), csv_bytes
