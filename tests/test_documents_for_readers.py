@@ -23,7 +23,6 @@ from packager.project import Project
 
 from test_documents import make_project
 
-SCHEMAS = Path("/work/shared/schemas/ooxml")
 TESTS_SCHEMAS = Path(__file__).parent / "schemas"
 WORD_FONTS = {"Arial", "Calibri", "Cambria", "Courier New", "Times New Roman", "Symbol", "Calibri Light",
               "Cambria Math"}
@@ -164,7 +163,7 @@ def test_fonts_are_ones_word_has(documents):
 
 
 def test_guide_tables_keep_their_words_and_sessions_together(documents):
-    from packager.documents.docx import CELL_PADDING_CM, word_width_cm
+    from packager.documents.widths import CELL_PADDING_CM, word_width_cm
 
     _project, out = documents
     guide = docx.Document(str(out / "guide-formateur.docx"))

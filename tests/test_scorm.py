@@ -154,7 +154,6 @@ def launch(browser, url: str, cmi: dict[str, str], actions) -> tuple[list[tuple]
     frame.locator("button.play").first.wait_for()
     sco = next(f for f in page.frames if f.url.endswith("course/index.html"))
     sco.wait_for_function("() => window.packagerIndex !== undefined")
-    page.wait_for_function("() => true")
     actions(sco)
     page.goto("about:blank")  # the learner leaves: pagehide
     page.close()

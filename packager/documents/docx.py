@@ -39,6 +39,8 @@ from docx.shared import Cm, Inches, Mm, Pt, RGBColor
 from ..atomic import readable, write_bytes
 from ..config import DEFAULT_LANGUAGE_TAGS
 from .language import mark_pairs, mark_runs, set_document_language, set_style_language
+from .widths import fit_words
+from .word_settings import update_fields_on_open
 
 TABLE_STYLE = "Light Grid Accent 1"  # data tables: statistics, plans, glossary, matrix
 GRID_STYLE = "Table Grid"  # the transcript and the room to write
@@ -168,28 +170,6 @@ def _define_styles(document) -> None:
 
 # The blue styles: the target language's text.
 TARGET_STYLES = ("Spanish Text", "Table Spanish", "List Bullet Spanish", "Question Spanish", "Matrix Spanish")
-
-# CT_Settings' elements after w:updateFields, in ECMA-376's order: Word refuses a settings.xml whose
-# elements are out of order, so w:updateFields goes before the first of these.
-_AFTER_UPDATE_FIELDS = (
-    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
-    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
-    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
-
-
-def update_fields_on_open(document) -> None:
-    """w:updateFields in settings.xml, where the schema puts it: Word and LibreOffice refresh the TOC."""
-    settings = document.settings.element
-    update = settings.find(qn("w:updateFields"))
-    if update is None:
-        update = OxmlElement("w:updateFields")
-        settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
-    update.set(qn("w:val"), "true")
-    zoom = settings.find(qn("w:zoom"))
-    if zoom is not None and zoom.get(qn("w:percent")) is None:  # required by the schema; the template lacks it
-        zoom.set(qn("w:percent"), "100")
-
 
 def _field(paragraph, instruction: str, result: str = "") -> None:
     """A complex field (begin, instruction, separate, cached result, end) in one paragraph."""
@@ -519,44 +499,6 @@ def add_line(cell_or_doc, text: str, style: str | None = None, *, draft: bool | 
 
 
 KEEP_TOGETHER_ROWS = 20  # tables up to this many rows fit on a page: kept whole
-CELL_PADDING_CM = 0.5  # the table style's cell margins (2 × 0.19 cm) and a little room
-
-
-def word_width_cm(word: str, *, bold: bool, size: float = 9) -> float:
-    """How wide `word` prints at `size` points, measured with DejaVu Sans (wider than Arial, so the
-    estimate holds whichever of the two a reader has)."""
-    from PIL import ImageFont
-
-    from ..fonts import font_file
-
-    font = ImageFont.truetype(str(font_file(bold=bold)), 100)
-    return font.getlength(word) / 100 * size / 72 * 2.54
-
-
-def fit_words(rows: list[list[str]], widths: list[float], *, header: bool = True) -> list[float]:
-    """Widths where every column holds its longest word on one line, taken from the widest columns."""
-    widths = list(widths)
-    need = []
-    for c in range(len(widths)):
-        longest = 0.0
-        for r, row in enumerate(rows):
-            for word in (row[c] if c < len(row) else "").split():
-                longest = max(longest, word_width_cm(word, bold=header and r == 0))
-        need.append(longest + CELL_PADDING_CM)
-    for c, wanted in enumerate(need):
-        missing = wanted - widths[c]
-        if missing <= 0:
-            continue
-        widths[c] = wanted
-        for d in sorted(range(len(widths)), key=lambda d: widths[d] - need[d], reverse=True):
-            if missing <= 0:
-                break
-            spare = widths[d] - need[d]
-            if d != c and spare > 0:
-                taken = min(spare, missing)
-                widths[d] -= taken
-                missing -= taken
-    return widths
 
 
 def _keep_row_together(row) -> None:
