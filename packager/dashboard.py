@@ -120,8 +120,8 @@ def documents_review(project: Project) -> str:
 
 
 def draft_summary(project: Project) -> str:
-    """What a person still has to review, in one line: cues and workbook text units not yet approved,
-    and subtitles not yet made."""
+    """What a person still has to approve, in one line: cues and workbook text units not yet approved
+    (machine drafts, to review, edited), and subtitles not yet made."""
     from .review.states import document_state_counts, state_counts
 
     target = project.target_language
@@ -130,9 +130,13 @@ def draft_summary(project: Project) -> str:
     for module in project.modules:
         for state, n in state_counts(project, module).items():
             totals[state] = totals.get(state, 0) + n
-    parts = [f"{n} cue(s) {s}" for s in ("draft", "needs-review", "edited") if (n := totals.get(s, 0))]
+    # Each state said as what it is: only the machine's text is a draft; a person's text whose source
+    # changed is to review, and an edited one only waits for its approval.
+    source = project.source_language.upper()
+    labels = {"draft": "draft", "needs-review": f"to review ({source} changed)", "edited": "edited, not approved"}
+    parts = [f"{n} cue(s) {labels[s]}" for s in labels if (n := totals.get(s, 0))]
     texts = document_state_counts(project)
-    parts += [f"{n} workbook text unit(s) {s}" for s in ("draft", "needs-review", "edited") if (n := texts.get(s, 0))]
+    parts += [f"{n} workbook text unit(s) {labels[s]}" for s in labels if (n := texts.get(s, 0))]
     if missing:
         parts.append(f"no {target.upper()} subtitles for {', '.join(missing)} (run `packager translate`)")
     if not parts:
