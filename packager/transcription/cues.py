@@ -12,8 +12,9 @@
    a pause in the speech makes any cut cheaper. A cue of a few words squeezed between others costs
    extra (it could not stay on screen long enough).
 3. Timing, in whole milliseconds: a cue starts on its first word and stays on screen at least
-   `min_duration` and long enough to be read at `max_cps`, extended into the silence after it (never
-   past the next cue minus the minimum gap, nor past its run's edge), then before it. Whatever
+   `min_duration` and long enough to be read at `max_cps`, extended into the silence after it (up to
+   1.5 s, never past the next cue minus the minimum gap, nor past its run's edge), then before it
+   (up to 0.5 s: a subtitle that shows long before the voice reads as a mistake). Whatever
    still breaks the reading speed or the minimum duration is forced by the speech itself: such a
    cue is flagged (`too_fast`) and counted by the command.
 """
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..subtitles.linebreak import _CONJUNCTIONS, _NO_BREAK_AFTER, _key, break_lines
+from ..subtitles.linebreak import _CONJUNCTIONS, _NO_BREAK_AFTER, _PREPOSITIONS, _key, break_lines
 from .words import Word
 
 if TYPE_CHECKING:
@@ -35,15 +36,18 @@ if TYPE_CHECKING:
 _SENTENCE_END = re.compile(r"[.!?…]([»”\"')\]]*)$")
 _CLAUSE_END = re.compile(r"[,;:]([»”\"')\]]*)$")
 
-CUE_COST = 10.0  # each cue: prefer fewer, fuller cues
-MID_CLAUSE_COST = 14.0  # a cut with no punctuation, no conjunction after it
-CLAUSE_COST = 4.0  # a cut after a comma, a semicolon or a colon
-CONJUNCTION_BONUS = 4.0  # a cut just before "et", "mais", "qui"…
-NO_BREAK_AFTER_COST = 25.0  # a cut after an article, a preposition, a clitic
+CUE_COST = 5.0  # each cue: prefer fewer, fuller cues
+CLAUSE_COST = 3.0  # a cut after a comma, a semicolon or a colon
+CONJUNCTION_COST = 6.0  # a cut just before "et", "mais", "qui"…
+PREPOSITION_COST = 16.0  # a cut just before "à", "pour", "dans"…
+MID_CLAUSE_COST = 24.0  # any other cut inside a clause
+NO_BREAK_AFTER_COST = 30.0  # more for a cut after an article, a preposition, a clitic
 PAUSE_BONUS_PER_SECOND = 10.0  # a pause in the speech is a natural cut (up to PAUSE_BONUS_MAX)
 PAUSE_BONUS_MAX = 6.0
 SHORT_CUE_COST = 6.0  # a cue that cannot stay min_duration on screen before the next one
-CPS_COST = 3.0  # per character a second over max_cps, on the time the cue can have
+CPS_COST = 0.5  # per character more than max_cps lets be read in the time the cue can have
+MAX_LEAD_IN = 0.5  # a cue may appear this long before its first word (seconds), to be read
+MAX_LEAD_OUT = 1.5  # and stay this long after its last word
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,13 @@ class DraftCue:
 def build_cues(words: list[Word], rules: CueRules, *, barriers: list[float] = (),
                window: tuple[float, float] | None = None) -> list[DraftCue]:
     """Cues for `words` (in time order). `barriers` are times no cue may cross (edit points, section
-    starts); `window` the range the cues must stay within (default: the words' own span)."""
+    starts); `window` the range the cues must stay within (default: the words' span with the lead-in
+    and lead-out a cue may take)."""
     words = [w for w in words if w.text.strip()]
     if not words:
         return []
     if window is None:
-        window = (min(w.start for w in words), max(w.end for w in words))
+        window = (max(0.0, min(w.start for w in words) - MAX_LEAD_IN), max(w.end for w in words) + MAX_LEAD_OUT)
     lo_ms, hi_ms = _ms(window[0]), _ms(window[1])
     edges = sorted({b for b in (_ms(x) for x in barriers) if lo_ms < b < hi_ms} | {lo_ms, hi_ms})
     planned: list[tuple[list[Word], int, int]] = []  # (a cue's words, its run's start, its run's end)
@@ -140,9 +145,13 @@ def _cut_cost(before: Word, after: Word, lang: str) -> float:
     elif _CLAUSE_END.search(text):
         cost = CLAUSE_COST
     else:
-        cost = MID_CLAUSE_COST
-        if _key(after.text) in _CONJUNCTIONS.get(lang, _CONJUNCTIONS["fr"]):
-            cost -= CONJUNCTION_BONUS
+        after_key = _key(after.text)
+        if after_key in _CONJUNCTIONS.get(lang, _CONJUNCTIONS["fr"]):
+            cost = CONJUNCTION_COST
+        elif after_key in _PREPOSITIONS.get(lang, _PREPOSITIONS["fr"]):
+            cost = PREPOSITION_COST
+        else:
+            cost = MID_CLAUSE_COST
         if _key(text) in _NO_BREAK_AFTER.get(lang, _NO_BREAK_AFTER["fr"]):
             cost += NO_BREAK_AFTER_COST
     pause = max(0.0, after.start - before.end)
@@ -178,7 +187,7 @@ def _segment(run: list[Word], rules: CueRules, run_end: float) -> list[tuple[int
             room = min(rules.max_duration, max(room, span, 0.001))
             if room < rules.min_duration:
                 cost += SHORT_CUE_COST
-            cost += CPS_COST * max(0.0, len(text) / room - rules.max_cps)
+            cost += CPS_COST * max(0.0, len(text) - rules.max_cps * room)
             if best[i] + cost < best[j]:
                 best[j] = best[i] + cost
                 back[j] = i
@@ -208,9 +217,11 @@ def _timed(planned: list[tuple[list[Word], int, int]], rules: CueRules) -> list[
             following = planned[n + 1]
             ceiling = min(ceiling, max(following[1], _ms(following[0][0].start)) - gap)
         start = max(speech_start, floor)
-        end = min(max(speech_end, start + wanted), ceiling, start + max(max_ms, speech_end - start))
+        lead_in, lead_out = _ms(MAX_LEAD_IN), _ms(MAX_LEAD_OUT)
+        end = min(max(speech_end, start + wanted), ceiling, speech_end + lead_out,
+                  start + max(max_ms, speech_end - start))
         if end - start < wanted:  # no room after: take some before, in the silence
-            start = max(floor, min(start, end - wanted))
+            start = max(floor, speech_start - lead_in, min(start, end - wanted))
         end = max(end, start + 1)
         duration = end - start
         too_fast = chars * 1000 / duration > rules.max_cps + 1e-6 or duration < min_ms
