@@ -22,6 +22,7 @@ class ModuleRow:
     qa_errors: str
     documents: str
     kit: str
+    transcript: str = "—"  # the source transcript's review: none, typed, or approved/total and drafts
 
 
 def _footage_cell(module: Module) -> str:
@@ -86,6 +87,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
     from .review.kit import kit_history
     from .review.states import state_counts
     from .subtitles.qa import run_qa
+    from .transcription.flow import transcript_cell
 
     report = run_qa(project)
     workbooks = _workbooks_built(project)
@@ -107,6 +109,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
             qa_errors=str(report.count_for(module.id, "error")),
             documents=workbooks.get(module.id, "—"),
             kit=kit_cell,
+            transcript=transcript_cell(module),
         ))
     return rows
 
