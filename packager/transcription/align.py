@@ -4,7 +4,8 @@ comes from the recogniser.
 The typed words and the recognised ones are compared normalised (lower case, no punctuation,
 "’" as "'", accents kept) by difflib's sequence alignment. Words that match take their partner's
 times; a run of typed words facing a run of different recognised words (a misheard phrase) shares
-that run's time span in proportion to the words' lengths; typed words facing nothing (the machine
+that run's speech (its words' times, not the pauses between them) in proportion to the words'
+lengths; typed words facing nothing (the machine
 heard no such words there) cannot be placed: they get times between their neighbours' and are
 reported, with those neighbours' times, for a person to check.
 """
@@ -65,6 +66,23 @@ def read_typed_text(path: Path) -> str:
                         path=path, hint="save it as .docx or .txt")
 
 
+class _SpeechClock:
+    """Time measured in speech only: the recognised words' durations laid end to end, so that typed
+    words shared over a misheard run fall in its words, not in the pauses between them."""
+
+    def __init__(self, words: list[Word]):
+        self.words = words
+        self.spans = [max(w.end - w.start, 0.02) for w in words]  # a word timed 0 s still takes a little
+        self.length = sum(self.spans)
+
+    def at(self, position: float, *, end: bool = False) -> float:
+        for word, span in zip(self.words, self.spans):
+            if position < span or (end and position <= span):
+                return min(word.end, word.start + position) if word.end > word.start else word.start
+            position -= span
+        return self.words[-1].end
+
+
 def align_typed(typed_text: str, heard: list[Word]) -> Alignment:
     """Time the typed words (as written, punctuation kept) with the recognised words."""
     typed = typed_text.split()
@@ -84,13 +102,13 @@ def align_typed(typed_text: str, heard: list[Word]) -> Alignment:
                 times[i1 + k] = (heard[j1 + k].start, heard[j1 + k].end)
             matched += i2 - i1
         elif op == "replace":
-            start, end = heard[j1].start, heard[j2 - 1].end
+            clock = _SpeechClock(heard[j1:j2])
             weights = [len(typed_keys[i]) + 1 for i in range(i1, i2)]
             total, done = sum(weights), 0
             for i, weight in zip(range(i1, i2), weights):
-                a = start + (end - start) * done / total
+                a = clock.at(clock.length * done / total)
                 done += weight
-                times[i] = (a, start + (end - start) * done / total)
+                times[i] = (a, clock.at(clock.length * done / total, end=True))
     unplaced = []
     i = 0
     while i < len(typed):
