@@ -67,8 +67,13 @@ def _write_tokenizer(path: Path, vocab: list[str]) -> None:
     tokenizer.save(str(path))
 
 
-def build_tiny_whisper(out_dir: Path, *, seed: int = 7) -> Path:
-    """Write a faster-whisper model folder (the files a real one has) to `out_dir`; returns it."""
+TINY = {"d_model": 64, "layers": 1, "heads": 2, "ffn": 128}
+SMALL = {"d_model": 768, "layers": 12, "heads": 12, "ffn": 3072}  # whisper-small's shape (244 M parameters)
+
+
+def build_tiny_whisper(out_dir: Path, *, seed: int = 7, shape: dict | None = None) -> Path:
+    """Write a faster-whisper model folder (the files a real one has) to `out_dir`; returns it.
+    `shape=SMALL` makes a model of Whisper-small's size and compute (benchmarks/transcribe.py)."""
     import ctranslate2
     import torch
     from transformers import GenerationConfig, WhisperConfig, WhisperForConditionalGeneration
@@ -78,16 +83,18 @@ def build_tiny_whisper(out_dir: Path, *, seed: int = 7) -> Path:
     assert len(vocab) == 50364 and vocab[50256] == "" and vocab[50363] == "<|notimestamps|>"
     lang_to_id = {f"<|{c}|>": 50259 + i for i, c in enumerate(_languages())}
     torch.manual_seed(seed)
-    config = WhisperConfig(vocab_size=VOCAB_SIZE, num_mel_bins=80, d_model=64, encoder_layers=1,
-                           decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
-                           encoder_ffn_dim=128, decoder_ffn_dim=128, max_source_positions=1500,
+    shape = shape or TINY
+    config = WhisperConfig(vocab_size=VOCAB_SIZE, num_mel_bins=80, d_model=shape["d_model"],
+                           encoder_layers=shape["layers"], decoder_layers=shape["layers"],
+                           encoder_attention_heads=shape["heads"], decoder_attention_heads=shape["heads"],
+                           encoder_ffn_dim=shape["ffn"], decoder_ffn_dim=shape["ffn"], max_source_positions=1500,
                            max_target_positions=448, tie_word_embeddings=False, pad_token_id=50257,
                            bos_token_id=50257, eos_token_id=50257, decoder_start_token_id=50258)
     model = WhisperForConditionalGeneration(config).eval()
     with torch.no_grad():  # a large untied projection: confident, temperature-0 decoding
         model.proj_out.weight.normal_(0.0, 4.0)
     model.generation_config = GenerationConfig(
-        alignment_heads=[[0, 0], [0, 1]], lang_to_id=lang_to_id, suppress_tokens=[],
+        alignment_heads=[[shape["layers"] - 1, h] for h in range(shape["heads"])], lang_to_id=lang_to_id, suppress_tokens=[],
         begin_suppress_tokens=[220, 50257], decoder_start_token_id=50258, eos_token_id=50257,
         no_timestamps_token_id=50363, is_multilingual=True)
 

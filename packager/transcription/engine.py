@@ -83,7 +83,7 @@ class Recogniser:
     """One loaded faster-whisper model; `words(audio)` gives the timed words of 16 kHz mono audio."""
 
     def __init__(self, info: WhisperModelInfo, *, language: str, prompt: str | None, threads: int | None = None,
-                 beam_size: int = 5):
+                 beam_size: int = 5, temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)):
         from faster_whisper import WhisperModel
 
         missing = [f for f in REQUIRED_FILES if not (info.path / f).is_file()]
@@ -94,6 +94,7 @@ class Recogniser:
         self.language = language
         self.prompt = prompt
         self.beam_size = beam_size
+        self.temperatures = temperatures  # faster-whisper's fallback: decoded again, hotter, when it repeats
         try:
             self.model = WhisperModel(str(info.path), device="cpu", compute_type="int8",
                                       cpu_threads=threads or os.cpu_count() or 1)
@@ -108,7 +109,8 @@ class Recogniser:
             return []
         started = time.perf_counter()
         segments, _ = self.model.transcribe(audio, language=self.language, task="transcribe",
-                                            beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
+                                            beam_size=self.beam_size, temperature=list(self.temperatures),
+                                            word_timestamps=True, vad_filter=True,
                                             initial_prompt=self.prompt or None)
         words: list[Word] = []
         for segment in segments:  # a generator: decoding happens while it is read
