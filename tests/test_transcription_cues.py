@@ -128,3 +128,100 @@ def test_typed_words_the_machine_did_not_hear_are_reported_with_their_neighbours
     assert (index, word, after, before) == (4, "premier", heard[3].end, heard[4].start)
     assert "premier" in alignment.report()[0] and "00:00:1" in alignment.report()[0]
     assert normalise("L’École,") == "l'école"
+
+
+# ---------------------------------------------------------------------------------------------- a person's cues
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+MODULE = """\
+id = "m"
+order = 1
+kind = "interview"
+title_fr = "M"
+title_es = "M"
+planned_minutes = [0.2, 0.4]
+subtitles = "subtitles/fr/m.srt"
+
+[[edits]]
+source = "footage/m.mp4"
+in = "0"
+out = "8"
+
+[[edits]]
+source = "footage/m.mp4"
+in = "10"
+out = "18"
+"""
+
+_FRENCH = ["Nous", "voulions", "offrir", "un", "emploi", "aux", "jeunes.", "Avant,", "je", "restais", "chez", "moi."]
+
+
+@st.composite
+def transcripts(draw):
+    """A transcript of the 16 s module: cues, each a person's (edited or approved) or a machine draft,
+    and the words a recogniser would hear on each edit."""
+    bounds = sorted(draw(st.sets(st.integers(0, 159), min_size=2, max_size=14)))
+    cues = []
+    for a, b in zip(bounds[::2], bounds[1::2]):
+        if b - a >= 2:
+            kind = draw(st.sampled_from(["draft", "edited", "approved", "typed-over"]))
+            cues.append((a / 10, b / 10 - 0.08, " ".join(draw(st.lists(st.sampled_from(_FRENCH), min_size=1,
+                                                                       max_size=8))), kind))
+    heard = draw(st.lists(st.tuples(st.integers(0, 790), st.integers(1, 60), st.sampled_from(_FRENCH)),
+                          max_size=40))
+    return cues, heard
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=transcripts())
+def test_a_rerun_never_changes_a_persons_cue_nor_lets_a_draft_overlap_it(case, tmp_path_factory):
+    import json
+
+    import numpy as np
+
+    from packager.project import Project
+    from packager.review.states import StateFile, effective_state, text_hash
+    from packager.subtitles.cues import format_srt, read_srt
+    from packager.transcription import flow
+
+    cues, heard = case
+    root = tmp_path_factory.mktemp("p")
+    (root / "modules").mkdir()
+    (root / "subtitles/fr").mkdir(parents=True)
+    (root / "packager.toml").write_text('[programme]\ntitle_fr = "T"\ntitle_es = "T"\nslug = "t"\n'
+                                        'target_runtime_minutes = 1\n', encoding="utf-8")
+    (root / "modules/01-m.toml").write_text(MODULE, encoding="utf-8")
+    path = root / "subtitles/fr/m.srt"
+    written = [Cue(index=n, start=a, end=b, text=t) for n, (a, b, t, _) in enumerate(cues, start=1)]
+    path.write_text(format_srt(written), encoding="utf-8")
+    units = {}
+    for n, (_, _, text, kind) in enumerate(cues, start=1):
+        recorded = text if kind != "typed-over" else "ancien texte de la machine"  # a person retyped a draft
+        state = kind if kind in ("approved", "edited") else "draft"
+        units[str(n)] = {"state": state, "source_hash": text_hash(""), "target_hash": text_hash(recorded),
+                         "machine": recorded, "who": "x", "when": "2026-01-01T00:00:00Z", "comment": None}
+    (root / "subtitles/fr/m.srt.states.json").write_text(json.dumps({"format": "packager-states/1",
+                                                                     "units": units}), encoding="utf-8")
+    persons = [(c.start, c.end, c.text) for c, (*_, kind) in zip(read_srt(path), cues) if kind != "draft"]
+
+    def recognise(audio):
+        seconds = len(audio) / 16000
+        return [Word(w, s / 100, min(seconds, (s + d) / 100)) for s, d, w in sorted(heard) if s / 100 < seconds]
+
+    project = Project.load(root)
+    original = flow.read_span
+    flow.read_span = lambda span: np.zeros(int(span.duration * 16000), dtype=np.float32)
+    try:
+        flow.transcribe_module(project, project.modules[0], recognise, CueRules.for_project(project),
+                               when="2026-02-02T00:00:00Z")
+    finally:
+        flow.read_span = original
+    after = read_srt(path)
+    states = StateFile.load(path)
+    kept = [(c.start, c.end, c.text) for n, c in enumerate(after, start=1)
+            if effective_state(states.units.get(str(n)), "", c.text) != "draft"]
+    assert kept == persons
+    for previous, cue in zip(after, after[1:]):
+        assert cue.start >= previous.end + 0.079, (previous, cue)
