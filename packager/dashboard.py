@@ -22,7 +22,6 @@ class ModuleRow:
     qa_errors: str
     documents: str
     kit: str
-    transcript: str = "—"  # the source transcript's review: none, typed, or approved/total and drafts
 
 
 def _footage_cell(module: Module) -> str:
@@ -103,13 +102,13 @@ def module_rows(project: Project) -> list[ModuleRow]:
             module_id=module.id,
             kind=module.kind,
             footage=_footage_cell(module),
-            source_cues=_cue_count(module, project.source_language),
+            source_cues=" · ".join(filter(None, [_cue_count(module, project.source_language),
+                                                 transcript_cell(module)])),
             target_cues=_cue_count(module, project.target_language),
             review=_review_cell(state_counts(project, module)),
             qa_errors=str(report.count_for(module.id, "error")),
             documents=workbooks.get(module.id, "—"),
             kit=kit_cell,
-            transcript=transcript_cell(module),
         ))
     return rows
 

@@ -12,8 +12,7 @@ from ..dashboard import documents_review, module_rows
 @click.command("status")
 @pass_app
 def command(app: AppContext) -> None:
-    """Show, per module: footage, cues per language, the source transcript's review (none, typed
-    by a person, or approved / draft after `packager transcribe`), target cues approved (and in which state the
+    """Show, per module: footage, cues per language, target cues approved (and in which state the
     others are), QA errors, whether the workbook is built, and when a kit went out and came back.
 
     Reads what is on disk; writes nothing and renders nothing.
@@ -23,12 +22,12 @@ def command(app: AppContext) -> None:
     table = Table(title=f"{project.config.programme.title(project.source_language)} — status",
                   title_justify="left", header_style="bold")
     for header, justify in (("#", "right"), ("module", "left"), ("kind", "left"), ("footage", "left"),
-                            (f"{src} cues", "right"), (f"{src} transcript", "left"), (f"{tgt} cues", "right"), (f"{tgt} approved", "left"),
+                            (f"{src} cues", "right"), (f"{tgt} cues", "right"), (f"{tgt} approved", "left"),
                             ("QA errors", "right"), ("workbook", "left"), ("kit", "left")):
         # The review cell is what people scan for: it never wraps; the others give way first.
         table.add_column(header, justify=justify, no_wrap=header in (f"{tgt} approved", "module"))
     for row in module_rows(project):
-        table.add_row(str(row.order), row.module_id, row.kind, row.footage, row.source_cues, row.transcript, row.target_cues,
+        table.add_row(str(row.order), row.module_id, row.kind, row.footage, row.source_cues, row.target_cues,
                       row.review, row.qa_errors, row.documents, row.kit)
     app.out.print(table)
     app.out.print(f"workbook texts, {tgt} approved: {documents_review(project)}  (questions, booklet, guide, synthesis)")

@@ -200,22 +200,19 @@ _CAN_HOLD = hasattr(signal, "pthread_sigmask")
 
 
 def transcript_cell(module: Module) -> str:
-    """The French transcript's state for `status`: "none", "typed" (by a person, no states), or
-    approved/total with the drafts and edits left."""
+    """The French transcript's review for `status`, beside its cue count: "" when there is none or a
+    person typed it (no states), else "40% approved · 12 draft · 3 edited"."""
     try:
         cues, states, per_cue = transcript_states(module)
     except PackagerError:
-        return "unreadable"
-    if not cues:
-        return "none"
-    if states is None:
-        return "typed"
+        return ""
+    if not cues or states is None:
+        return ""
     counts: dict[str, int] = {}
     for state in per_cue:
         counts[state] = counts.get(state, 0) + 1
-    approved = counts.get("approved", 0)
     rest = [f"{counts[s]} {s}" for s in ("draft", "edited", "needs-review") if counts.get(s)]
-    return " · ".join([f"{approved}/{len(cues)} ({approved * 100 // len(cues)}%)"] + rest)
+    return " · ".join([f"{counts.get('approved', 0) * 100 // len(cues)}% approved"] + rest)
 
 
 def draft_count(module: Module) -> int:
