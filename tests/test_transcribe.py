@@ -217,6 +217,8 @@ def test_transcribe_writes_draft_cues_that_pass_qa_except_where_the_speech_force
     assert re.search(r"entrevue: \d+ cue\(s\) draft, 0 kept .*16\.0 s of sound in [\d.]+ s \(real-time factor "
                      r"[\d.]+\)", proc.stdout), proc.stdout
     assert "16/16 s of sound" in proc.stderr  # progress per module
+    # the speakers of [[speakers]] (the participant from 8 s, the second edit) each have their cues
+    assert re.search(r"directrice \d+ cue\(s\), participant \d+ cue\(s\)", proc.stdout), proc.stdout
     cues, states = transcript(project)
     assert len(cues) == int(summary.group(1)) > 0
     assert set(states) == {"draft"}

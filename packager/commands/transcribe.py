@@ -42,13 +42,19 @@ def command(app: AppContext, modules: tuple[str, ...], typed: Path | None, model
     from ..transcription.align import read_typed_text
     from ..transcription.cues import CueRules
     from ..transcription.engine import Recogniser, choose_model, initial_prompt
-    from ..transcription.flow import transcribe_module
+    from ..transcription.flow import plan_module, transcribe_module
 
     project = app.project
     selected = project.select(modules)
     if typed is not None and len(modules) != 1:
         raise click.UsageError("--text is the transcript of one module: name exactly one MODULE")
     typed_text = read_typed_text(typed) if typed is not None else None
+    rules = CueRules.for_project(project)
+    if not any(plan_module(project, m, rules).windows for m in selected):
+        for module in selected:  # no model needed to say so
+            app.out.print(f"{module.id}: kept, a person's transcript (no draft cue left to redo)", highlight=False)
+        app.out.print("transcribe: nothing to do", highlight=False)
+        return
     info = choose_model(model_name)
     terms = [t.fr for t in load_glossary(project).terms]
     names = [s.name for m in selected for s in m.definition.speakers]
@@ -56,7 +62,6 @@ def command(app: AppContext, modules: tuple[str, ...], typed: Path | None, model
                             threads=threads)
     if project.is_sample and project.missing_footage():
         generate_sample_footage(project)
-    rules = CueRules.for_project(project)
     when = now_iso()
     totals = {"drafted": 0, "too_fast": 0, "audio": 0.0, "seconds": 0.0}
     for n, module in enumerate(selected, start=1):
@@ -78,6 +83,8 @@ def command(app: AppContext, modules: tuple[str, ...], typed: Path | None, model
         line = (f"{module.id}: {result.drafted} cue(s) {state}, {result.kept} kept (a person's); "
                 f"{result.audio_seconds:.1f} s of sound in {result.seconds:.1f} s "
                 f"(real-time factor {result.real_time_factor:.2f})")
+        if result.speakers:
+            line += "; " + ", ".join(f"{speaker} {n} cue(s)" for speaker, n in result.speakers.items())
         if result.too_fast:
             line += f"; {result.too_fast} over the reading speed (the speech is too fast to fit)"
         app.out.print(line, highlight=False)
