@@ -52,8 +52,8 @@ def command(app: AppContext, modules: tuple[str, ...], typed: Path | None, model
     rules = CueRules.for_project(project)
     if not any(plan_module(project, m, rules).windows for m in selected):
         for module in selected:  # no model needed to say so
-            app.out.print(f"{module.id}: kept, a person's transcript (no draft cue left to redo)", highlight=False)
-        app.out.print("transcribe: nothing to do", highlight=False)
+            app.out.print(f"{module.id}: kept, a person's transcript (no draft cue left to redo)", highlight=False, soft_wrap=True)
+        app.out.print("transcribe: nothing to do", highlight=False, soft_wrap=True)
         return
     info = choose_model(model_name)
     terms = [t.fr for t in load_glossary(project).terms]
@@ -68,12 +68,12 @@ def command(app: AppContext, modules: tuple[str, ...], typed: Path | None, model
         label = f"[{n}/{len(selected)}] {module.id}"
 
         def on_audio(done: float, total: float, label: str = label) -> None:
-            app.err.print(f"{label}: {done:.0f}/{total:.0f} s of sound", highlight=False)
+            app.err.print(f"{label}: {done:.0f}/{total:.0f} s of sound", highlight=False, soft_wrap=True)
 
         result = transcribe_module(project, module, recogniser.words, rules, typed_text=typed_text,
                                    typed_name=typed.name if typed else "", when=when, on_audio=on_audio)
         if result.skipped:
-            app.out.print(f"{module.id}: kept, {result.skipped}", highlight=False)
+            app.out.print(f"{module.id}: kept, {result.skipped}", highlight=False, soft_wrap=True)
             continue
         totals["drafted"] += result.drafted
         totals["too_fast"] += result.too_fast
@@ -87,10 +87,10 @@ def command(app: AppContext, modules: tuple[str, ...], typed: Path | None, model
             line += "; " + ", ".join(f"{speaker} {n} cue(s)" for speaker, n in result.speakers.items())
         if result.too_fast:
             line += f"; {result.too_fast} over the reading speed (the speech is too fast to fit)"
-        app.out.print(line, highlight=False)
+        app.out.print(line, highlight=False, soft_wrap=True)
         for note in result.unplaced:
-            app.err.print(f"  {module.id}: {note}", highlight=False, markup=False)
+            app.err.print(f"  {module.id}: {note}", highlight=False, markup=False, soft_wrap=True)
     rtf = totals["seconds"] / totals["audio"] if totals["audio"] else 0.0
     app.out.print(f"transcribe: {totals['drafted']} cue(s) written with {info.name}, "
                   f"{totals['too_fast']} over the reading speed (forced by the speech: `packager qa` lists them); "
-                  f"real-time factor {rtf:.2f}", highlight=False)
+                  f"real-time factor {rtf:.2f}", highlight=False, soft_wrap=True)
