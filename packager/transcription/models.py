@@ -150,9 +150,13 @@ def download_whisper(size: str) -> Path:
     work = Path(tempfile.mkdtemp(prefix=".downloading-", dir=_mkdir(whisper_dir())))
     try:
         try:
+            import warnings
+
             from faster_whisper.utils import download_model
 
-            folder = Path(download_model(size, output_dir=str(work / f"faster-whisper-{size}")))
+            with warnings.catch_warnings():  # huggingface_hub's deprecation notes are not the user's business
+                warnings.simplefilter("ignore")
+                folder = Path(download_model(size, output_dir=str(work / f"faster-whisper-{size}")))
         except ValueError as exc:  # an unknown size
             raise PackagerError(str(exc), hint="sizes: tiny, base, small, medium, large-v3 …") from None
         except Exception as exc:  # huggingface_hub raises its own errors for no network
