@@ -117,7 +117,9 @@ def install_archive(path: Path) -> tuple[Path, dict]:
 
 @click.group("models")
 def command() -> None:
-    """Install and list the offline translation models (Argos Translate packages).
+    """Install and list the offline models: translation (Argos Translate packages) and transcription
+    (faster-whisper folders, for `packager transcribe`; in ~/.local/share/packager/whisper-models,
+    PACKAGER_WHISPER_DIR to change it).
 
     Models live in ~/.local/share/packager/argos-packages (set PACKAGER_ARGOS_DIR to change it).
     There is no direct French→Spanish Argos model: install fr→en and en→es, and packager pivots

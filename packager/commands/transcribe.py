@@ -56,7 +56,7 @@ def command(app: AppContext, modules: tuple[str, ...], typed: Path | None, model
         app.out.print("transcribe: nothing to do", highlight=False, soft_wrap=True)
         return
     info = choose_model(model_name)
-    terms = [t.fr for t in load_glossary(project).terms]
+    terms = [t.text(project.source_language) for t in load_glossary(project).terms]
     names = [s.name for m in selected for s in m.definition.speakers]
     recogniser = Recogniser(info, language=project.source_language, prompt=initial_prompt(terms, names),
                             threads=threads)
