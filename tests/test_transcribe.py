@@ -199,6 +199,30 @@ def test_silero_vad_hears_the_spoken_sentences_on_the_modules_timeline(voiced_fo
         assert not any(a < hi and b > lo for a, b in regions), (lo, hi, regions)
 
 
+def test_the_recogniser_decodes_french_only_where_vad_hears_speech(voiced_footage, whisper_model, tmp_path):
+    from packager.transcription.audio import Span, read_span
+    from packager.transcription.engine import Recogniser, describe, speech_regions
+
+    audio = read_span(Span(start=0.0, end=20.0, source=voiced_footage[0], source_in=0.0))
+    recogniser = Recogniser(describe(whisper_model), language="fr", prompt="Collectif, MESS, CLE.", threads=1)
+    words = recogniser.words(audio)
+    assert recogniser.last_language == "fr"
+    assert len(words) > 10 and all(w.end >= w.start for w in words)
+    regions = speech_regions(audio)
+    for word in words:  # faster-whisper decodes the VAD's speech only, and maps times back
+        assert any(a - 0.05 <= word.start and word.end <= b + 0.05 for a, b in regions), (word, regions)
+
+
+def test_the_initial_prompt_holds_the_glossary_then_the_speakers_names():
+    from packager.transcription.engine import initial_prompt
+
+    terms = ["Collectif des entreprises d'insertion du Québec", "MESS", "CLE", "MESS"]
+    assert initial_prompt(terms, ["Hélène L. (exemple)", "Kevin B."]) == (
+        "Collectif des entreprises d'insertion du Québec, MESS, CLE. Hélène L., Kevin B.")
+    long = initial_prompt([f"terme numéro {n}" for n in range(100)], ["Hélène L."], limit=80)
+    assert len(long) <= 80 and long.endswith("Hélène L.")  # Whisper keeps a prompt's end: names last
+
+
 # ---------------------------------------------------------------------------------------------- end to end
 
 

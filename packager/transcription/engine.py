@@ -102,16 +102,18 @@ class Recogniser:
             raise PackagerError(f"cannot load the Whisper model: {exc}", path=info.path,
                                 hint="install it again, or another one (packager models install)") from None
         self.model_seconds = 0.0  # time spent inside faster-whisper (VAD, features, decoding)
+        self.last_language: str | None = None
 
     def words(self, audio, *, on_progress: Callable[[float], None] | None = None) -> list[Word]:
         """Timed words (seconds from the audio's start). Silero VAD skips what is not speech."""
         if len(audio) == 0:
             return []
         started = time.perf_counter()
-        segments, _ = self.model.transcribe(audio, language=self.language, task="transcribe",
+        segments, info = self.model.transcribe(audio, language=self.language, task="transcribe",
                                             beam_size=self.beam_size, temperature=list(self.temperatures),
                                             word_timestamps=True, vad_filter=True,
                                             initial_prompt=self.prompt or None)
+        self.last_language = info.language  # the language decoded: always the one asked for
         words: list[Word] = []
         for segment in segments:  # a generator: decoding happens while it is read
             for w in segment.words or []:
@@ -139,11 +141,7 @@ def initial_prompt(terms: list[str], names: list[str], *, limit: int = 600) -> s
     import re
 
     names = [re.sub(r"\s*\([^)]*\)", "", n).strip() for n in names]  # "(exemple)" is not spoken
-    parts = []
-    if terms:
-        parts.append(", ".join(dict.fromkeys(terms)) + ".")
-    if names:
-        parts.append(", ".join(dict.fromkeys(n for n in names if n)) + ".")
+    parts = [", ".join(dict.fromkeys(group)).rstrip(".") + "." for group in (terms, [n for n in names if n]) if group]
     text = " ".join(parts)
     if len(text) > limit:
         text = text[-limit:].split(" ", 1)[-1]
