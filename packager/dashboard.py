@@ -124,6 +124,7 @@ def draft_summary(project: Project) -> str:
     """What a person still has to review, in one line: cues and workbook text units not yet approved,
     and subtitles not yet made."""
     from .review.states import document_state_counts, state_counts
+    from .transcription.flow import draft_count
 
     target = project.target_language
     missing = [m.id for m in project.modules if not m.subtitle_path(target).exists()]
@@ -132,6 +133,8 @@ def draft_summary(project: Project) -> str:
         for state, n in state_counts(project, module).items():
             totals[state] = totals.get(state, 0) + n
     parts = [f"{n} cue(s) {s}" for s in ("draft", "needs-review", "edited") if (n := totals.get(s, 0))]
+    if transcribed := sum(draft_count(m) for m in project.modules):
+        parts.append(f"{transcribed} {project.source_language.upper()} transcript cue(s) machine draft")
     texts = document_state_counts(project)
     parts += [f"{n} workbook text unit(s) {s}" for s in ("draft", "needs-review", "edited") if (n := texts.get(s, 0))]
     if missing:

@@ -261,6 +261,9 @@ def test_transcribe_writes_draft_cues_that_pass_qa_except_where_the_speech_force
     # the dashboard shows the transcript's review
     status = run(project, "status").output
     assert f"{len(cues)} · 0% approved · {len(cues)} draft" in " ".join(status.split("│"))  # may wrap
+    from packager.dashboard import draft_summary  # what `build` ends with
+
+    assert f"{len(cues)} FR transcript cue(s) machine draft" in draft_summary(Project.load(project))
 
 
 def test_a_persons_cues_survive_a_rerun_and_approval_works_for_the_source(project):
