@@ -109,6 +109,7 @@ def module_rows(project: Project) -> list[ModuleRow]:
     from .review.kit import kit_history
     from .review.states import state_counts
     from .subtitles.qa import run_qa
+    from .transcription.flow import transcript_cell
 
     report = run_qa(project)
     workbooks = _workbooks_built(project)
@@ -125,7 +126,8 @@ def module_rows(project: Project) -> list[ModuleRow]:
             module_id=module.id,
             kind=module.kind,
             footage=_footage_cell(module),
-            source_cues=_cue_count(module, project.source_language),
+            source_cues=" · ".join(filter(None, [_cue_count(module, project.source_language),
+                                                 transcript_cell(module)])),
             target_cues=_cue_count(module, project.target_language),
             review=_review_cell(state_counts(project, module)) + low_confidence_note(project, module),
             qa_errors=str(report.count_for(module.id, "error")),
@@ -144,9 +146,10 @@ def documents_review(project: Project) -> str:
 
 
 def draft_summary(project: Project) -> str:
-    """What a person still has to review, in one line: cues and workbook text units not yet approved,
-    and subtitles not yet made."""
+    """What a person still has to approve, in one line: cues and workbook text units not yet approved
+    (machine drafts, to review, edited), and subtitles not yet made."""
     from .review.states import document_state_counts, state_counts
+    from .transcription.flow import draft_count
 
     target = project.target_language
     missing = [m.id for m in project.modules if not m.subtitle_path(target).exists()]
@@ -154,9 +157,15 @@ def draft_summary(project: Project) -> str:
     for module in project.modules:
         for state, n in state_counts(project, module).items():
             totals[state] = totals.get(state, 0) + n
-    parts = [f"{n} cue(s) {s}" for s in ("draft", "needs-review", "edited") if (n := totals.get(s, 0))]
+    # Each state said as what it is: only the machine's text is a draft; a person's text whose source
+    # changed is to review, and an edited one only waits for its approval.
+    source = project.source_language.upper()
+    labels = {"draft": "draft", "needs-review": f"to review ({source} changed)", "edited": "edited, not approved"}
+    parts = [f"{n} cue(s) {labels[s]}" for s in labels if (n := totals.get(s, 0))]
+    if transcribed := sum(draft_count(m) for m in project.modules):
+        parts.append(f"{transcribed} {source} transcript cue(s) machine draft")
     texts = document_state_counts(project)
-    parts += [f"{n} workbook text unit(s) {s}" for s in ("draft", "needs-review", "edited") if (n := texts.get(s, 0))]
+    parts += [f"{n} workbook text unit(s) {labels[s]}" for s in labels if (n := texts.get(s, 0))]
     if missing:
         parts.append(f"no {target.upper()} subtitles for {', '.join(missing)} (run `packager translate`)")
     if not parts:

@@ -37,7 +37,7 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
 
     A sample project first generates its stand-in footage. Stops at the first stage that fails,
     with its message; finished outputs are kept and reused by the next run. Ends with the bundle's
-    path, its size against the medium, and what is still draft.
+    path, its size against the medium, and what is still to approve.
     """
     started = time.monotonic()
     findings = run_check(app)
@@ -84,4 +84,4 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
         app.out.print(f"  disc image: {bundle.iso}")
     if bundle.scorm is not None:
         app.out.print(f"  SCORM package: {bundle.scorm}")
-    app.out.print(f"  still draft: {draft_summary(project)}")
+    app.out.print(f"  still to approve: {draft_summary(project)}")

@@ -350,6 +350,10 @@ def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, expor
         _set_text(cells[4], STATE_LABELS.get(row.state, row.state), size=9)
         _set_text(cells[5], row.comment or "", size=9)
     finish_table(table, SUBTITLE_WIDTHS)
+    from ..documents.language import review_document_language
+
+    tags = project.config.documents.language_tag
+    review_document_language(document, tags(src), tags(dst), [row.cells[3] for row in table.rows[1:]])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

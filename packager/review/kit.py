@@ -169,6 +169,10 @@ def _glossary_files(project: Project) -> tuple[bytes, bytes]:
         for cell, value in zip(table.add_row().cells, row):
             _set_text(cell, value, size=9)
     finish_table(table, widths)
+    from ..documents.language import review_document_language
+
+    tags = project.config.documents.language_tag
+    review_document_language(document, tags(src), tags(dst), [row.cells[1] for row in table.rows[1:]])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue(), csv_bytes
@@ -213,7 +217,7 @@ def _qa_csv(project: Project, modules: list[Module]) -> tuple[bytes, int]:
     return buffer.getvalue().encode("utf-8-sig"), len(findings)
 
 
-DOC_WIDTHS = [5.0, 9.0, 9.0, 2.3, 4.0]
+DOC_WIDTHS = [4.2, 8.2, 8.2, 2.3, 3.8]  # 26.7 cm: landscape A4 within 1.5 cm margins
 
 
 def doc_headers(src: str, dst: str) -> list[str]:
@@ -259,7 +263,8 @@ def doc_instructions(src: str, dst: str) -> list[str]:
     ]
 
 
-def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr", dst: str = "es") -> bytes:
+def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr", dst: str = "es",
+                    tags: tuple[str, str] = ("fr-CA", "es")) -> bytes:
     from docx.shared import RGBColor
 
     document = new_document("Textos de los cuadernos / Textes des cahiers",
@@ -276,6 +281,9 @@ def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr
         _set_text(cells[3], STATE_LABELS.get(unit["state"], unit["state"]), size=9)
         _set_text(cells[4], unit["comment"] or "", size=9)
     finish_table(table, DOC_WIDTHS)
+    from ..documents.language import review_document_language
+
+    review_document_language(document, *tags, [row.cells[2] for row in table.rows[1:]])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -566,8 +574,9 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
         doc_units = _document_units(project, module_ids, general=general_documents)
         documents = {"file": None, "units": {}}
         if doc_units:
+            tags = tuple(project.config.documents.language_tag(c) for c in project.languages)
             files["documentos-borrador.docx"] = _documents_docx(doc_units, kit_id, created, project.source_language,
-                                                                project.target_language)
+                                                                project.target_language, tags)
             documents = {"file": "documentos-borrador.docx",
                          "units": {u["key"]: {k: u[k] for k in ("source_hash", "target_hash", "draft", "state",
                                                                   "comment")} for u in doc_units}}

@@ -922,7 +922,8 @@ def _programme_and_manifest(project: Project, target: str, plan: Plan, result: R
             "id": module.id, "order": module.order, "kind": module.kind,
             "title": {lang: module.title(lang) for lang in languages},
             "video": f"{name}.mp4", "duration": entry["duration"],
-            "speakers": [{"name": s.name, "role": {lang: s.role(lang) for lang in languages}}
+            "speakers": [{"name": {lang: s.name_in(lang) for lang in languages},
+                          "role": {lang: s.role(lang) for lang in languages}}
                          for s in sorted(module.definition.speakers, key=lambda s: s.first_appearance)],
             "subtitles": {lang: {"srt": f"{name}.{lang}.srt", "vtt": f"{name}.{lang}.vtt"}
                           for lang in languages if lang in entry.get("subtitles", [])},
