@@ -110,10 +110,12 @@ def test_every_webvtt_parses_strictly(project, tmp_path):
         for lang in sample.languages:
             path = module.subtitle_path(lang)
             cues = shift(read_srt(path), CARD_SECONDS)
-            check_vtt(format_vtt(cues), cues, str(path))
+            # as render writes them: the language not burned in placed at the top (`line:0`)
+            check_vtt(format_vtt(cues, top=lang != sample.target_language), cues, str(path))
             checked += 1
     assert checked == 2 * len(sample.modules)
     hostile = [Cue(1, 0.5, 1.5, "a --> b & <c> {\\an8}<font color=red>rouge</font>"),
                Cue(2, 2.0, 3.25, "<i>deux</i>\nlignes"),
                Cue(3, 3600.0, 3601.0, "une heure")]
     check_vtt(format_vtt(hostile), hostile, "hostile cues")
+    check_vtt(format_vtt(hostile, top=True), hostile, "hostile cues at the top")
