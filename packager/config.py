@@ -101,9 +101,20 @@ class TrainingSettings(StrictModel):
     break_minutes: int = Field(default=15, ge=0)
 
 
+# The language tag (BCP 47) documents declare for each language, so Word and LibreOffice spell-check,
+# hyphenate and read aloud French as French and Spanish as Spanish; [documents] language_tags overrides.
+DEFAULT_LANGUAGE_TAGS = {"fr": "fr-CA", "es": "es"}
+LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")]
+
+
 class DocumentSettings(StrictModel):
     paper: Literal["letter", "a4"] = Field(
         default="letter", description="letter for Québec and North America, a4 for Argentina and most of the world")
+    language_tags: dict[Literal["fr", "es"], LanguageTag] = Field(
+        default={}, description='the documents\' language per language code, e.g. es = "es-AR"; default fr-CA, es')
+
+    def language_tag(self, lang: str) -> str:
+        return self.language_tags.get(lang) or DEFAULT_LANGUAGE_TAGS.get(lang, lang)
 
 
 class ProjectConfig(StrictModel):
@@ -121,12 +132,19 @@ class ProjectConfig(StrictModel):
 class Speaker(StrictModel):
     id: Slug
     name: Text
+    # The name as each language writes it, when it does differ: a placeholder ("Sous-ministre (à
+    # confirmer)" / "Viceministro/a (por confirmar)"), a title, an "(exemple)".
+    name_fr: Text | None = None
+    name_es: Text | None = None
     role_fr: Text
     role_es: Text
     first_appearance: Seconds
 
     def role(self, lang: str) -> str:
         return getattr(self, f"role_{lang}")
+
+    def name_in(self, lang: str) -> str:
+        return getattr(self, f"name_{lang}", None) or self.name
 
 
 class Section(StrictModel):
@@ -139,10 +157,37 @@ class Section(StrictModel):
         return getattr(self, f"title_{lang}")
 
 
+AUDIO_MIX = "mix"
+_AUDIO_PICK = re.compile(r"^(\d+)(?::(left|right))?$")
+
+
+def parse_audio_pick(text: str) -> tuple[int, str | None]:
+    """An edit's audio choice: "2:left" → (2, "left"), "1" → (1, None); ValueError saying the form."""
+    match = _AUDIO_PICK.match(str(text).strip())
+    if not match or int(match.group(1)) < 1:
+        raise ValueError(f"{text!r} is not an audio stream choice: write audio = \"mix\" (every stream, at equal "
+                         f"loudness) or a list of stream numbers counted from 1, each optionally with :left or "
+                         f":right for one channel of a stereo pair, e.g. audio = [\"1\", \"2:left\"]")
+    return int(match.group(1)), match.group(2)
+
+
+def _audio_choice(value: Any) -> Any:
+    if value == AUDIO_MIX:
+        return value
+    if isinstance(value, str) or not isinstance(value, list) or not value:
+        raise ValueError(f"audio = {value!r}: write audio = \"mix\" (every stream, at equal loudness) or a "
+                         f"non-empty list of streams such as [\"1\", \"2:left\"]")
+    for item in value:
+        parse_audio_pick(item)
+    return [str(item).strip() for item in value]
+
+
 class Edit(StrictModel):
     source: Text = Field(description="footage file, relative to the project folder")
     in_: Seconds = Field(alias="in")
     out: Seconds
+    audio: Annotated[str | list[str], BeforeValidator(_audio_choice)] = Field(
+        default=AUDIO_MIX, description='"mix" (every audio stream at equal loudness) or streams ["1", "2:left"]')
 
     @property
     def duration(self) -> float:

@@ -33,13 +33,26 @@ def new_project(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.fixture(scope="session")
+def long_clip(tmp_path_factory) -> Path:
+    """A real clip of 46 minutes (tiny, 1 frame a second, no sound: made in a second): `check` probes
+    footage, so a placeholder file would be reported as not a video."""
+    from packager.video.ffmpeg import ffmpeg_exe
+
+    path = tmp_path_factory.mktemp("clip") / "module-1.mp4"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "color=c=gray:s=32x32:r=1:d=2760", "-c:v", "libx264", "-preset", "ultrafast", str(path)],
+                   check=True)
+    return path
+
+
 @pytest.fixture
-def real_project(new_project: Path) -> Path:
+def real_project(new_project: Path, long_clip: Path) -> Path:
     """The init project turned into a real (non-sample) one whose footage file exists."""
     toml = new_project / "packager.toml"
     toml.write_text(toml.read_text().replace("enabled = true", "enabled = false"))
     (new_project / "footage").mkdir(exist_ok=True)
-    (new_project / "footage" / "module-1.mp4").write_bytes(b"placeholder, never decoded by check")
+    shutil.copy(long_clip, new_project / "footage" / "module-1.mp4")
     module = new_project / "modules" / "01-module-1.toml"
     # A real project: 10 planned minutes of footage.
     module.write_text(module.read_text().replace('out = "00:00:20"', 'out = "00:10:00"'))

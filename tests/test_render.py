@@ -20,6 +20,7 @@ from packager.errors import PackagerError
 from packager.project import Project
 from packager.video import ffmpeg, targets
 from packager.video.burn import ass_text
+from packager.video.probe import probe_footage
 from packager.video.render import (CARD_SECONDS, LOUDNESS_TARGET, RenderOptions, normalise_filter,
                                     render_project)
 from packager.video.targets import DVD_5, plan_target
@@ -202,7 +203,8 @@ def test_streams_video_audio_and_two_language_subtitle_tracks(rendered):
     text = header(root / "dist/render/usb/01-alpha.mp4")
     assert re.search(r"Video: h264.*320x180", text)
     assert re.search(r"Audio: aac.*48000 Hz, stereo", text)  # a stereo clip among its mono ones
-    assert re.search(r"Audio: aac.*48000 Hz, mono", header(root / "dist/render/usb/02-beta.mp4"))  # mono clips
+    # mono clips only: delivered as two identical channels (a plain meter reads them right)
+    assert re.search(r"Audio: aac.*48000 Hz, stereo", header(root / "dist/render/usb/02-beta.mp4"))
     subtitles = re.findall(r"Stream #0:\d+\[0x\w+\]\((\w+)\): Subtitle: mov_text", text)
     assert subtitles == ["fra", "spa"]
 
@@ -221,7 +223,7 @@ def test_chapters_titled_in_both_languages(rendered):
 def test_duration_is_edit_list_plus_cards_within_two_frames(rendered):
     root, _, _ = rendered
     for name, footage_seconds in (("01-alpha.mp4", 7.0), ("02-beta.mp4", 2.0)):
-        info = ffmpeg.probe(root / "dist/render/usb" / name)
+        info = probe_footage(root / "dist/render/usb" / name)
         assert abs(info.duration - (footage_seconds + 2 * CARD_SECONDS)) <= 2 / FPS, name
 
 
@@ -255,14 +257,15 @@ def test_loudness_normalised_to_target(rendered):
     root, _, _ = rendered
     measured = ffmpeg.loudness(root / "dist/render/usb/01-alpha.mp4")
     assert abs(measured["I"] - LOUDNESS_TARGET) <= 1.0, measured
-    # The mono module is as loud as played on both speakers (R128's dual mono): its one channel alone
-    # measures 3 dB lower.
+    # The module made of mono clips, read by a plain BS.1770 meter (no dual mono option): on target, and
+    # its true peak under the ceiling. It is delivered as two identical channels.
     beta = root / "dist/render/usb/02-beta.mp4"
-    assert abs(ffmpeg.loudness(beta)["I"] - LOUDNESS_TARGET) <= 1.0
-    log = subprocess.run([FFMPEG, "-hide_banner", "-i", str(beta), "-vn", "-af", "ebur128", "-f", "null", "-"],
-                         capture_output=True, text=True).stderr
-    one_channel = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log.rsplit("Summary:", 1)[-1])[0])
-    assert abs(one_channel - (LOUDNESS_TARGET - 3)) <= 1.0, one_channel
+    log = subprocess.run([FFMPEG, "-hide_banner", "-i", str(beta), "-vn", "-af", "ebur128=peak=true", "-f", "null",
+                          "-"], capture_output=True, text=True).stderr
+    summary = log.rsplit("Summary:", 1)[-1]
+    plain = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", summary)[0])
+    peak = float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", summary)[0])
+    assert abs(plain - LOUDNESS_TARGET) <= 1.0 and peak <= -1.0, (plain, peak)
 
 
 def test_sidecars_and_manifest_follow_the_contract(rendered):
@@ -278,7 +281,7 @@ def test_sidecars_and_manifest_follow_the_contract(rendered):
     alpha = manifest["modules"][0]
     assert alpha["id"] == "alpha" and alpha["order"] == 1 and alpha["kind"] == "enterprise"
     assert alpha["video"] == "01-alpha.mp4" and alpha["title"] == {"fr": "Entreprise Alpha", "es": "Empresa Alfa"}
-    assert alpha["speakers"] == [{"name": "Hélène L.", "role": {"fr": "Directrice", "es": "Directora"}}]
+    assert alpha["speakers"] == [{"name": {"fr": "Hélène L.", "es": "Hélène L."}, "role": {"fr": "Directrice", "es": "Directora"}}]
     assert alpha["subtitles"]["es"] == {"srt": "01-alpha.es.srt", "vtt": "01-alpha.es.vtt"}
     assert alpha["burned"] == "es"  # the index must not draw the Spanish a second time
     for module in manifest["modules"]:
@@ -293,10 +296,10 @@ def test_programme_is_joined_with_a_chapter_per_module(rendered):
     text = header(programme)
     assert re.findall(r"title\s+: (\d\. .+)", text) == ["1. Entreprise Alpha / 1. Empresa Alfa",
                                                          "2. Entretien Bêta / 2. Entrevista Beta"]
-    assert abs(ffmpeg.probe(programme).duration - 25.0) <= 3 / FPS
+    assert abs(probe_footage(programme).duration - 25.0) <= 3 / FPS
     assert re.findall(r"\((\w+)\): Subtitle", text) == ["fra", "spa"]
-    # A stereo module and a mono one: the sound was joined and encoded again, in stereo, all of it; the
-    # picture was copied (the same H.264 packets as the modules').
+    # Every module is stereo (mono footage too): the sound and the picture were joined by copying (the
+    # same H.264 packets as the modules').
     assert re.search(r"Audio: aac.*48000 Hz, stereo", text)
     decoded = subprocess.run([FFMPEG, "-hide_banner", "-v", "error", "-i", str(programme), "-map", "0:a",
                               "-f", "null", "-"], capture_output=True, text=True)
@@ -385,7 +388,7 @@ cli.main(["-C", sys.argv[1], "render", "alpha", "--size", "320x180", "--preset",
     again = render_project(Project.load(root), "usb", ["alpha"], options=OPTIONS)
     assert [m.module_id for m in again.rendered] == ["alpha"]  # not taken for finished: rendered again
     assert not [p for p in out.iterdir() if ".part" in p.name]
-    assert abs(ffmpeg.probe(out / "01-alpha.mp4").duration - 15.0) <= 2 / FPS
+    assert abs(probe_footage(out / "01-alpha.mp4").duration - 15.0) <= 2 / FPS
     assert not list((root / ".packager/render-tmp").iterdir())  # the killed run's working folder too
 
 
@@ -472,8 +475,9 @@ BAD_INPUTS = {
                           SQUARE + "footage file footage/square.mp4 is truncated"),
     "unreadable footage": (lambda root: (root / "footage/square.mp4").write_bytes(b"not a video" * 100),
                            SQUARE + "cannot read footage file footage/square.mp4: "),
-    "clip without audio": (lambda root: shutil.copy(root / "footage/silent.mp4", root / "footage/square.mp4"),
-                           SQUARE + "footage file footage/square.mp4 has no audio track"),
+    "sound-only file": (lambda root: _ffmpeg("-f", "lavfi", "-i", "sine=d=4", "-c:a", "aac",
+                                             str(root / "footage/square.mp4")),
+                        SQUARE + "footage file footage/square.mp4 has no video stream (sound only)"),
     "edit past the end": (lambda root: _edit_module(root, 'out = 3.5', 'out = 9.5'),
                           "modules/01-alpha.toml, line 37, field edits[1].out: out point 00:00:09.500 is past "
                           "the end of footage file footage/square.mp4 (00:00:0"),

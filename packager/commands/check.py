@@ -23,6 +23,11 @@ def run_check(app: AppContext) -> list[Finding]:
         colour = "red" if finding.severity == "error" else "yellow"
         click.secho(f"{finding.severity}: ", fg=colour, bold=True, err=True, nl=False)
         click.echo(finding.render(root), err=True)
+    if app.verbose and project is not None:  # what packager understood of each footage file
+        from ..video.footage_check import footage_shapes
+
+        for name, shape in footage_shapes(project):
+            click.echo(f"footage: {name}  {shape}", err=True)
     return findings
 
 
@@ -33,7 +38,8 @@ def command(app: AppContext) -> None:
 
     Reports every problem at once, each naming the file, the line and field, and what to do.
     Warnings (such as a total runtime off its target) do not fail the check.
-    Exit 0 when there is no error, 2 otherwise. Writes nothing.
+    Every footage file is probed (what it holds, whether it is whole); `-v` lists what was understood.
+    Exit 0 when there is no error, 2 otherwise. Writes nothing but the probes' cache in .packager/.
     """
     findings = run_check(app)
     errors = sum(f.severity == "error" for f in findings)

@@ -150,7 +150,9 @@ def install_archive(path: Path) -> tuple[Path, dict]:
 
 @click.group("models")
 def command() -> None:
-    """Install and list the offline translation models (Argos Translate packages).
+    """Install and list the offline models: translation (Argos Translate packages) and transcription
+    (faster-whisper folders, for `packager transcribe`; in ~/.local/share/packager/whisper-models,
+    PACKAGER_WHISPER_DIR to change it).
 
     Models live in ~/.local/share/packager/argos-packages (set PACKAGER_ARGOS_DIR to change it).
     There is no direct French→Spanish Argos model: install fr→en and en→es, and packager pivots
@@ -160,16 +162,25 @@ def command() -> None:
 
 
 @command.command("install")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path),
-                metavar="FILE.argosmodel...")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="FILE.argosmodel|WHISPER-FOLDER|WHISPER.zip...")
 @pass_app
 def install(app: AppContext, files: tuple[Path, ...]) -> None:
     """Install .argosmodel files, after checking each archive before anything is unpacked.
 
     Refused: a member outside one top folder (absolute path, '..', link), no metadata.json of type
     translate, no model folder. Installing a package again replaces it.
+
+    A folder, or a .zip of one, is a faster-whisper model for `packager transcribe` (model.bin,
+    config.json, tokenizer.json, preprocessor_config.json, vocabulary), checked the same way.
     """
+    from ..transcription.models import install_whisper, is_whisper_source
+
     for file in files:
+        if is_whisper_source(file):
+            final = install_whisper(file)
+            app.out.print(f"models: installed Whisper model {final.name} in {final.parent}")
+            continue
         final, metadata = install_archive(file)
         app.out.print(f"models: installed {metadata['from_code']}→{metadata['to_code']} "
                       f"({final.name}, version {metadata.get('package_version', '?')}) in {final.parent}")
@@ -181,6 +192,7 @@ def list_models(app: AppContext) -> None:
     """Show the installed models and every language pair they translate (direct or through a pivot)."""
     from ..translation.engine import all_paths, argos_dir, installed_packages
 
+    _list_whisper(app)
     packages = installed_packages()
     if not packages:
         app.out.print(f"models: none installed in {argos_dir()}")
@@ -196,6 +208,18 @@ def list_models(app: AppContext) -> None:
         app.out.print(f"  {source} → {target}  {kind}: {route}")
 
 
+def _list_whisper(app: AppContext) -> None:
+    from ..transcription.engine import installed_models, whisper_dir
+
+    models = installed_models()
+    if not models:
+        app.out.print(f"transcription (Whisper): none installed in {whisper_dir()}")
+        return
+    app.out.print(f"transcription (Whisper), installed in {whisper_dir()}:")
+    for m in models:
+        app.out.print(f"  {m.name}  {m.size_bytes / 1024**2:.0f} MB  ({m.detail})")
+
+
 @command.command("download")
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
@@ -204,7 +228,14 @@ def download(app: AppContext, source: str, target: str) -> None:
     """Download and install the models for FROM→TO from the Argos package index (needs the internet).
 
     Uses a direct package when the index has one, else FROM→en and en→TO. The index is read only here.
+    `packager models download whisper small` downloads faster-whisper-small for `transcribe`.
     """
+    if source == "whisper":
+        from ..transcription.models import download_whisper
+
+        final = download_whisper(target)
+        app.out.print(f"models: installed Whisper model {final.name} in {final.parent}")
+        return
     import urllib.error
     import urllib.request
 

@@ -113,16 +113,32 @@ def import_cmd(app: AppContext, path: Path, module_id: str | None, who: str | No
 @click.option("--documents", is_flag=True, help="Also approve the Spanish of every workbook text (questions, "
                                                 "booklet, guide, synthesis).")
 @click.option("--who", default="review approve", show_default=True, help="Who approves (recorded).")
+@click.option("--source", is_flag=True, help="Approve the source-language transcript (French) instead: the cues "
+                                             "`packager transcribe` drafted, once a person has checked them.")
 @pass_app
-def approve_cmd(app: AppContext, module_ids: tuple[str, ...], cues: str | None, documents: bool, who: str) -> None:
+def approve_cmd(app: AppContext, module_ids: tuple[str, ...], cues: str | None, documents: bool, who: str,
+                source: bool) -> None:
     """Mark the current Spanish text of modules (or some of their cues) approved.
 
     For Spanish written and checked by a person outside packager (such as the sample's). Name at
-    least one module, or pass --documents for the workbook texts only.
+    least one module, or pass --documents for the workbook texts only. With --source, the French
+    transcript's cues are approved instead.
     """
     from ..review.approve import approve, approve_documents, parse_cue_ranges
 
     project = app.project
+    if source:
+        from ..review.export import now_iso
+        from ..transcription.flow import approve_transcript
+
+        if not module_ids:
+            raise click.UsageError("name at least one MODULE whose transcript to approve")
+        wanted = parse_cue_ranges(cues) if cues else None
+        for module in project.select(module_ids):
+            changed = approve_transcript(project, module, wanted, who=who, when=now_iso())
+            app.out.print(f"review approve: {module.id} ({project.source_language}): "
+                          f"{changed} cue(s) newly approved")
+        return
     if not module_ids and not documents:
         raise click.UsageError("name at least one MODULE (or pass --documents)")
     if documents:

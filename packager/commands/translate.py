@@ -44,6 +44,7 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     selected = project.select(modules)
     refuse_what_check_refuses(project, "translate")
     src, dst = project.source_language, project.target_language
+    _warn_machine_transcripts(app, selected)
     engine = load_engine(src, dst)
     glossary = load_glossary(project)
     memory = TranslationMemory.for_project(project)
@@ -89,3 +90,14 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
 def _describe(stats, noun: str) -> str:
     return (f"{stats.units} {noun}(s) — {stats.drafted} drafted, {stats.reused} reused, {stats.kept} kept, "
             f"{stats.needs_review} needs-review")
+
+
+def _warn_machine_transcripts(app: AppContext, modules) -> None:
+    """Translating a transcript nobody has checked yet translates the recogniser's mistakes too."""
+    from ..transcription.flow import draft_count
+
+    for module in modules:
+        if n := draft_count(module):
+            app.err.print(f"warning: {module.id}: {n} {module.project.source_language.upper()} cue(s) are still "
+                          f"a machine draft (packager transcribe); check them, then `packager review approve "
+                          f"{module.id} --source`", highlight=False, markup=False)

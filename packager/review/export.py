@@ -327,20 +327,29 @@ def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, expor
     src, dst = project.source_language, project.target_language
     title = f"{module.order}. {module.title(src)} / {module.title(dst)}"
     identity = identity_line("module", module.id, exported, f" kit={kit}" if kit else "")
-    document = new_document(title, identity, instructions(src, dst))
+    from .confidence import low_confidence_lines, low_confidence_rows
+
+    low = low_confidence_rows(module.subtitle_path(dst), rows)  # drafts the machine was unsure of
+    document = new_document(title, identity, instructions(src, dst) + low_confidence_lines(len(low)))
     table = review_table(document, subtitle_headers(src, dst), SUBTITLE_WIDTHS)
     grey = RGBColor(0x55, 0x55, 0x55)
     for row in rows:
         cells = table.add_row().cells
         _set_text(cells[0], str(row.number), colour=grey)
         add_hidden(cells[0], hidden_cue_identity(row))
-        _set_text(cells[1], f"{srt_timecode(row.start)} → {srt_timecode(row.end)}", size=8, colour=grey)
+        # The import reads the two times only: the mark under them is for the eye.
+        low_mark = f"\n⚠ {round(low[row.number] * 100)} %" if row.number in low else ""
+        _set_text(cells[1], f"{srt_timecode(row.start)} → {srt_timecode(row.end)}{low_mark}", size=8, colour=grey)
         _set_text(cells[2], row.source, colour=grey)
         _shade(cells[2], "EEEEEE")
         _set_text(cells[3], row.target)
         _set_text(cells[4], STATE_LABELS.get(row.state, row.state), size=9)
         _set_text(cells[5], row.comment or "", size=9)
     finish_table(table, SUBTITLE_WIDTHS)
+    from ..documents.language import review_document_language
+
+    tags = project.config.documents.language_tag
+    review_document_language(document, tags(src), tags(dst), [row.cells[3] for row in table.rows[1:]])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

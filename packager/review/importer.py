@@ -195,7 +195,7 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         summary.count("commented", module_label, label)
         keep = entry or UnitState(current_state, text_hash(source), current_hash, machine, who, when)
         return UnitPlan(entry=UnitState(keep.state, keep.source_hash, keep.target_hash, keep.machine,
-                                        keep.who, keep.when, new_comment))
+                                        keep.who, keep.when, new_comment, keep.confidence))
 
     if unapprove_new:
         if current_state != "approved" or current_hash != base_hash or _since(entry, exported):

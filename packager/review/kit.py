@@ -94,6 +94,10 @@ def _glossary_files(project: Project) -> tuple[bytes, bytes]:
         for cell, value in zip(table.add_row().cells, row):
             _set_text(cell, value, size=9)
     finish_table(table, widths)
+    from ..documents.language import review_document_language
+
+    tags = project.config.documents.language_tag
+    review_document_language(document, tags(src), tags(dst), [row.cells[1] for row in table.rows[1:]])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue(), csv_bytes
@@ -138,7 +142,7 @@ def _qa_csv(project: Project, modules: list[Module]) -> tuple[bytes, int]:
     return buffer.getvalue().encode("utf-8-sig"), len(findings)
 
 
-DOC_WIDTHS = [5.0, 9.0, 9.0, 2.3, 4.0]
+DOC_WIDTHS = [4.2, 8.2, 8.2, 2.3, 3.8]  # 26.7 cm: landscape A4 within 1.5 cm margins
 
 
 def doc_headers(src: str, dst: str) -> list[str]:
@@ -184,7 +188,8 @@ def doc_instructions(src: str, dst: str) -> list[str]:
     ]
 
 
-def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr", dst: str = "es") -> bytes:
+def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr", dst: str = "es",
+                    tags: tuple[str, str] = ("fr-CA", "es")) -> bytes:
     from docx.shared import RGBColor
 
     document = new_document("Textos de los cuadernos / Textes des cahiers",
@@ -201,6 +206,9 @@ def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr
         _set_text(cells[3], STATE_LABELS.get(unit["state"], unit["state"]), size=9)
         _set_text(cells[4], unit["comment"] or "", size=9)
     finish_table(table, DOC_WIDTHS)
+    from ..documents.language import review_document_language
+
+    review_document_language(document, *tags, [row.cells[2] for row in table.rows[1:]])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -245,8 +253,26 @@ def _readme_es(title: str, listing: str, first: str, has_documents: bool, proxy:
 (Las instrucciones en francés están en LISEZMOI.txt.)
 
 Este kit contiene los subtítulos en {dst['es_noun']} de los módulos del video, para revisar y corregir.
-Muchos son borradores de traducción automática. No hay que instalar nada: basta con Word o
-LibreOffice (o, si lo prefiere, Subtitle Edit, Aegisub o una herramienta de traducción asistida).
+Muchos son borradores de traducción automática. No hay que instalar nada: abra editor.html con su
+navegador (Chrome, Edge, Firefox o Safari), sin conexión. Si prefiere sus herramientas, basta con Word
+o LibreOffice (o Subtitle Edit, Aegisub o una herramienta de traducción asistida).
+
+EL EDITOR (editor.html): LA FORMA MÁS SENCILLA
+  1. Descomprima todo el kit (no lo abra desde dentro del .zip) y haga doble clic en editor.html.
+  2. Elija el módulo arriba. El video muestra el {src['es_noun']} y el {dst['es_noun']} que usted escribe;
+     la fila del subtítulo en pantalla se resalta.
+  3. Corrija el {dst['es_noun']} en la lista. Los contadores (caracteres por línea, líneas, caracteres por
+     segundo) se ponen en rojo cuando el subtítulo no cumple los límites, y el editor propone un corte
+     de líneas. A la izquierda: los términos del glosario del subtítulo y su traducción obligatoria.
+  4. «✓ Aprobar» aprueba un subtítulo (otra vez: retira la aprobación); sus preguntas van en
+     «Comentario». «Mostrar» filtra (borradores, fuera de límites, con comentario); «Orden: menos
+     seguros primero» muestra primero los borradores de los que la máquina está menos segura.
+  5. Teclado: Alt+P reproducir el subtítulo, Alt+↑ / Alt+↓ anterior / siguiente, Ctrl+Intro aprobar y
+     pasar al siguiente, Alt+A aprobar / a revisar, Alt+C comentar, Alt+Z deshacer.
+  6. Todo lo que escribe queda guardado en el navegador al instante: si cierra la pestaña, al abrir
+     de nuevo editor.html su trabajo sigue ahí. Trabaje siempre con el mismo navegador y el mismo equipo.
+  7. Al terminar (o cada día): «Guardar mi trabajo» descarga {first}.return.json (un archivo por
+     módulo). Envíe ese archivo al productor, sin modificarlo.
 
 CONTENIDO
 {listing}
@@ -256,14 +282,15 @@ CONTENIDO
         {dst['es_noun']}, estado, comentario.
     {first}.{ext}.srt     la pista de subtítulos en {dst['es_noun']} (Subtitle Edit, Aegisub).
     {first}.{ext}.xliff   la misma traducción en XLIFF 2.0 (herramientas de traducción asistida).
-  Los tres archivos contienen el mismo texto: trabaje en UNO solo por módulo.
+  El editor y los tres archivos contienen el mismo texto: trabaje en UNO solo por módulo.
 
   glosario-glossaire.docx / .csv   términos que se conservan tal cual y traducciones obligatorias.
   qa-borradores.csv          control de calidad de los borradores ({qa}): líneas
                              demasiado largas, lectura demasiado rápida… (se abre con Excel o LibreOffice).
-{docs}  manifest.json              archivo técnico para el productor: NO LO MODIFIQUE NI LO BORRE.
+{docs}  editor.html                el editor de subtítulos: ábralo con su navegador (ver arriba).
+  manifest.json              archivo técnico para el productor: NO LO MODIFIQUE NI LO BORRE.
 
-CÓMO TRABAJAR
+SI PREFIERE SUS HERRAMIENTAS (Word, Subtitle Edit, traducción asistida)
   Tabla Word (.docx):
   - Corrija solo la columna «{dst['name']}». Un salto de línea en la celda = un cambio de línea en el subtítulo.
   - Para aprobar un subtítulo, escriba «aprobado» en la columna «Estado / État»; para retirar una
@@ -296,6 +323,8 @@ QUÉ DEVOLVER
   - Comprima la carpeta completa del kit en un .zip (clic derecho > Enviar a > Carpeta comprimida,
     o «Comprimir») y envíela al productor.{video_back}
   - No agregue otros archivos y no cambie los nombres: un kit con archivos desconocidos se rechaza.
+  - Si trabajó en el editor: envíe los archivos .return.json que descargó «Guardar mi trabajo»
+    (solos, o puestos en la carpeta del kit antes de comprimirla).
   - También puede enviar solo el archivo corregido (.docx, .srt o .xliff), sin cambiarle el nombre.
   Nada de lo que usted escriba se pierde: si un subtítulo también se modificó del lado del productor,
   él verá los dos textos y elegirá.
@@ -322,8 +351,26 @@ def _readme_fr(title: str, listing: str, first: str, has_documents: bool, proxy:
 (Les instructions en espagnol sont dans LEAME.txt.)
 
 Ce kit contient les sous-titres {dst['fr_adj_mpl']} des modules de la vidéo, à réviser et à corriger.
-Beaucoup sont des brouillons de traduction automatique. Rien à installer : Word ou LibreOffice
-suffisent (ou, si vous préférez, Subtitle Edit, Aegisub ou un outil de traduction assistée).
+Beaucoup sont des brouillons de traduction automatique. Rien à installer : ouvrez editor.html avec
+votre navigateur (Chrome, Edge, Firefox ou Safari), sans connexion. Si vous préférez vos outils, Word
+ou LibreOffice suffisent (ou Subtitle Edit, Aegisub ou un outil de traduction assistée).
+
+L'ÉDITEUR (editor.html) : LE PLUS SIMPLE
+  1. Décompressez tout le kit (ne l'ouvrez pas depuis l'intérieur du .zip) et double-cliquez sur editor.html.
+  2. Choisissez le module en haut. La vidéo montre {src['fr_the']} et {dst['fr_the']} que vous tapez ;
+     la ligne du sous-titre à l'écran est mise en évidence.
+  3. Corrigez {dst['fr_the']} dans la liste. Les compteurs (caractères par ligne, lignes, caractères par
+     seconde) passent au rouge quand le sous-titre dépasse les limites, et l'éditeur propose une coupure
+     de lignes. À gauche : les termes du glossaire du sous-titre et leur traduction imposée.
+  4. « ✓ Approuver » approuve un sous-titre (une seconde fois : retire l'approbation) ; vos questions
+     vont dans « Commentaire ». « Afficher » filtre (brouillons, hors limites, commentés) ; « Ordre : les
+     moins sûrs d'abord » montre d'abord les brouillons dont la machine est le moins sûre.
+  5. Clavier : Alt+P lire le sous-titre, Alt+↑ / Alt+↓ précédent / suivant, Ctrl+Entrée approuver et
+     passer au suivant, Alt+A approuver / à revoir, Alt+C commenter, Alt+Z annuler.
+  6. Tout ce que vous tapez est gardé aussitôt dans le navigateur : si vous fermez l'onglet, en rouvrant
+     editor.html votre travail est toujours là. Travaillez toujours avec le même navigateur, sur le même ordinateur.
+  7. À la fin (ou chaque jour) : « Enregistrer mon travail » télécharge {first}.return.json (un fichier
+     par module). Envoyez ce fichier au producteur, sans le modifier.
 
 CONTENU
 {listing}
@@ -333,14 +380,15 @@ CONTENU
         {dst['fr_noun']}, état, commentaire.
     {first}.{ext}.srt     la piste de sous-titres {dst['fr_adj_mpl']} (Subtitle Edit, Aegisub).
     {first}.{ext}.xliff   la même traduction en XLIFF 2.0 (outils de traduction assistée).
-  Les trois fichiers contiennent le même texte : travaillez dans UN SEUL par module.
+  L'éditeur et les trois fichiers contiennent le même texte : travaillez dans UN SEUL par module.
 
   glosario-glossaire.docx / .csv   termes conservés tels quels et traductions imposées.
   qa-borradores.csv          contrôle de qualité des brouillons ({qa}) : lignes
                              trop longues, lecture trop rapide… (s'ouvre avec Excel ou LibreOffice).
-{docs}  manifest.json              fichier technique pour le producteur : NE PAS LE MODIFIER NI LE SUPPRIMER.
+{docs}  editor.html                l'éditeur de sous-titres : ouvrez-le avec votre navigateur (voir plus haut).
+  manifest.json              fichier technique pour le producteur : NE PAS LE MODIFIER NI LE SUPPRIMER.
 
-COMMENT TRAVAILLER
+SI VOUS PRÉFÉREZ VOS OUTILS (Word, Subtitle Edit, traduction assistée)
   Tableau Word (.docx) :
   - Ne modifiez que la colonne « {dst['name']} ». Un retour à la ligne dans la cellule = un changement de
     ligne dans le sous-titre.
@@ -375,6 +423,8 @@ CE QU'ON RENVOIE
   - Compressez tout le dossier du kit en .zip (clic droit > Envoyer vers > Dossier compressé,
     ou « Compresser ») et envoyez-le au producteur.{video_back}
   - N'ajoutez pas d'autres fichiers et ne renommez rien : un kit contenant des fichiers inconnus est refusé.
+  - Si vous avez travaillé dans l'éditeur : envoyez les fichiers .return.json téléchargés par
+    « Enregistrer mon travail » (seuls, ou placés dans le dossier du kit avant de le compresser).
   - Vous pouvez aussi n'envoyer que le fichier corrigé (.docx, .srt ou .xliff), sans le renommer.
   Rien de ce que vous écrivez ne se perd : si un sous-titre a aussi été modifié du côté du producteur,
   il verra les deux textes et choisira.
@@ -435,6 +485,12 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
                 files[name] = proxy_path
                 entry["files"]["proxy"] = name
             manifest_modules.append(entry)
+        step("editor")  # editor.html: the kit's own subtitle editor (editor.py)
+        from .editor import editor_html
+
+        videos = {m["id"]: m["files"]["proxy"] for m in manifest_modules if "proxy" in m["files"]}
+        files["editor.html"] = editor_html(project, modules, rows_by_module, kit_id=kit_id, created=created,
+                                           videos=videos)
         step("glossary, QA report, documents")
         glossary_docx, glossary_csv = _glossary_files(project)
         files["glosario-glossaire.docx"] = glossary_docx
@@ -444,8 +500,9 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
         doc_units = _document_units(project, module_ids, general=general_documents)
         documents = {"file": None, "units": {}}
         if doc_units:
+            tags = tuple(project.config.documents.language_tag(c) for c in project.languages)
             files["documentos-borrador.docx"] = _documents_docx(doc_units, kit_id, created, project.source_language,
-                                                                project.target_language)
+                                                                project.target_language, tags)
             documents = {"file": "documentos-borrador.docx",
                          "units": {u["key"]: {k: u[k] for k in ("source_hash", "target_hash", "draft", "state",
                                                                   "comment")} for u in doc_units}}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,11 +50,16 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
     from ..subtitles.cues import read_srt
     from ..video import ffmpeg
     from ..video.burn import draw_states
+    from ..video.footage_graph import audio_sources, clip_audio, video_chain
+    from ..video.probe import probe_footage
+    from ..video.render import BT709, LANGUAGE_TAGS
 
     ensure_footage(project, module)
     fps = project.config.programme.frame_rate
+    rate = Fraction(fps).limit_denominator(1001)
     width = round(height * 16 / 9 / 2) * 2
     cues = read_srt(module.subtitle_path(project.source_language))
+    spoken = LANGUAGE_TAGS.get(project.source_language, project.source_language)
     numbered = [c.with_text(f"[{n}] {c.text}") for n, c in enumerate(cues, start=1)]
     with tempfile.TemporaryDirectory(prefix="packager-proxy-") as tmp_name:
         tmp = Path(tmp_name)
@@ -65,21 +71,14 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
         n_input = 0
         for n, edit in enumerate(module.definition.edits):
             path = module.footage_path(edit)
-            info = ffmpeg.probe(path)
+            info = probe_footage(path, project.cache_dir)
             args += ["-ss", f"{edit.in_:.6f}", "-t", f"{edit.duration:.6f}", "-i", str(path)]
             video_input = n_input
             n_input += 1
-            if info.has_audio:
-                audio = f"[{video_input}:a]"
-            else:
-                args += ["-f", "lavfi", "-t", f"{edit.duration:.6f}", "-i", "anullsrc=r=48000:cl=mono"]
-                audio = f"[{n_input}:a]"
-                n_input += 1
-            graph.append(f"[{video_input}:v]fps={fps:g},scale={width}:{height}:force_original_aspect_ratio=decrease,"
-                         f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p,"
+            # the same picture and sound as the render's (display aspect, deinterlaced, every stream heard)
+            graph.append(f"[{video_input}:v]{video_chain(info, width=width, height=height, fps=rate)},"
                          f"trim=duration={edit.duration:.6f},setpts=PTS-STARTPTS[v{n}]")
-            graph.append(f"{audio}aresample=48000,aformat=channel_layouts=mono,"
-                         f"atrim=duration={edit.duration:.6f},asetpts=PTS-STARTPTS[a{n}]")
+            graph += clip_audio(video_input, audio_sources(edit.audio, info), edit.duration, f"a{n}")
             labels.append(f"[v{n}][a{n}]")
         graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=1[vcat][acat]")
         size = max(12, height // 20)
@@ -91,11 +90,14 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
             args += burn.input_args()
             graph.append(burn.overlay_filter("vcat", f"{n_input}:v", "vsub"))
         graph.append(f"[vsub]drawtext=fontfile=fonts/DejaVuSans.ttf:text='%{{pts\\:hms}}':fontsize={size}:"
-                     f"fontcolor=white:box=1:boxcolor=black@0.75:boxborderw={size // 3}:x={size // 2}:y={size // 2}[vout]")
+                     f"fontcolor=white:box=1:boxcolor=black@0.75:boxborderw={size // 3}:x={size // 2}:y={size // 2},"
+                     f"{BT709}[vout]")
         args += ["-filter_complex", ";".join(graph), "-map", "[vout]", "-map", "[acat]",
                  "-c:v", "libx264", "-preset", preset, "-b:v", f"{VIDEO_KBPS}k", "-maxrate", f"{VIDEO_KBPS * 3 // 2}k",
                  "-bufsize", f"{VIDEO_KBPS * 2}k", "-profile:v", "main", "-pix_fmt", "yuv420p",
                  "-g", str(round(fps * 2)), "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "1",
+                 # what a player lists: the language spoken, for the picture and the sound
+                 "-metadata:s:v:0", f"language={spoken}", "-metadata:s:a:0", f"language={spoken}",
                  "-movflags", "+faststart"]
         with atomic_path(output) as tmp_out:
             try:

@@ -268,6 +268,8 @@ OTHER_OFFICE_FORMATS = {
 
 
 def parse_return(data: bytes, label: str, *, module_id: str | None = None) -> ReturnedFile:
+    from .editor_return import is_editor_return, parse_editor_return
+
     suffix = Path(label).suffix.lower()
     if not data.strip() and suffix in (".docx", ".srt", ".xliff", ".xlf"):
         raise PackagerError("the returned file is empty (0 bytes of text)", path=label,
@@ -278,13 +280,16 @@ def parse_return(data: bytes, label: str, *, module_id: str | None = None) -> Re
         result = parse_srt_return(data, label, module_id or module_from_name(label))
     elif suffix in (".xliff", ".xlf"):
         result = parse_xliff(data, label, module_id)
+    elif is_editor_return(label):  # the kit editor's "Save my work" (editor_return.py)
+        result = parse_editor_return(data, label)
     elif suffix in OTHER_OFFICE_FORMATS:
         raise PackagerError(f"cannot import a file saved as {OTHER_OFFICE_FORMATS[suffix]}", path=label,
                             hint="open it and save it again as the format it was sent in: .docx (Word 2007-365; in "
                                  "LibreOffice \"Keep current format\"), .srt or .xliff")
     else:
         raise PackagerError(f"cannot import a {suffix or 'nameless'} file", path=label,
-                            hint="import a .docx, .srt, .xliff/.xlf, a kit .zip or an unzipped kit folder")
+                            hint="import a .docx, .srt, .xliff/.xlf, an editor's .return.json, a kit .zip or "
+                                 "an unzipped kit folder")
     for unit in result.units:
         unit.file = Path(label).name
     return result

@@ -7,6 +7,9 @@
      "units": {"1": {"state": "draft", "source_hash": "…", "target_hash": "…",
                      "machine": "…", "who": "packager translate", "when": "2026-…", "comment": null}}}
 
+A machine draft may also carry ``"confidence"`` (0-1, the model's score: review/confidence.py); the
+key is absent when unknown, so older sidecars read and write as before.
+
 States: ``draft`` (a machine wrote it), ``edited`` (a person changed it), ``approved``,
 ``needs-review`` (its source changed after a person worked on it). The sidecar records what the
 files looked like when the state was set; `effective_state` compares that with the files now, so a
@@ -50,9 +53,13 @@ class UnitState:
     who: str | None = None
     when: str | None = None  # ISO 8601, UTC
     comment: str | None = None
+    confidence: float | None = None  # the machine's confidence in its draft, 0-1 (review/confidence.py)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if data["confidence"] is None:  # optional: sidecars without it stay as they were
+            del data["confidence"]
+        return data
 
     @classmethod
     def from_json(cls, data: dict, *, path: Path, key: str) -> UnitState:
@@ -67,9 +74,16 @@ class UnitState:
             return cls(state=state, source_hash=str(data.get("source_hash") or ""),
                        target_hash=str(data.get("target_hash") or ""),
                        machine=data.get("machine"), who=data.get("who"), when=data.get("when"),
-                       comment=data.get("comment"))
+                       comment=data.get("comment"), confidence=_confidence(data.get("confidence")))
         except TypeError:  # pragma: no cover - defensive
             raise PackagerError(f"unit {key!r} is malformed", path=path) from None
+
+
+def _confidence(value) -> float | None:
+    """An optional recorded confidence; anything but a number in [0, 1] is ignored (it is advice only)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    return None
 
 
 @dataclass

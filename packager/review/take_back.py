@@ -178,7 +178,10 @@ def check_manifest(project: Project, source: KitSource) -> dict:
         for name in entry["files"].values():
             if name not in files:
                 problems.append(f"the manifest names {name} but does not list it")
-    unexpected = [name for name in source.members if name != MANIFEST and name not in files]
+    from .editor_return import is_editor_return
+
+    unexpected = [name for name in source.members if name != MANIFEST and name not in files
+                  and not is_editor_return(name)]  # the editor's saved work may be put anywhere in the kit
     for name in unexpected:
         problems.append(f"unexpected member {name}{_unexpected_why(name, files)}")
     if problems:
@@ -253,8 +256,14 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
         # Parse every returned file that differs from what was sent; check its identity.
         parsed: list[tuple[dict, list]] = []
         problems = []
+        from .editor_return import kit_editor_returns
+
+        editor_returns = kit_editor_returns(source, lambda data, name: _parse_member(parse_return, data, name,
+                                                                                     source.label), summary.notes)
         for entry in manifest["modules"]:
-            returned = []
+            returned = list(editor_returns.pop(entry["id"], []))  # the editor's saved work on this module
+            problems += [f"{rf.label} was saved in the editor of kit {rf.kit!r}, not of this kit"
+                         for rf in returned if rf.kit != kit_id]
             for fmt in FORMATS:
                 name = entry["files"].get(fmt)
                 if not name or name not in source.members:
@@ -268,6 +277,8 @@ def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run:
                                     f"not to {entry['id']!r} of this kit")
                 returned.append(rf)
             parsed.append((entry, returned))
+        problems += [f"{rf.label} is the editor's work on module {module_id!r}, which this kit does not carry"
+                     for module_id, rfs in editor_returns.items() for rf in rfs]
         doc_returned = None
         doc_name = (manifest.get("documents") or {}).get("file")
         if doc_name and doc_name in source.members:

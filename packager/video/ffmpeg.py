@@ -1,9 +1,6 @@
-"""The ffmpeg that imageio-ffmpeg ships: where it is, how to probe a file with it, how to run it with progress.
+"""The ffmpeg that imageio-ffmpeg ships: where it is, how to run it with progress, a loudness meter.
 
-imageio-ffmpeg ships ffmpeg but no ffprobe, so `probe` reads the stream header that `ffmpeg -i` prints
-and reads every packet once with `-c copy -f null` (no decoding: a 2-hour file takes a second or two).
-Reading the packets is what finds a truncated file: its header still claims the full duration, but the
-packets stop early and ffmpeg says "partial file" or "corrupt input packet".
+What a footage file holds is read as data with PyAV, not from this binary's log: see probe.py.
 """
 
 from __future__ import annotations
@@ -17,11 +14,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
 
+from .. import interrupt
 from ..errors import PackagerError
 
 
@@ -57,79 +54,6 @@ def ffmpeg_exe() -> str:
 def filter_path(path: Path | str) -> str:
     """A path quoted for an ffmpeg filter option value (':' '\\' and "'" are special there)."""
     return str(path).replace("\\", "/").replace(":", "\\:").replace("'", "\\'")
-
-
-@dataclass(frozen=True)
-class MediaInfo:
-    path: Path
-    duration: float  # seconds of packets actually present (not what the header claims)
-    header_duration: float | None
-    width: int | None
-    height: int | None
-    fps: float | None
-    has_video: bool
-    has_audio: bool
-    problems: tuple[str, ...] = ()  # "partial file", "corrupt packet", ... (a truncated or damaged file)
-    audio_channels: int | None = None  # of the first audio stream
-
-    @property
-    def truncated(self) -> bool:
-        if self.problems:
-            return True
-        return self.header_duration is not None and self.duration < self.header_duration - 0.5
-
-
-_DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
-_VIDEO = re.compile(r"Stream #\d+:\d+.*?: Video: .*?(\d{2,5})x(\d{2,5})")
-_FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
-_AUDIO_LAYOUT = re.compile(r"Stream #\d+:\d+.*?: Audio: [^\n]*?, \d+ Hz, ([^,\n]+)")
-_LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "6.1": 7, "7.1": 8}
-_TIME = re.compile(r"time=(-?\d+):(\d+):(\d+(?:\.\d+)?)")
-_DAMAGE = ("partial file", "corrupt input packet", "Packet corrupt", "Invalid data found", "moov atom not found",
-           "error reading header", "Truncating packet")
-
-
-def _seconds(h: str, m: str, s: str) -> float:
-    return int(h) * 3600 + int(m) * 60 + float(s)
-
-
-def probe(path: Path) -> MediaInfo:
-    """What a footage file holds, read without decoding. Raises PackagerError when it is not media at all."""
-    path = Path(path)
-    if not path.is_file():
-        raise PackagerError("footage file not found", path=path)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v?", "-map", "0:a?",
-           "-c", "copy", "-f", "null", "-"]
-    result = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
-    log = result.stderr
-    header = log.split("Press [q]")[0] if "Press [q]" in log else log
-    if result.returncode != 0 and "Input #0" not in log:
-        reason = next((line.strip() for line in reversed(log.splitlines()) if line.strip()), "unknown error")
-        raise PackagerError(f"cannot read the footage file: {reason.split(': ', 1)[-1]}", path=path)
-    match = _DURATION.search(header)
-    header_duration = _seconds(*match.groups()) if match else None
-    video = _VIDEO.search(header)
-    fps = None
-    if video:
-        video_line = next(line for line in header.splitlines() if "Video:" in line)
-        fps_match = _FPS.search(video_line)
-        fps = float(fps_match.group(1)) if fps_match else None
-    times = _TIME.findall(log)
-    duration = _seconds(*times[-1]) if times else 0.0
-    problems = tuple(sorted({d for d in _DAMAGE if d in log}))
-    return MediaInfo(audio_channels=_channels(header), path=path, duration=duration, header_duration=header_duration,
-                     width=int(video.group(1)) if video else None, height=int(video.group(2)) if video else None,
-                     fps=fps, has_video=bool(video), has_audio=bool(re.search(r"Stream #\d+:\d+.*?: Audio:", header)),
-                     problems=problems)
-
-
-def _channels(header: str) -> int | None:
-    match = _AUDIO_LAYOUT.search(header)
-    if not match:
-        return None
-    layout = match.group(1).strip()
-    count = re.match(r"(\d+) channels", layout)
-    return int(count.group(1)) if count else _LAYOUT_CHANNELS.get(layout.split("(")[0], 2)
 
 
 class FFmpegFailed(Exception):
@@ -176,7 +100,8 @@ def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], 
     `background`: a lower CPU priority (nice 10), for light work that runs beside a video encode: it
     fills the cores x264 leaves idle instead of preempting x264's threads.
 
-    Returns ffmpeg's log (stderr). Raises FFmpegFailed with the log when ffmpeg fails.
+    Returns ffmpeg's log (stderr). Raises FFmpegFailed with the log when ffmpeg fails, and
+    interrupt.Interrupted when the run was interrupted (ffmpeg was killed: not a fault of its input).
     """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
@@ -184,9 +109,8 @@ def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], 
             setup = _lower_priority
         else:
             setup = _die_with_parent if _PRCTL is not None else None
-        process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=err, text=True, errors="replace",
-                                   preexec_fn=setup)
-        try:
+        with interrupt.child(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=err, text=True, errors="replace",
+                             preexec_fn=setup) as process:
             assert process.stdout is not None
             for line in process.stdout:
                 if on_time and line.startswith("out_time_us="):
@@ -194,10 +118,6 @@ def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], 
                     if value.lstrip("-").isdigit():
                         on_time(max(0, int(value)) / 1e6)
             returncode = process.wait()
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
         err.seek(0)
         log = err.read()
     if returncode != 0:

@@ -9,7 +9,8 @@ LOUDNESS_TARGET LUFS and encoded to AAC; audio only, a few seconds) and the open
 (composed once with moviepy, encoded once to short clips and cached).
 A final mux copies the cards, the body and the audio into one MP4 (concat demuxer: the x264 streams are
 `stitchable`), adds the soft subtitle tracks in both languages (mov_text, fra/spa), the chapters (the
-module's title, then its outline sections, titled in both languages) and faststart.
+module's title, then its outline sections, titled in both languages) and faststart; then mp4boxes.py
+leaves every soft track off until a viewer picks one, the one not burned in placed at the top.
 
 Writes dist/render/<target>/ (see the "Render outputs" contract): <NN>-<id>.mp4, sidecar SRT and WebVTT
 timed on the rendered video (shifted by the opening card), <NN>-<id>.chapters.json, programme.mp4
@@ -38,22 +39,25 @@ from typing import Any
 
 from rich.console import Console
 
-from .. import __version__
+from .. import __version__, interrupt
 from ..atomic import atomic_path, readable, write_text
 from ..errors import CheckFailed, PackagerError
 from ..project import Module, Project
 from ..subtitles.cues import Cue, format_srt, format_vtt, read_srt, shift
 from ..timecode import format_timecode
-from . import ffmpeg
+from . import ffmpeg, mp4boxes
 from .burn import BurnOverlay, cached_states
 from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_card, lower_third,
                     lower_third_geometry, opening_card)
+from .footage_check import probe_edit
+from .footage_graph import Source, audio_sources, balance_gains, clip_audio, resolve_sources, video_chain
+from .probe import FootageProbe
 from .targets import TARGETS, Plan, plan_target
 
 __all__ = ["CARD_SECONDS", "LOUDNESS_TARGET", "TARGETS", "RenderOptions", "RenderResult", "ModuleRender",
            "render_project", "render_dir"]
 
-RENDER_VERSION = 7  # bump when the output of the same inputs changes
+RENDER_VERSION = 8  # bump when the output of the same inputs changes
 LOUDNESS_TARGET = -23.0  # LUFS integrated, EBU R128 (broadcast); true peak ≤ -1 dBTP
 TRUE_PEAK = -1.0
 LOUDNESS_RANGE = 11.0
@@ -132,11 +136,14 @@ class Job:
     opening: Path | None = None  # the card clips
     closing: Path | None = None
     lower_thirds: list[tuple[Path, float]] = field(default_factory=list)  # (png, start on the footage timeline)
-    probes: dict[Path, ffmpeg.MediaInfo] = field(default_factory=dict)  # shared by every job: a clip is probed once
+    probes: dict[Path, FootageProbe] = field(default_factory=dict)  # shared by every job: a clip is probed once
+    sources: dict[int, list[Source]] = field(default_factory=dict)  # clip -> the audio it plays (footage_graph.py)
+    gains: dict[int, list[float] | None] = field(default_factory=dict)  # clip -> dB per source (equal loudness)
     tmp: Path | None = None  # the job's temporary folder (under .packager/)
     states: Future | None = None  # the target-language subtitles' images (BurnOverlay | None), drawn early
     burn: BurnOverlay | None = None  # the same, when the encode starts
     audio: Future | None = None  # the audio encode, running while the video encodes
+    options: RenderOptions = field(default_factory=RenderOptions)  # recorded in the cache entry, for `status`
 
     @property
     def name(self) -> str:
@@ -148,11 +155,9 @@ class Job:
 
     @property
     def audio_channels(self) -> int:
-        """Mono when every clip is (interviews often are: two identical channels would cost twice the
-        encoding for nothing), else stereo."""
-        mono = all(info is not None and info.audio_channels == 1
-                   for info in (self.probes.get(path) for path, _, _ in self.clips))
-        return 1 if mono else 2
+        """Always stereo, mono footage too (as two identical channels): a plain BS.1770 meter reads a
+        mono file 3 LU low, and every module then joins the programme by copying."""
+        return 2
 
 
 def _file_identity(path: Path) -> list:
@@ -206,6 +211,21 @@ def _read_cache(path: Path) -> dict:
         return {}
 
 
+def render_state(project: Project, module: Module, target: str) -> str | None:
+    """What `status` says of a module's video for `target`: "current" (every output of its last render on
+    disk, as that render left them, and its inputs unchanged), "out of date" (its outputs are there but
+    its inputs changed), or None (never rendered, or an output is missing: e.g. an interrupted build).
+    Compared with the options that render used (`--size`, `--preset`). Raises PackagerError when the
+    medium cannot hold the programme."""
+    entry = _read_cache(_cache_file(project, target, module.id))
+    if not entry or not _outputs_current(entry, render_dir(project, target)):
+        return None
+    size, preset = entry.get("options") or [None, RenderOptions.preset]
+    options = RenderOptions(size=tuple(size) if size else None, preset=preset)
+    key = module_key(project, module, plan_for(project, target, options), options)
+    return "current" if entry.get("key") == key else "out of date"
+
+
 def _readable(out_dir: Path, names: list[str]) -> None:
     """Outputs are for everyone who gets the stick or disc."""
     for name in names:
@@ -222,7 +242,8 @@ def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
 
 
 def check_inputs(job: Job) -> None:
-    """Footage readable, complete, with sound, long enough for its edit points; subtitles inside the module.
+    """Footage readable, complete, with a picture, long enough for its edit points (footage_check.py, as
+    `packager check` judges it); subtitles inside the module.
 
     Raises PackagerError naming the module file, the line and field of the edit, and the clip (exit 2),
     worded as `packager check` words it.
@@ -231,7 +252,6 @@ def check_inputs(job: Job) -> None:
     for i, edit in enumerate(module.definition.edits):
         path = module.footage_path(edit)
         source = module.where("edits", i, "source")
-        clip = f"footage file {edit.source}"
         if edit.out <= edit.in_:
             raise PackagerError(f"edit point runs backwards: out {format_timecode(edit.out, millis=True)} is not "
                                 f"after in {format_timecode(edit.in_, millis=True)}",
@@ -240,34 +260,10 @@ def check_inputs(job: Job) -> None:
         if not path.is_file():
             raise PackagerError(f"footage file not found: {edit.source}", path=module.path, where=source,
                                 hint="copy the footage there or fix the path (relative to the project folder)")
-        info = job.probes.get(path)
-        if info is None:
-            try:
-                info = job.probes[path] = ffmpeg.probe(path)
-            except PackagerError as exc:
-                reason = exc.message.removeprefix("cannot read the footage file").lstrip(": ")
-                raise PackagerError(f"cannot read {clip}" + (f": {reason}" if reason else ""), path=module.path,
-                                    where=source, hint="export the clip again (H.264/AAC MP4 or MOV)") from None
-        if info.truncated:
-            claimed = f" of the {info.header_duration:.1f} s its header announces" if info.header_duration else ""
-            raise PackagerError(
-                f"{clip} is truncated or damaged ({', '.join(info.problems) or 'packets missing'}): "
-                f"only {info.duration:.1f} s can be read{claimed}",
-                path=module.path, where=source, hint="copy or export the clip again")
-        if not info.has_video:
-            raise PackagerError(f"{clip} has no video stream", path=module.path, where=source,
-                                hint="export the clip again with its picture")
-        if not info.has_audio:
-            raise PackagerError(f"{clip} has no audio track", path=module.path, where=source,
-                                hint="export the clip again with its sound (the module's sound comes from its "
-                                     "footage)")
-        frame = 1 / (info.fps or 25)
-        if edit.out > info.duration + frame + 0.02:
-            raise PackagerError(
-                f"out point {format_timecode(edit.out, millis=True)} is past the end of {clip} "
-                f"({format_timecode(info.duration, millis=True)} long)",
-                path=module.path, where=module.where("edits", i, "out"),
-                hint="move the out point inside the clip, or use the complete clip")
+        _, findings = probe_edit(module, i, edit, job.probes)
+        errors = [problem for severity, problem in findings if severity == "error"]
+        if errors:
+            raise errors[0]
         job.clips.append((path, edit.in_, edit.duration))
     for lang, cues in job.cues.items():
         for cue in cues:
@@ -334,10 +330,11 @@ def _audio_inputs(job: Job) -> list[str]:
 def _audio_graph(job: Job) -> list[str]:
     """The clips' sound cut and joined on the footage timeline (cards excluded), as [acat]."""
     graph, labels = [], []
-    layout = "mono" if job.audio_channels == 1 else "stereo"
-    for n, (_, _, duration) in enumerate(job.clips):
-        graph.append(f"[{n}:a]aresample=48000,aformat=channel_layouts={layout},atrim=duration={duration:.6f},"
-                     f"apad=whole_dur={duration:.6f},asetpts=PTS-STARTPTS[a{n}]")
+    edits = job.module.definition.edits
+    for n, (path, _, duration) in enumerate(job.clips):
+        # every chosen stream, 48 kHz stereo, silence for a clip without sound (footage_graph.py)
+        sources = job.sources.get(n) or audio_sources(edits[n].audio, job.probes[path])
+        graph += clip_audio(n, sources, duration, f"a{n}", job.gains.get(n))
         labels.append(f"[a{n}]")
     graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=0:a=1[acat]")
     return graph
@@ -350,8 +347,7 @@ def measure_loudness(job: Job, tmp: Path) -> dict[str, float] | None:
     about 200× realtime, a third of the cost of loudnorm's own measuring pass. None for silence.
     """
     graph = _audio_graph(job)
-    # dualmono: mono sound is played on both speakers, and R128 measures it so (3 dB above one channel).
-    graph.append("[acat]ebur128=peak=true:framelog=quiet:dualmono=true[m]")
+    graph.append("[acat]ebur128=peak=true:framelog=quiet[m]")  # stereo, as delivered and as a plain meter reads it
     log = ffmpeg.run([*_audio_inputs(job), "-filter_complex", ";".join(graph), "-map", "[m]", "-f", "null", "-"],
                      cwd=tmp, background=True)
     summary = log.rsplit("Summary:", 1)[-1]
@@ -419,7 +415,13 @@ def encode_audio(job: Job, tmp: Path) -> Path:
     """Two-pass EBU R128 normalisation of the joined clips, silence under the cards, AAC: tmp/audio.m4a.
 
     Pass 1 measures with ebur128; when the peaks leave room for the gain (the usual case) pass 2 is that
-    gain. Otherwise loudnorm's own two passes run (measure, then normalise with its figures and offset)."""
+    gain. Otherwise loudnorm's own two passes run (measure, then normalise with its figures and offset).
+    First, each clip's sound is listened to: a stereo stream with a mic on one side only is made dual
+    mono, and the streams a clip mixes are measured, to mix them at equal loudness."""
+    edits = job.module.definition.edits
+    for n, (path, start, duration) in enumerate(job.clips):
+        job.sources[n] = resolve_sources(path, job.probes[path], edits[n].audio, start, duration, cwd=tmp)
+        job.gains[n] = balance_gains(path, job.sources[n], start, duration, cwd=tmp)
     loud = measure_loudness(job, tmp)
     if needs_limiting(loud):
         loud = measure_loudnorm(job, tmp, loud)
@@ -450,6 +452,15 @@ def _fit(plan: Plan) -> str:
     return f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1"
 
 
+# HD video is BT.709 (what the footage's cameras write). The cards are converted from RGB with that matrix
+# (swscale's default is BT.601, which shifts their colours against the footage), and every file says so:
+# the H.264 stream's VUI (rewritten at the mux, whatever the encode wrote: FFmpeg's encoder takes the
+# frames' unset primaries over `-color_primaries`) and the MP4's colr box, so players do not guess.
+BT709 = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+TO_BT709 = f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709}"
+BT709_VUI = ["-bsf:v", "h264_metadata=colour_primaries=1:transfer_characteristics=1:matrix_coefficients=1:"
+                       "video_full_range_flag=0"]
+
 _card_lock = threading.Lock()
 
 
@@ -462,7 +473,7 @@ def card_clip(png: Path, plan: Plan, fps: Fraction, preset: str) -> Path:
         return path
     frames = max(1, round(CARD_SECONDS * float(fps)))
     fade = min(0.5, CARD_SECONDS / 4)
-    graph = (f"[0:v]{_fit(plan)},format=yuv420p,loop=loop={frames - 1}:size=1:start=0,"
+    graph = (f"[0:v]{_fit(plan)},{TO_BT709},loop=loop={frames - 1}:size=1:start=0,"
              f"setpts=N/({_fps_text(fps)})/TB,fade=t=in:st=0:d={fade},"
              f"fade=t=out:st={CARD_SECONDS - fade}:d={fade}[v]")
     rate = ["-crf", str(plan.crf)] if plan.crf is not None else ["-b:v", f"{plan.video_kbps}k"]
@@ -495,13 +506,9 @@ def build_video_args(job: Job, *, threads: int | None, preset: str, pass_no: int
     graph: list[str] = []
     labels = []
     for n, (path, _, duration) in enumerate(job.clips):
-        info = job.probes.get(path)
-        same = info is not None and (info.width, info.height) == (w, h)
-        fitting = "setsar=1" if same else _fit(plan)  # footage already at the target size is not touched
-        same_rate = info is not None and info.fps is not None and abs(info.fps - float(fps)) < 0.01
-        rate = "" if same_rate else f"fps={_fps_text(fps)},"
-        graph.append(f"[{first_clip + n}:v]{rate}{fitting},format=yuv420p,"
-                     f"trim=duration={duration:.6f},setpts=PTS-STARTPTS[v{n}]")
+        # deinterlaced if interlaced, to the project rate, at its display aspect, fitted (footage_graph.py)
+        shape = video_chain(job.probes[path], width=w, height=h, fps=fps)
+        graph.append(f"[{first_clip + n}:v]{shape},trim=duration={duration:.6f},setpts=PTS-STARTPTS[v{n}]")
         labels.append(f"[v{n}]")
     if len(labels) > 1:
         graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0[vcat]")
@@ -529,6 +536,11 @@ def build_video_args(job: Job, *, threads: int | None, preset: str, pass_no: int
     return args + ["-an", "-f", "mp4", output]
 
 
+def _spoken(project: Project) -> str:
+    """The programme's language (what is spoken), as MP4 streams are tagged: ISO 639-2."""
+    return LANGUAGE_TAGS.get(project.source_language, project.source_language)
+
+
 def build_mux_args(job: Job, output: str) -> list[str]:
     """Video and audio copied, soft subtitles (mov_text, fra/spa), chapters, faststart."""
     project = job.module.project
@@ -548,9 +560,9 @@ def build_mux_args(job: Job, output: str) -> list[str]:
             n += 1
             sub_index += 1
     args += ["-f", "ffmetadata", "-i", "chapters.ffmeta"]
-    source = project.source_language
-    return (args + maps + ["-c:v", "copy", "-c:a", "copy", "-c:s", "mov_text",
-                           "-metadata:s:a:0", f"language={LANGUAGE_TAGS.get(source, source)}",
+    source = _spoken(project)
+    return (args + maps + ["-c:v", "copy", *BT709_VUI, "-c:a", "copy", "-c:s", "mov_text",
+                           "-metadata:s:v:0", f"language={source}", "-metadata:s:a:0", f"language={source}",
                            "-map_metadata", str(n), "-map_chapters", str(n), "-movflags", "+faststart",
                            "-f", "mp4", output])
 
@@ -570,6 +582,14 @@ def prepare_files(job: Job) -> None:
     spans = [(c["start"], (chapters[i + 1]["start"] if i + 1 < len(chapters) else job.duration),
               " / ".join(c["title"][lang] for lang in languages)) for i, c in enumerate(chapters)]
     write_ffmetadata(tmp / "chapters.ffmeta", " / ".join(module.title(lang) for lang in languages), spans)
+
+
+def above_burned(job: Job) -> set[str]:
+    """The languages whose soft tracks and sidecars are shown at the top of the picture when a person
+    chooses them: every one but the language burned in at the bottom (none when nothing is burned)."""
+    if job.burn is None:
+        return set()
+    return set(job.cues) - {job.module.project.target_language}
 
 
 def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache_path: Path) -> ModuleRender:
@@ -596,14 +616,19 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
         final = out_dir / f"{name}.mp4"
         with atomic_path(final) as tmp_out:
             ffmpeg.run(build_mux_args(job, str(tmp_out)), cwd=tmp)
+            tracks = [lang for lang in languages if lang in job.cues]  # the soft tracks, in mux order
+            mp4boxes.settle_subtitle_tracks(tmp_out, top={n for n, lang in enumerate(tracks)
+                                                          if lang in above_burned(job)},
+                                            chapters_language=_spoken(module.project))
     except ffmpeg.FFmpegFailed as exc:
         raise PackagerError(f"module {module.id}: ffmpeg failed to render it:\n{exc.tail()}",
                             path=module.path, hint="check the footage clips this module names") from None
     produced = [f"{name}.mp4"]
     for lang, cues in job.cues.items():
         shifted = shift(cues, CARD_SECONDS)
-        write_text(out_dir / f"{name}.{lang}.srt", format_srt(shifted))
-        write_text(out_dir / f"{name}.{lang}.vtt", format_vtt(shifted))
+        top = lang in above_burned(job)
+        write_text(out_dir / f"{name}.{lang}.srt", format_srt(shifted, top=top))
+        write_text(out_dir / f"{name}.{lang}.vtt", format_vtt(shifted, top=top))
         produced += [f"{name}.{lang}.srt", f"{name}.{lang}.vtt"]
     write_text(out_dir / f"{name}.chapters.json", json.dumps(
         {"duration": round(job.duration, 3), "chapters": module_chapters(module, languages)},
@@ -612,7 +637,8 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     _readable(out_dir, produced)
     seconds = time.monotonic() - started
     entry = {"key": job.key, "outputs": _record(out_dir, produced), "duration": round(job.duration, 3),
-             "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels}
+             "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels,
+             "options": [job.options.size, job.options.preset]}
     write_text(cache_path, json.dumps(entry, indent=1) + "\n")
     return ModuleRender(module.id, final, job.duration, True, seconds)
 
@@ -696,7 +722,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
 
     # 1. What is already done (cheap: stats and hashes of small files), what must be rendered.
     todo: list[Job] = []
-    probes: dict[Path, ffmpeg.MediaInfo] = {}
+    probes: dict[Path, FootageProbe] = {}
     for module in selected:
         key = module_key(project, module, plan, options)
         entry = _read_cache(_cache_file(project, target, module.id))
@@ -704,7 +730,8 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             result.modules.append(ModuleRender(module.id, out_dir / f"{base_name(module)}.mp4",
                                                float(entry["duration"]), False))
             continue
-        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes))
+        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes,
+                        options=options))
 
     # 2. Check every input before encoding anything. Meanwhile the lower-thirds (which the video encodes
     #    overlay) are composed with moviepy in another thread: probing waits on ffmpeg, so composing them
@@ -770,8 +797,11 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
                 for future in (job.states, job.audio, job.cards):
                     if future is not None:
                         future.cancel()
-            audio_pool.shutdown(wait=True)
-            card_pool.shutdown(wait=True)
+            # After Ctrl-C, nothing waits for a card moviepy is still composing (it cannot be stopped, and
+            # its children are already killed): the working folders go now, the CLI exits at once.
+            waiting = not interrupt.interrupted.is_set()
+            audio_pool.shutdown(wait=waiting)
+            card_pool.shutdown(wait=waiting)
             for job in todo:
                 if job.tmp is not None:
                     shutil.rmtree(job.tmp, ignore_errors=True)
@@ -892,7 +922,8 @@ def _programme_and_manifest(project: Project, target: str, plan: Plan, result: R
             "id": module.id, "order": module.order, "kind": module.kind,
             "title": {lang: module.title(lang) for lang in languages},
             "video": f"{name}.mp4", "duration": entry["duration"],
-            "speakers": [{"name": s.name, "role": {lang: s.role(lang) for lang in languages}}
+            "speakers": [{"name": {lang: s.name_in(lang) for lang in languages},
+                          "role": {lang: s.role(lang) for lang in languages}}
                          for s in sorted(module.definition.speakers, key=lambda s: s.first_appearance)],
             "subtitles": {lang: {"srt": f"{name}.{lang}.srt", "vtt": f"{name}.{lang}.vtt"}
                           for lang in languages if lang in entry.get("subtitles", [])},
@@ -993,10 +1024,18 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
             maps = ["-map", "0:v", "-map", sound] + (["-map", "0:s"] if subtitle_tracks else [])
             with atomic_path(final) as tmp_out:
                 try:
+                    spoken = _spoken(project)
                     ffmpeg.run([*args, *maps, "-c", "copy",
                                 *(["-c:a", "aac", "-b:a", f"{audio_kbps}k", "-ac", "2"] if mixed else []),
+                                "-metadata:s:v:0", f"language={spoken}", "-metadata:s:a:0", f"language={spoken}",
                                 "-map_metadata", "1", "-map_chapters", "1", "-movflags", "+faststart", "-f", "mp4",
                                 str(tmp_out)], cwd=tmp)
+                    # the muxer enables the first subtitle track again: disabled, placed, chapters tagged
+                    burned = {e["burned"] for e in entries if e.get("burned")}
+                    tracks = [lang for lang in languages if subtitle_tracks and lang in entries[0]["subtitles"]]
+                    mp4boxes.settle_subtitle_tracks(tmp_out, top={n for n, lang in enumerate(tracks)
+                                                                  if burned and lang not in burned},
+                                                    chapters_language=spoken)
                 except ffmpeg.FFmpegFailed as exc:
                     raise PackagerError(f"could not join the modules into the full programme:\n{exc.tail()}",
                                         path=final) from None
