@@ -91,8 +91,9 @@ class PackagerGroup(click.Group):
 
 def _exit_now_if_threads_linger(code: int) -> None:
     """A thread still composing an image (moviepy cannot be interrupted) would hold the exit for seconds;
-    its children are dead and its temporary files are never trusted (and swept later): exit now."""
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+    its children are dead and its temporary files are never trusted (and swept later): exit now. Only
+    as the `packager` program: a command run inside another one (a test runner) returns normally."""
+    if _as_program and any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
@@ -151,5 +152,10 @@ def _register() -> None:
 _register()
 
 
+_as_program = False  # set by main(): packager is the process, not a command called by another program
+
+
 def main() -> None:
+    global _as_program
+    _as_program = True
     sys.exit(cli.main(prog_name="packager"))

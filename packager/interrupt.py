@@ -92,6 +92,7 @@ def handling_sigint() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    interrupted.clear()  # each command starts uninterrupted (a program may run several, e.g. tests)
     previous = signal.signal(signal.SIGINT, _on_sigint)
     try:
         yield

@@ -58,8 +58,11 @@ class FakeEngine:
         self.calls = 0
 
     def translate(self, texts: list[str]) -> list[str]:
+        return [text for text, _ in self.translate_scored(texts)]
+
+    def translate_scored(self, texts: list[str]) -> list[tuple[str, float | None]]:
         self.calls += 1
-        return [" ".join("mq" + w.lower() for w in t.split()) for t in texts]
+        return [(" ".join("mq" + w.lower() for w in t.split()), 0.5) for t in texts]
 
 
 def is_machine(text: str) -> bool:
