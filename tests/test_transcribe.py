@@ -329,6 +329,11 @@ def test_text_aligns_a_typed_transcript_and_keeps_its_words(project, kind):
     cues, states = transcript(project)
     assert " ".join(c.text.replace("\n", " ") for c in cues).split() == words.split()
     assert set(states) == {"edited"}  # a person's words: no re-run redoes them
+    from packager.review import history  # the French history holds them as a person's, typed
+
+    recorded = [r for r in history.read(project / "subtitles/fr/entrevue.srt") if r.event == "version"]
+    assert [r.text for r in recorded] == [c.text for c in cues]
+    assert {(r.who, r.origin, r.state) for r in recorded} == {("person", "typed transcript", "edited")}
     assert not any(c.start < EDIT_POINT < c.end for c in cues)
     assert "kept, a person's transcript" in run(project, "transcribe").output
 
@@ -355,7 +360,8 @@ def test_an_interrupted_transcription_leaves_the_old_transcript(project):
                           when="2026-01-01T00:00:00Z")
     assert path.read_bytes() == srt_before
     assert (path.parent / "entrevue.srt.states.json").read_bytes() == states_before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["entrevue.srt", "entrevue.srt.states.json"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["entrevue.srt", "entrevue.srt.history.jsonl",
+                                                            "entrevue.srt.states.json"]
 
 
 # ---------------------------------------------------------------------------------------------- models
