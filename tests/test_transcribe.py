@@ -282,6 +282,10 @@ def test_a_persons_cues_survive_a_rerun_and_approval_works_for_the_source(projec
     assert "1 cue(s) newly approved" in result.output
     before, states = transcript(project)
     assert states[:2] == ["approved", "edited"] and set(states[2:]) == {"draft"}
+    from packager.review import history  # the approval and the correction it noticed, in the French history
+
+    last = [(r.key, r.state, r.who, r.origin) for r in history.read(path)][-2:]
+    assert sorted(last) == [("1", "approved", "person", "approve"), ("2", "edited", "person", "hand edit")]
     # translate warns that the French is still a machine draft (before it looks for a model)
     warned = run(project, "translate", code=None)
     assert f"entrevue: {len(before) - 2} FR cue(s) are still a machine draft" in warned.output
