@@ -282,6 +282,10 @@ def test_a_persons_cues_survive_a_rerun_and_approval_works_for_the_source(projec
     assert "1 cue(s) newly approved" in result.output
     before, states = transcript(project)
     assert states[:2] == ["approved", "edited"] and set(states[2:]) == {"draft"}
+    from packager.review import history  # the approval and the correction it noticed, in the French history
+
+    last = [(r.key, r.state, r.who, r.origin) for r in history.read(path)][-2:]
+    assert sorted(last) == [("1", "approved", "person", "approve"), ("2", "edited", "person", "hand edit")]
     # translate warns that the French is still a machine draft (before it looks for a model)
     warned = run(project, "translate", code=None)
     assert f"entrevue: {len(before) - 2} FR cue(s) are still a machine draft" in warned.output
@@ -329,6 +333,11 @@ def test_text_aligns_a_typed_transcript_and_keeps_its_words(project, kind):
     cues, states = transcript(project)
     assert " ".join(c.text.replace("\n", " ") for c in cues).split() == words.split()
     assert set(states) == {"edited"}  # a person's words: no re-run redoes them
+    from packager.review import history  # the French history holds them as a person's, typed
+
+    recorded = [r for r in history.read(project / "subtitles/fr/entrevue.srt") if r.event == "version"]
+    assert [r.text for r in recorded] == [c.text for c in cues]
+    assert {(r.who, r.origin, r.state) for r in recorded} == {("person", "typed transcript", "edited")}
     assert not any(c.start < EDIT_POINT < c.end for c in cues)
     assert "kept, a person's transcript" in run(project, "transcribe").output
 
@@ -355,7 +364,8 @@ def test_an_interrupted_transcription_leaves_the_old_transcript(project):
                           when="2026-01-01T00:00:00Z")
     assert path.read_bytes() == srt_before
     assert (path.parent / "entrevue.srt.states.json").read_bytes() == states_before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["entrevue.srt", "entrevue.srt.states.json"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["entrevue.srt", "entrevue.srt.history.jsonl",
+                                                            "entrevue.srt.states.json"]
 
 
 # ---------------------------------------------------------------------------------------------- models

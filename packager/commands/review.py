@@ -23,7 +23,7 @@ def command() -> None:
     packager review approve entreprise-a --cues 1-5,8
     packager review conflicts                (returned texts that clashed with work at home)
     packager review resolve entreprise-a --cue 3 --take home|returned|edit [--text "…"]
-    packager review history entreprise-a --cue 3
+    packager review history entreprise-a --cue 3   (--source: the French transcript's)
     packager review restore entreprise-a --cue 3 --version 12
 
     For several modules at once, with the video, see `packager kit`. Import never shifts timing
@@ -154,8 +154,9 @@ def approve_cmd(app: AppContext, module_ids: tuple[str, ...], cues: str | None, 
 @command.command("history")
 @click.argument("name", metavar="MODULE")
 @click.option("--cue", default=None, help="Only this cue (or workbook unit key).")
+@click.option("--source", is_flag=True, help="The module's source-language transcript (French) instead.")
 @pass_app
-def history_cmd(app: AppContext, name: str, cue: str | None) -> None:
+def history_cmd(app: AppContext, name: str, cue: str | None, source: bool) -> None:
     """Every version of a module's target cues (or of a workbook text such as `booklet`), numbered.
 
     Each version says who wrote it (machine or person), when, and where it came from (translate, a
@@ -165,7 +166,7 @@ def history_cmd(app: AppContext, name: str, cue: str | None) -> None:
     from ..review import history
     from ..review.queue import find_target
 
-    target = find_target(app.project, name)
+    target = find_target(app.project, name, source=source)
     records = history.read(target.path)
     open_ = {r.n for r in history.pending(records, "conflict") + history.pending(records, "orphan")}
     shown = 0
@@ -244,8 +245,9 @@ def resolve_cmd(app: AppContext, name: str, cue: str, take: str, text: str | Non
 @click.option("--cue", required=True, help="The cue (or workbook unit key) to put the text on.")
 @click.option("--version", "version", type=int, required=True, help="The version number `review history` shows.")
 @click.option("--who", default="review restore", show_default=True, help="Who restores (recorded).")
+@click.option("--source", is_flag=True, help="Onto the module's source-language transcript (French) instead.")
 @pass_app
-def restore_cmd(app: AppContext, name: str, cue: str, version: int, who: str) -> None:
+def restore_cmd(app: AppContext, name: str, cue: str, version: int, who: str, source: bool) -> None:
     """Bring a version from the history back onto a cue, as a person's (edited) text.
 
     Works for any version: an earlier text, an orphaned text whose French cue is gone (onto the cue
@@ -253,6 +255,6 @@ def restore_cmd(app: AppContext, name: str, cue: str, version: int, who: str) ->
     """
     from ..review.queue import restore
 
-    record = restore(app.project, name, cue, version, who=who)
+    record = restore(app.project, name, cue, version, who=who, source=source)
     app.out.print(f"review restore: {name} cue {cue} ← version #{record.n}: {record.text!r}", markup=False,
                   highlight=False)

@@ -33,14 +33,14 @@ def approve(project: Project, module: Module, cues: set[int] | None, *, who: str
     states = StateFile.load(target_path)
     when = now_iso()
     pending = history.Pending(target_path)
-    changed = sum(_approve_unit(states, str(n), s.text, t.text, who=who, when=when, pending=pending)
+    changed = sum(approve_unit(states, str(n), s.text, t.text, who=who, when=when, pending=pending)
                   for n, (s, t) in enumerate(zip(source, target), start=1) if not cues or n in cues)
     pending.flush()
     states.save()
     return changed
 
 
-def _approve_unit(states: StateFile, key: str, source_text: str, target_text: str, *, who: str, when: str,
+def approve_unit(states: StateFile, key: str, source_text: str, target_text: str, *, who: str, when: str,
                   pending: history.Pending) -> bool:
     """Record one unit approved against the current texts (its machine draft and comment kept);
     False when it already was."""
@@ -104,7 +104,7 @@ def approve_documents(project: Project, *, who: str) -> int:
         for unit in doc.units:
             target = targets.get(unit.key)
             if target and target.strip():
-                changed += _approve_unit(states, unit.key, unit.text, target, who=who, when=when, pending=pending)
+                changed += approve_unit(states, unit.key, unit.text, target, who=who, when=when, pending=pending)
         pending.flush()
         states.save()
     return changed

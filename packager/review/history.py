@@ -1,7 +1,8 @@
 """Every version of every translated unit, kept append-only beside its target file.
 
 ``subtitles/es/<id>.srt`` has ``subtitles/es/<id>.srt.history.jsonl``; a workbook text such as
-``workbooks/es/booklet.md`` has ``workbooks/es/booklet.md.history.jsonl``. One JSON object a line,
+``workbooks/es/booklet.md`` has ``workbooks/es/booklet.md.history.jsonl``; the French transcript
+(``subtitles/fr/<id>.srt``, written by `transcribe`) has its own the same way. One JSON object a line,
 only ever appended (a merge of two branches is a union of lines; git diffs show only new lines)::
 
     {"event": "version", "key": "3", "text": "…", "state": "draft", "who": "machine",
@@ -11,6 +12,7 @@ Events:
 
 - ``version``: a unit's text and state as someone wrote them. ``who`` is ``machine`` or ``person``;
   ``origin`` says where it came from: ``translate`` (a machine draft, or a state the run set),
+  ``transcribe`` (a French transcript's machine draft), ``typed transcript`` (`transcribe --text`),
   ``hand edit`` (a person's edit noticed in the target file), ``kit return`` (a review import),
   ``approve``, ``restore``, ``resolve``.
 - ``conflict``: a returned text that could not be applied because the unit changed at home since the
@@ -40,7 +42,8 @@ from .fingerprint import text_hash
 
 SUFFIX = ".history.jsonl"
 EVENTS = ("version", "conflict", "orphan", "settled")
-ORIGINS = ("translate", "hand edit", "kit return", "approve", "restore", "resolve")
+ORIGINS = ("translate", "transcribe", "typed transcript", "hand edit", "kit return", "approve", "restore",
+           "resolve")
 MACHINE, PERSON = "machine", "person"
 
 
@@ -222,6 +225,26 @@ class Pending:
         self.known.extend(appended)
         self.records = []
         return appended
+
+
+def record_run(pending: Pending, units: dict, texts: dict[str, str], *, by: str, origin: str, when: str) -> None:
+    """One version per unit whose text or state a run (`translate`, `transcribe`) sets: a draft as
+    the machine's, any other state as a person's (a text the history does not have yet is an edit
+    noticed: origin "hand edit"). `units`: key → the UnitState the run writes. Nothing when unchanged."""
+    for key, text in texts.items():
+        entry = units.get(key)
+        if entry is None or not text.strip():
+            continue
+        fresh = entry.target_hash == text_hash(text)  # else a person changed it after the entry was set
+        if entry.state == "draft" and fresh:
+            pending.version(key, text, state="draft", who=MACHINE, origin=origin, by=by, when=when,
+                            source_hash=entry.source_hash)
+            continue
+        last = pending.latest.get(key)
+        noticed = last is None or text_hash(last.text) != text_hash(text)
+        pending.version(key, text, state=entry.state if fresh else "edited", who=PERSON, origin="hand edit" if noticed else origin,
+                        by=entry.who if noticed else by, when=when, source_hash=entry.source_hash,
+                        comment=entry.comment)
 
 
 def pending(records: list[Record], event: str) -> list[Record]:

@@ -23,11 +23,13 @@ TAKES = ("home", "returned", "edit")
 
 @dataclass
 class Target:
-    """One translated file: a module's target subtitles or a workbook text."""
+    """One translated file: a module's target subtitles or a workbook text; or a module's source
+    transcript (`transcript`: its cues are recorded against no source text)."""
 
     name: str  # module id or document id ("booklet", "questions/entreprise-a")
     path: Path
     document: object = None  # texts.TextDocument for workbook texts
+    transcript: bool = False
 
     @property
     def is_subtitles(self) -> bool:
@@ -37,6 +39,8 @@ class Target:
         return f"cue {key}" if self.is_subtitles else key
 
     def source_texts(self, project: Project) -> dict[str, str]:
+        if self.transcript:
+            return {}
         if self.is_subtitles:
             return target_texts(project.module(self.name).subtitle_path(project.source_language))
         return {u.key: u.text for u in self.document.units}
@@ -65,7 +69,11 @@ def targets(project: Project) -> list[Target]:
     return out
 
 
-def find_target(project: Project, name: str) -> Target:
+def find_target(project: Project, name: str, *, source: bool = False) -> Target:
+    """The file `name` names; with `source`, the module's source-language transcript."""
+    if source:
+        module = project.module(name)
+        return Target(module.id, module.subtitle_path(project.source_language), transcript=True)
     for target in targets(project):
         if target.name == name:
             return target
@@ -105,9 +113,10 @@ def _take_text(project: Project, target: Target, key: str, text: str, *, origin:
     states.save()
 
 
-def restore(project: Project, name: str, cue: str, version: int, *, who: str) -> history.Record:
-    """Bring back version `version` of the file's history onto unit `cue` (as the person's text)."""
-    target = find_target(project, name)
+def restore(project: Project, name: str, cue: str, version: int, *, who: str, source: bool = False) -> history.Record:
+    """Bring back version `version` of the file's history onto unit `cue` (as the person's text);
+    `source`: of the module's source transcript."""
+    target = find_target(project, name, source=source)
     records = history.read(target.path)
     record = next((r for r in records if r.n == version and r.event in ("version", "orphan", "conflict")), None)
     if record is None:

@@ -11,6 +11,12 @@ whole; otherwise only the stretches between a person's cues (edited, approved, n
 hold draft cues are transcribed again, and a person's cues are copied unchanged, with their states,
 to their new numbers. The SRT and its sidecar are written under temporary names and renamed
 together, Ctrl-C held off for those two renames, so an interrupted run leaves the old pair.
+
+The transcript has a unit history like the Spanish (review/history.py), written and fsynced first:
+a person's text the file holds and the history lacks (an edit noticed), then every version this
+run writes (drafts as the machine's, typed words as a person's). The SRT is renamed before its
+sidecar, so a kill between the two leaves new cues the history knows, and `StateFile.load` takes
+their states from it: a machine draft is never mistaken for a person's text.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from pathlib import Path
 from ..atomic import temp_path_for
 from ..errors import PackagerError
 from ..project import Module, Project
-from ..review.states import StateFile, effective_state
+from ..review import history
+from ..review.approve import approve_unit
+from ..review.states import StateFile, UnitState, effective_state, notice_person_texts, sidecar_path, text_hash
 from ..subtitles.cues import Cue, format_srt, read_srt
 from .align import align_typed
 from .audio import edit_points, read_span, timeline_spans
@@ -72,8 +80,8 @@ def transcript_states(module: Module) -> tuple[list[Cue], StateFile | None, list
     if not path.is_file():
         return [], None, []
     cues = read_srt(path)
-    states = StateFile.load(path)
-    if not states.path.is_file():
+    states = StateFile.load(path)  # takes from the history what a kill kept out of the sidecar
+    if not states.path.is_file() and not history.history_path(path).is_file():
         return cues, None, ["edited"] * len(cues)
     return cues, states, [effective_state(states.units.get(str(n)), "", c.text) for n, c in enumerate(cues, 1)]
 
@@ -115,6 +123,8 @@ def transcribe_module(project: Project, module: Module, recognise: Callable[...,
                             f"--text would have to replace them", path=plan.path,
                             hint="move the transcript away first (its states file too), then run again")
     if not plan.windows:
+        if plan.cues and sidecar_path(plan.path).is_file():
+            notice_person_texts(plan.path)  # the edits a person made since, kept in the history
         result.skipped = "a person's transcript (no draft cue left to redo)"
         return result
     heard: list[Word] = []
@@ -157,37 +167,49 @@ def _with_speaker(module: Module, word: Word) -> Word:
 
 
 def _write(plan: ModulePlan, drafts: list[DraftCue], *, typed_name: str | None, when: str) -> None:
+    notice_person_texts(plan.path)  # before anything is written: a person's edit is in the history
     old_states = StateFile.load(plan.path)
     merged: list[tuple[float, str, object]] = [(c.start, "kept", (n, c)) for n, c in plan.kept]
     merged += [(d.start, "draft", d) for d in drafts]
     merged.sort(key=lambda item: item[0])
     cues: list[Cue] = []
     states = StateFile(target_path=plan.path)
+    pending = history.Pending(plan.path)
     for number, (_, kind, item) in enumerate(merged, start=1):
         key = str(number)
         if kind == "kept":
             old_number, cue = item
             cues.append(Cue(index=number, start=cue.start, end=cue.end, text=cue.text))
             entry = old_states.units.get(str(old_number))
-            if entry is not None:  # no entry: a person's cue in a transcript they typed; it stays theirs
+            if entry is not None and entry.target_hash == text_hash(cue.text):
                 states.units[key] = entry
+            else:  # typed or changed by a person since (no entry, or a stale one): theirs, edited
+                states.units[key] = UnitState("edited", text_hash(""), text_hash(cue.text),
+                                              machine=entry.machine if entry else None, when=when,
+                                              comment=entry.comment if entry else None)
             continue
         draft: DraftCue = item
         cues.append(Cue(index=number, start=draft.start, end=draft.end, text=draft.text))
         if typed_name is None:
             states.record(key, "draft", "", draft.text, who=MACHINE, when=when, machine=draft.text)
         else:  # the typed words are a person's: only the timing is the machine's
-            states.record(key, "edited", "", draft.text, who=f"{MACHINE} --text {typed_name}", when=when)
+            entry = states.record(key, "edited", "", draft.text, who=f"{MACHINE} --text {typed_name}", when=when)
+            pending.version(key, draft.text, state="edited", who=history.PERSON, origin="typed transcript",
+                            by=entry.who, when=when, source_hash=entry.source_hash)
+    history.record_run(pending, states.units, {str(n): c.text for n, c in enumerate(cues, start=1)}, by=MACHINE,
+                       origin="transcribe", when=when)
+    pending.flush()  # the history first (fsynced), then the files
     srt_tmp, states_tmp = temp_path_for(plan.path), temp_path_for(states.path)
     try:
         srt_tmp.write_text(format_srt(cues), encoding="utf-8")
         states_tmp.write_text(states.to_text(), encoding="utf-8")
         # Both files are complete: rename them one after the other with Ctrl-C held off, so that an
         # interrupted run leaves the old pair or the new pair, never a transcript with foreign states.
+        # The SRT goes first: after a kill between the two, its cues are the history's last versions.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _CAN_HOLD else None
         try:
-            os.replace(states_tmp, states.path)
             os.replace(srt_tmp, plan.path)
+            os.replace(states_tmp, states.path)
         finally:
             if held is not None:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
@@ -226,8 +248,6 @@ def draft_count(module: Module) -> int:
 
 def approve_transcript(project: Project, module: Module, wanted: set[int] | None, *, who: str, when: str) -> int:
     """Approve the transcript's cues (all, or those numbered); returns how many changed."""
-    from ..review.states import text_hash
-
     path = module.subtitle_path(project.source_language)
     if not path.is_file():
         raise PackagerError(f"module {module.id!r} has no {project.source_language} transcript", path=path,
@@ -237,15 +257,11 @@ def approve_transcript(project: Project, module: Module, wanted: set[int] | None
     if unknown:
         raise PackagerError(f"no cue {', '.join(map(str, unknown))} in {module.id} (it has {len(cues)})",
                             path=path, hint=f"name cues from 1 to {len(cues)}")
+    notice_person_texts(path)
     states = StateFile.load(path)
-    changed = 0
-    for n, cue in enumerate(cues, start=1):
-        if wanted and n not in wanted:
-            continue
-        entry = states.units.get(str(n))
-        if entry and entry.state == "approved" and entry.target_hash == text_hash(cue.text):
-            continue
-        states.record(str(n), "approved", "", cue.text, who=who, when=when)
-        changed += 1
+    pending = history.Pending(path)
+    changed = sum(approve_unit(states, str(n), "", cue.text, who=who, when=when, pending=pending)
+                  for n, cue in enumerate(cues, start=1) if not wanted or n in wanted)
+    pending.flush()
     states.save()
     return changed

@@ -417,7 +417,8 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
                                      source_hash=entry.source_hash if entry else None)
     for j, cue, dropped_state in orphans:
         pending.orphan(str(j + 1), cue.text, state=dropped_state, by=MACHINE, when=when)
-    _record_versions(pending, new_states, {str(i + 1): c.text for i, c in enumerate(new_cues)}, when)
+    history.record_run(pending, new_states.units, {str(i + 1): c.text for i, c in enumerate(new_cues)}, by=MACHINE,
+                       origin="translate", when=when)
     pending.flush()
 
     content = format_srt(new_cues)
@@ -428,23 +429,6 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
         stats.files_written += 1
     stats.model_calls = maker.engine.calls - calls_before
     return stats
-
-
-def _record_versions(pending: history.Pending, new_states: StateFile, texts: dict[str, str], when: str) -> None:
-    """One history version per unit whose text or state this run sets (nothing when unchanged)."""
-    for key, text in texts.items():
-        entry = new_states.units.get(key)
-        if entry is None or not text.strip():
-            continue
-        if entry.state == "draft":
-            pending.version(key, text, state="draft", who=history.MACHINE, origin="translate", by=MACHINE,
-                            when=when, source_hash=entry.source_hash)
-            continue
-        last = pending.latest.get(key)
-        noticed = last is None or text_hash(last.text) != text_hash(text)
-        pending.version(key, text, state=entry.state, who=history.PERSON,
-                        origin="hand edit" if noticed else "translate", by=entry.who if noticed else MACHINE,
-                        when=when, source_hash=entry.source_hash, comment=entry.comment)
 
 
 def _changed(path: Path, content: str) -> bool:
@@ -518,7 +502,7 @@ def translate_document(project: Project, doc, maker: DraftMaker, *, when: str | 
             if doc.unit(key) is None:  # its source unit is gone: kept in the history, to restore
                 stats.dropped.append(f"{doc.doc_id} {key} ({' '.join(text.split())!r}): no source text any more")
                 pending.orphan(key, text, state=_person_state(entry, text), by=MACHINE, when=when)
-    _record_versions(pending, new_states, texts, when)
+    history.record_run(pending, new_states.units, texts, by=MACHINE, origin="translate", when=when)
     pending.flush()
 
     content = render_target(doc, texts)
