@@ -285,6 +285,50 @@ def test_a_kill_between_translates_two_writes_leaves_drafts_drafts(translated_pr
     assert all(sidecar.units[str(n)].machine == text for n, text in enumerate(drafts, start=1))
 
 
+KILL_AT_SECOND_RENAME = ("import os, signal\nimport packager.atomic as _atomic\n_publish, _renames = _atomic._publish, []\n"
+                         "def _killing(tmp, final):\n    _renames.append(final)\n"
+                         "    if len(_renames) == 2:\n        os.kill(os.getpid(), signal.SIGKILL)\n"
+                         "    _publish(tmp, final)\n_atomic._publish = _killing\n")
+
+
+def test_a_draft_from_a_killed_translate_stays_a_draft_after_an_import_killed_before_its_srt(
+        translated_project, argos_home, tmp_path, monkeypatch):
+    """Two kills in a row (found by the state machine): a translate killed between its SRT and its
+    states leaves a new draft the sidecar does not know; an import killed after its history line,
+    before its SRT, leaves a last version the file never got. The draft is still the machine's."""
+    import packager.atomic as atomic
+
+    project = translated_project
+    translate(project, argos_home, "--no-documents")
+    french = project / "subtitles/fr/module-1.srt"
+    cues = read_srt(french)
+    french.write_text(srt([(c.start, c.end, "Bonjour." if n == 0 else c.text) for n, c in enumerate(cues[:-2])]),
+                      encoding="utf-8")
+    sidecar = es(project).with_name("module-1.srt.states.json")
+    before = sidecar.read_bytes()
+    killed = run_killed(project, argos_home, KILL_AT_SECOND_RENAME, "translate", "--no-documents")
+    assert killed.returncode in (-9, 137), killed.stderr
+    assert sidecar.read_bytes() == before and len(texts(project)) == len(cues) - 2  # the SRT, not its states
+    draft = texts(project)[0]
+    assert states(project)[0] == "draft"
+
+    returned = tmp_path / "single.srt"
+    returned.write_text(srt([(c.start, c.end, "Hola." if n == 0 else c.text)
+                             for n, c in enumerate(read_srt(es(project)))]), encoding="utf-8")
+
+    def killed_rename(tmp, final):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic, "_publish", killed_rename)
+    assert run(project, "review", "import", str(returned), "--module", "module-1", code=None).exit_code == 130
+    monkeypatch.undo()
+    assert history.read(es(project))[-1].text == "Hola."  # recorded, never written
+    assert texts(project)[0] == draft and states(project)[0] == "draft"
+    assert "edited" not in run(project, "status").output
+    run(project, "review", "import", str(returned), "--module", "module-1")  # completes it
+    assert texts(project)[0] == "Hola." and states(project)[0] == "edited"
+
+
 def test_translate_refuses_an_emptied_transcript_and_keeps_orphans_restorable(translated_project, argos_home):
     """Reproduction 2: approved Spanish, then the French emptied (translate exits 2, nothing
     written) or cut to 3 cues (the Spanish of the vanished cues is orphaned, kept, restorable)."""

@@ -163,6 +163,17 @@ def latest_versions(records: list[Record]) -> dict[str, Record]:
     return out
 
 
+def versions_by_text(records: list[Record]) -> dict[tuple[str, str], Record]:
+    """(key, text hash) → the unit's last `version` record with that text. A version is appended
+    before its file is written, so the last one may describe a write a kill stopped: the file's text
+    is found among all of them, not only in the last (`StateFile.reconcile`)."""
+    out: dict[tuple[str, str], Record] = {}
+    for record in records:
+        if record.event == "version":
+            out[record.key, text_hash(record.text)] = record
+    return out
+
+
 def record(target_path: Path | str, key: str, text: str, *, state: str, who: str, origin: str,
            by: str | None = None, when: str | None = None, source_hash: str | None = None,
            comment: str | None = None, known: list[Record] | None = None) -> Record | None:

@@ -118,22 +118,24 @@ class StateFile:
 
     def reconcile(self) -> StateFile:
         """Take from the unit history what the sidecar missed (a kill between writing the target file
-        and this sidecar): a unit whose text is not the one recorded here but is its last version in
-        the history gets that version's state and author. So a machine draft is never taken for a
-        person's text, whatever the point a run was killed at. Returns self."""
+        and this sidecar): a unit whose text is not the one recorded here but is a version in the
+        history gets the state and author of its last version with that text. Not only the unit's
+        last version: a later run may have appended one and been killed before writing the file
+        (a translate killed before its sidecar, then an import killed before its SRT). So a machine
+        draft is never taken for a person's text, whatever the points runs were killed at. Returns self."""
         from . import history
 
         if not history.history_path(self.target_path).is_file():
             return self
         texts = target_texts(self.target_path)
-        latest = history.latest_versions(history.read(self.target_path))
+        versions = history.versions_by_text(history.read(self.target_path))
         for key, text in texts.items():
             entry = self.units.get(key)
             current = text_hash(text)
             if entry is not None and entry.target_hash == current:
                 continue
-            last = latest.get(key)
-            if last is None or last.state not in STATES or text_hash(last.text) != current:
+            last = versions.get((key, current))
+            if last is None or last.state not in STATES:
                 continue
             machine = last.text if last.who == history.MACHINE else (entry.machine if entry else None)
             self.units[key] = UnitState(last.state, last.source_hash or (entry.source_hash if entry else ""),
