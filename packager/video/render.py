@@ -51,6 +51,7 @@ from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_car
 from .footage_check import probe_edit
 from .footage_graph import Source, audio_sources, balance_gains, clip_audio, resolve_sources, video_chain
 from .probe import FootageProbe
+from .segment_encode import cached_audio, encode_body
 from .targets import TARGETS, Plan, plan_target
 
 __all__ = ["CARD_SECONDS", "LOUDNESS_TARGET", "TARGETS", "RenderOptions", "RenderResult", "ModuleRender",
@@ -81,6 +82,8 @@ class ModuleRender:
     duration: float
     rendered: bool  # False: reused from a previous run
     seconds: float = 0.0  # wall time of the encode
+    segments_reused: int = 0  # segments of the body taken from the cache (segment_encode.py)
+    segments: int = 0
 
     @property
     def realtime(self) -> float:
@@ -563,14 +566,10 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     assert job.states is not None
     job.burn = job.states.result()
     try:
-        passes = [1, 2] if job.plan.two_pass else [None]
-        body = job.module.footage_seconds
-        total = body * len(passes)
-        for number, pass_no in enumerate(passes):
-            offset = body * number
-            args = build_video_args(job, threads=threads, preset=preset, pass_no=pass_no,
-                                    output=str(tmp / "video.mp4"))
-            ffmpeg.run(args, cwd=tmp, on_time=lambda t, o=offset: on_time(min(total, o + t), total))
+        # the body as cached segments (segment_encode.py), joined into tmp/video.mp4
+        body = encode_body(job, encoder=lambda n: _x264(job.plan, job.fps, preset, n), preset=preset,
+                           cache_root=_segments_dir(module.project), version=RENDER_VERSION, threads=threads,
+                           on_time=on_time)
         assert job.audio is not None and job.cards is not None
         job.audio.result()
         job.opening, job.closing = job.cards.result()
@@ -595,7 +594,7 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     entry = {"key": job.key, "outputs": _record(out_dir, produced), "duration": round(job.duration, 3),
              "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels}
     write_text(cache_path, json.dumps(entry, indent=1) + "\n")
-    return ModuleRender(module.id, final, job.duration, True, seconds)
+    return ModuleRender(module.id, final, job.duration, True, seconds, body.reused, body.total)
 
 
 # ---------------------------------------------------------------------------------------------- the project
@@ -741,7 +740,8 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             for job in todo:  # in programme order, so each module's audio is ready when its video is
                 job.tmp = Path(tempfile.mkdtemp(prefix=f"{job.name}-{os.getpid()}-", dir=scratch))
                 prepare_files(job)
-                job.audio = audio_pool.submit(encode_audio, job, job.tmp)
+                job.audio = audio_pool.submit(cached_audio, job, job.tmp, encode_audio, version=RENDER_VERSION,
+                                              cache_root=_segments_dir(project))
             for job in todo:
                 job.cards = card_pool.submit(_make_cards, project, plan, job, options.preset)
             result.modules += _run_jobs(todo, jobs=jobs, cores=cores, options=options, console=console,
@@ -763,6 +763,10 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     # 4. The full programme and the manifest.
     _programme_and_manifest(project, target, plan, result, console, options)
     return result
+
+
+def _segments_dir(project: Project) -> Path:
+    return project.cache_dir / "render-cache" / "segments"
 
 
 def _cards_dir(project: Project) -> Path:
@@ -815,8 +819,9 @@ def _run_jobs(todo: list[Job], *, jobs: int, cores: int, options: RenderOptions,
               cache) -> list[ModuleRender]:
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-    # One encode at a time: x264 picks its own thread count. Several: the cores are shared out.
-    threads = options.threads or (None if jobs == 1 else max(1, cores // jobs))
+    # Segments encode one per core at once across all modules (segment_encode.py); x264 threads per encode
+    # are chosen there from the segments left to encode, unless the options fix them.
+    threads = options.threads
     done: list[ModuleRender] = []
     errors: list[PackagerError] = []
     lock = threading.Lock()
@@ -847,7 +852,8 @@ def _run_jobs(todo: list[Job], *, jobs: int, cores: int, options: RenderOptions,
             with lock:
                 done.append(rendered)
             console.print(f"render: {job.name}.mp4  {rendered.duration:.1f} s of video in {rendered.seconds:.1f} s "
-                          f"({rendered.realtime:.1f}× realtime)")
+                          f"({rendered.realtime:.1f}× realtime; {rendered.segments_reused} of {rendered.segments} "
+                          f"segments reused)")
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             list(pool.map(work, todo))
