@@ -294,3 +294,27 @@ def test_retiming_one_cue_moves_only_the_cuts_near_it(cues, data):
     far_before = [s.start for s in before[1:] if not near[0] * 25 <= s.start <= near[1] * 25]
     far_after = [s.start for s in after[1:] if not near[0] * 25 <= s.start <= near[1] * 25]
     assert far_before == far_after
+
+
+def test_a_dvd_render_takes_the_usb_render_when_it_fits_the_plan_and_budget(tmp_path, footage, monkeypatch):
+    root = make_project(tmp_path / "p", footage)
+    render_project(Project.load(root), "usb", options=OPTIONS)
+    usb = root / "dist/render/usb/01-seg.mp4"
+    encodes = []
+    original = ffmpeg.run
+    monkeypatch.setattr(ffmpeg, "run", lambda args, **kw: encodes.append(args) or original(args, **kw))
+    result = render_project(Project.load(root), "dvd", options=OPTIONS)  # a whole DVD-5 for 20 s: it fits
+    (module,) = result.modules
+    assert module.shared_from == "usb" and result.plan.two_pass
+    dvd = root / "dist/render/dvd/01-seg.mp4"
+    assert dvd.read_bytes() == usb.read_bytes()
+    assert not [a for a in encodes if "libx264" in a]  # nothing encoded (the programme joined by copy)
+    assert (root / "dist/render/dvd/programme.mp4").is_file()
+    again = render_project(Project.load(root), "dvd", options=OPTIONS)
+    assert again.rendered == []  # taken once, then current like any render
+    # a budget the usb render does not fit: encoded at the plan's rate instead
+    monkeypatch.setitem(targets.BUDGETS, "dvd", 3_000_000)
+    monkeypatch.setitem(targets.DOCUMENTS_ALLOWANCE, "dvd", 0)
+    (module,) = render_project(Project.load(root), "dvd", options=OPTIONS).modules
+    assert module.shared_from is None and module.rendered
+    assert dvd.stat().st_size < usb.stat().st_size

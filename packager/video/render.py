@@ -84,6 +84,7 @@ class ModuleRender:
     seconds: float = 0.0  # wall time of the encode
     segments_reused: int = 0  # segments of the body taken from the cache (segment_encode.py)
     segments: int = 0
+    shared_from: str | None = None  # another target whose render this one took (it fits this plan)
 
     @property
     def realtime(self) -> float:
@@ -684,6 +685,10 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             result.modules.append(ModuleRender(module.id, out_dir / f"{base_name(module)}.mp4",
                                                float(entry["duration"]), False))
             continue
+        shared = _share_usb_render(project, module, plan, options, key, out_dir, console)
+        if shared is not None:
+            result.modules.append(shared)
+            continue
         todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes))
 
     # 2. Check every input before encoding anything. Meanwhile the lower-thirds (which the video encodes
@@ -763,6 +768,45 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     # 4. The full programme and the manifest.
     _programme_and_manifest(project, target, plan, result, console, options)
     return result
+
+
+def _share_usb_render(project: Project, module: Module, plan: Plan, options: RenderOptions, key: str,
+                      out_dir: Path, console: Console) -> ModuleRender | None:
+    """dvd or cd: the module's current usb render, taken as it is (hard-linked, else copied) instead of
+    encoded again, when it fits this target's plan (the same frame size) and its share of the budget
+    (its bytes no more than the plan's video and audio rates over its runtime allow)."""
+    if plan.target == "usb" or plan.video_kbps is None:
+        return None
+    usb_plan = plan_for(project, "usb", options)
+    usb_dir = render_dir(project, "usb")
+    entry = _read_cache(_cache_file(project, "usb", module.id))
+    if (usb_plan.width, usb_plan.height) != (plan.width, plan.height) or not entry \
+            or entry.get("key") != module_key(project, module, usb_plan, options) \
+            or not _outputs_current(entry, usb_dir):
+        return None
+    name = base_name(module)
+    size = (usb_dir / f"{name}.mp4").stat().st_size
+    runtime = module_runtime(module)
+    allowed = (plan.video_kbps + plan.audio_kbps) * 1000 / 8 * runtime
+    if size > allowed:
+        return None
+    started = time.monotonic()
+    produced = list(entry["outputs"])
+    for file_name in produced:
+        with atomic_path(out_dir / file_name) as tmp:
+            tmp.unlink()
+            try:
+                os.link(usb_dir / file_name, tmp)
+            except OSError:
+                shutil.copyfile(usb_dir / file_name, tmp)
+    _readable(out_dir, produced)
+    write_text(_cache_file(project, plan.target, module.id), json.dumps(
+        dict(entry, key=key, outputs=_record(out_dir, produced), shared_from="usb"), indent=1) + "\n")
+    console.print(f"render: {name}.mp4 taken from the usb render, not encoded again: it fits {plan.target}'s "
+                  f"plan ({plan.width}×{plan.height}; {size * 8 / 1000 / runtime:.0f} kb/s within the "
+                  f"{plan.video_kbps + plan.audio_kbps} kb/s of its budget)")
+    return ModuleRender(module.id, out_dir / f"{name}.mp4", runtime, True, time.monotonic() - started,
+                        shared_from="usb")
 
 
 def _segments_dir(project: Project) -> Path:
