@@ -166,6 +166,11 @@ def test_segmented_render_matches_a_single_encode_with_no_seams(clean, tmp_path,
     ours, theirs = decoded(video), decoded(reference)  # every frame decodes
     cards = round(render.CARD_SECONDS * FPS)
     assert len(ours) == len(theirs) == 2 * cards + 300
+    # the same pictures, subtitles and lower thirds on the same frames (a frame late would be far apart)
+    def psnr_to_single(n: int) -> float:
+        return float(10 * np.log10(255 ** 2 / max(np.mean((ours[n] - theirs[n]) ** 2), 1e-9)))
+
+    assert min(psnr_to_single(n) for n in range(len(ours))) > 35
     # picture quality at the seams, against the source (the clips' own frames, top third of the picture:
     # no overlay there): the frames either side of each cut are as good as the ones mid-segment
     source = np.concatenate([decoded(footage / "one.mp4")[:150], decoded(footage / "two.mp4")[25:175]])
@@ -318,3 +323,28 @@ def test_a_dvd_render_takes_the_usb_render_when_it_fits_the_plan_and_budget(tmp_
     (module,) = render_project(Project.load(root), "dvd", options=OPTIONS).modules
     assert module.shared_from is None and module.rendered
     assert dvd.stat().st_size < usb.stat().st_size
+
+
+def test_in_points_between_frames_and_other_rates_cut_alike_in_segments(tmp_path, footage, monkeypatch):
+    """Footage whose frames do not sit on the in point's ticks (in 1.013 s at 25 fps: 0.68 frame late) and
+    30 fps footage: segments of 0.7 s give the same frames, overlays on the same frames, as one segment."""
+    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=240x180:r=30:d=4", "-c:v", "libx264", "-preset", "ultrafast",
+            "-pix_fmt", "yuv420p", str(tmp_path / "thirty.mp4"))
+    edits = MODULE[MODULE.index("[[edits]]"):]
+    module = MODULE.replace(edits, '[[edits]]\nsource = "footage/one.mp4"\nin = 1.013\nout = 4.77\n\n'
+                                   '[[edits]]\nsource = "footage/thirty.mp4"\nin = 0.517\nout = 3.29\n')
+    videos = []
+    for seconds in (0.7, 1000):
+        monkeypatch.setattr(segments, "SEGMENT_SECONDS", seconds)
+        root = make_project(tmp_path / f"p{seconds}", footage, cues=CUES[:3])
+        shutil.copyfile(tmp_path / "thirty.mp4", root / "footage/thirty.mp4")
+        (root / "modules/01-seg.toml").write_text(module, encoding="utf-8")
+        (result,) = render_project(Project.load(root), "usb", options=OPTIONS).modules
+        assert result.segments == (9 if seconds < 1 else 1)
+        videos.append(root / "dist/render/usb/01-seg.mp4")
+    assert packets(videos[0]) == packets(videos[1])
+    ours, theirs = decoded(videos[0]), decoded(videos[1])
+    cards = round(render.CARD_SECONDS * FPS)
+    assert len(ours) == 2 * cards + 94 + 70  # ceil(3.757 × 25) + ceil(2.773 × 25)
+    worst = min(10 * np.log10(255 ** 2 / max(np.mean((a - b) ** 2), 1e-9)) for a, b in zip(ours, theirs))
+    assert worst > 35, worst

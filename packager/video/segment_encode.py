@@ -3,8 +3,10 @@
 Each segment (segments.py) is one ffmpeg run over only the footage it shows: every clip it touches is
 opened with a seek a few frames before the segment (MARGIN_FRAMES: the deinterlacer and the frame-rate
 conversion see the same neighbours as in a single encode), brought to the project's shape by the same
-filter chain, and cut by time at half a frame from the segment's first and last frame (so rounding in
-timestamps never moves a cut by a frame). The frames keep the body's clock while the lower-thirds and the
+filter chain, then put on the project's ticks counted from the clip's in point (`fps` with a start
+time: clip frame k is at k/fps whatever the phase of the footage's own frames) and cut by frame count,
+so no timestamp rounding moves a cut; a clip's last frame is repeated if the footage ends short of its
+last tick, so every clip has exactly the frames the plan counted. The frames keep the body's clock while the lower-thirds and the
 subtitle states are overlaid (the same `between(t…)` windows and the same state images, from a playlist
 of only the states the segment shows), then start at zero for the encoder. x264 gets the same settings
 as the single encode; each segment starts with an IDR frame and needs nothing from another, so the
@@ -170,19 +172,27 @@ def segment_args(job: Job, seg: Segment, overlays: _Overlays, *, encoder: list[s
     for k, piece in enumerate(seg.pieces):
         path, start, duration = job.clips[piece.clip]
         before = min(piece.first, MARGIN_FRAMES)
-        offset = float((piece.first - before) / fps)  # where the input starts on the clip's own clock
+        offset = max(0.0, float((piece.first - before) / fps) - frame / 2)  # the input's start on the clip's clock
+        pad = ""
         if piece.end == piece.frames:
-            length, cut_end = duration - offset, duration  # to the clip's end, as the single encode reads it
+            length = duration - offset  # to the clip's out point
+            # the last tick before the out point is not always given a frame (it depends on how the
+            # footage's last frame ends): its frame is repeated, so a clip always has its planned frames
+            pad = "tpad=stop_mode=clone:stop=2,"
         else:
             length = min(duration - offset, float((piece.end + MARGIN_FRAMES) / fps) - offset)
-            cut_end = float(piece.end / fps) - frame / 2
-        cut_start = float(piece.first / fps) - frame / 2 if piece.first else 0.0
         args += ["-an", "-sn", "-dn", "-ss", f"{start + offset:.6f}", "-t", f"{length:.6f}", "-i", str(path)]
         shape = video_chain(job.probes[path], width=w, height=h, fps=fps)
-        graph.append(f"[{len(lower_thirds) + k}:v]setpts=PTS+{offset:.6f}/TB,{shape},"
-                     f"trim=start={cut_start:.6f}:end={cut_end:.6f},setpts=PTS-STARTPTS[p{k}]")
+        # `fps` with a start time puts the frames on the project's ticks from the piece's first frame
+        # (clip frame k at k/fps: whatever the phase of the footage's own frames against its in point),
+        # dropping the margin before it; the trim counts the piece's frames (`trim=end=` in seconds
+        # rounds the time down to a tick, which dropped a clip's last frame).
+        graph.append(f"[{len(lower_thirds) + k}:v]setpts=PTS+round({offset:.6f}/TB),{shape},"
+                     f"fps={_fps_text(fps)}:start_time={float(piece.first / fps):.6f},"
+                     f"{pad}trim=end_frame={piece.end - piece.first},setpts=PTS-STARTPTS[p{k}]")
         labels.append(f"[p{k}]")
-    clock = f"setpts=PTS-STARTPTS+{seg.start}*{fps.denominator}/{fps.numerator}/TB"  # the body's clock
+    # the body's clock (rounded: setpts truncates, and 94/25/TB computes as 93.999…)
+    clock = f"setpts=PTS-STARTPTS+round({seg.start}*{fps.denominator}/{fps.numerator}/TB)"
     if len(labels) > 1:
         graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0,{clock}[body]")
     else:
