@@ -256,7 +256,9 @@ print("segments", module.segments, "reused", module.segments_reused)
         # a render killed (SIGKILL) once 80 % of the segments are in the cache, then resumed
         shutil.rmtree(root / "dist", ignore_errors=True)
         shutil.rmtree(root / ".packager", ignore_errors=True)
-        segments_total = max(1, round(seconds / 10))
+        from packager.video.segments import SEGMENT_SECONDS
+
+        segments_total = max(1, round(seconds / SEGMENT_SECONDS))
         cache = root / ".packager" / "render-cache" / "segments"
         process = subprocess.Popen([sys.executable, "-c", f"""
 import sys

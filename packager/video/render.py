@@ -1,7 +1,8 @@
 """Render each module, and the full programme, for one medium (usb, dvd or cd).
 
-Per module, one video encode (two passes for the disc targets' average bit rate) does all the per-frame
-work in an ffmpeg filter graph: the edit list cut and joined (scaled and padded to the target, never
+Per module, one filter graph, run segment by segment (segment_encode.py: closed-GOP segments cached on
+content and joined by copy; two passes each for the disc targets' average bit rate), does all the per-frame
+work: the edit list cut and joined (scaled and padded to the target, never
 stretched), the speakers' lower-thirds overlaid between times, the target-language subtitles burned in
 (libass draws each subtitle state once in the shipped DejaVu Sans, the encode overlays it: burn.py).
 At the same time, in other processes: the audio (EBU R128 loudness measured, then normalised to

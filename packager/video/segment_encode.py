@@ -3,14 +3,15 @@
 Each segment (segments.py) is one ffmpeg run over only the footage it shows: every clip it touches is
 opened with a seek a few frames before the segment (MARGIN_FRAMES: the deinterlacer and the frame-rate
 conversion see the same neighbours as in a single encode), brought to the project's shape by the same
-filter chain, then put on the project's ticks counted from the clip's in point (`fps` with a start
-time: clip frame k is at k/fps whatever the phase of the footage's own frames) and cut by frame count,
-so no timestamp rounding moves a cut; a clip's last frame is repeated if the footage ends short of its
-last tick, so every clip has exactly the frames the plan counted. The frames keep the body's clock while the lower-thirds and the
-subtitle states are overlaid (the same `between(t…)` windows and the same state images, from a playlist
-of only the states the segment shows), then start at zero for the encoder. x264 gets the same settings
-as the single encode; each segment starts with an IDR frame and needs nothing from another, so the
-segments join by stream copy (concat demuxer), and the joined body joins the cards as before.
+filter chain, then put on the project's ticks counted from the clip's in point (`fps` with a start time:
+clip frame k is at k/fps whatever the phase of the footage's own frames) and cut by frame count, so no
+timestamp rounding moves a cut; a clip's last frame is repeated if the footage ends short of its last
+tick, so every clip has exactly the frames the plan counted. The frames keep the body's clock while the
+lower-thirds and the subtitle states are overlaid (the same `between(t…)` windows and the same state
+images, from a playlist of only the states the segment shows), then start at zero for the encoder. x264
+gets the same settings as the single encode; each segment starts with an IDR frame and needs nothing
+from another, so the segments join by stream copy (concat demuxer), and the joined body joins the cards
+as before.
 
 Encodes run at most one per core at once for the whole render (modules rendered in parallel share the
 cores): segments of one module fill every core when it is the only module to render. Bit-rate targets
@@ -143,7 +144,8 @@ def _playlist(overlays: _Overlays, seg: Segment, fps: Fraction, folder: Path) ->
     lines = ["ffconcat version 1.0"]
 
     def hold(image: Path, milliseconds: int | None) -> None:
-        lines.extend([f"file '{str(image)}'", "option framerate 1000"])
+        quoted = str(image).replace("'", "'\\''")
+        lines.extend([f"file '{quoted}'", "option framerate 1000"])
         if milliseconds is not None:
             lines.append(f"duration {milliseconds / 1000:.3f}")
 
@@ -209,8 +211,9 @@ def segment_args(job: Job, seg: Segment, overlays: _Overlays, *, encoder: list[s
         graph.append(burn.overlay_filter(current, f"{len(lower_thirds) + len(seg.pieces)}:v", "vsub"))
         current = "vsub"
     graph.append(f"[{current}]setpts=PTS-STARTPTS[out]")
+    sink = ["-f", "null", "-"] if output == "-" else ["-f", "mp4", output]
     return args + ["-filter_complex", ";".join(graph), "-map", "[out]", *encoder, *rate,
-                   "-frames:v", str(seg.frames), "-an", *(["-f", "mp4", output] if output != "-" else ["-f", "null", "-"])]
+                   "-frames:v", str(seg.frames), "-an", *sink]
 
 
 _KEYED = re.compile(r"-[0-9a-f]{24}\.(mp4|m4a)")
