@@ -1,6 +1,6 @@
 """Benchmark of `packager render` (a script, not a test): prints ratios measured in one run.
 
-    /work/venv/bin/python benchmarks/render.py [--seconds 120] [--skip-moviepy]
+    .venv/bin/python benchmarks/render.py [--seconds 120] [--skip-moviepy]
 
 Generates a 1280×720 30 fps clip with audio and a 40-cue two-line French/Spanish subtitle pair, then:
 - packager's render of it (cards, lower-thirds, burn-in, soft tracks, chapters, two-pass loudness)

@@ -1,6 +1,6 @@
 """Benchmark of `packager translate` (a script, not a test): prints ratios measured in one run.
 
-    /work/venv/bin/python benchmarks/translate.py [--cues 300] [--direct]
+    .venv/bin/python benchmarks/translate.py [--cues 300] [--direct]
 
 Builds the tiny genuine Argos packages of tests/argos_tiny.py (fr→en and en→es: the pivot a real
 installation uses; --direct for one fr→es package), installs them with `packager models install`'s

@@ -7,7 +7,9 @@ one line and exit 3, the traceback with --verbose.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from . import __version__
+from . import __version__, interrupt
 from .errors import EXIT_BUG, CheckFailed, PackagerError
 from .project import Project
 
@@ -55,17 +57,21 @@ pass_app = click.make_pass_decorator(AppContext)
 class PackagerGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with interrupt.handling_sigint():
+                return super().invoke(ctx)
         except PackagerError as exc:
+            if interrupt.interrupted.is_set():  # a child killed by Ctrl-C: not the input's fault
+                return self._interrupted(ctx)
             app = ctx.find_object(AppContext)
             _report_error(exc, app.project_dir if app else None)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; finished outputs are kept, partial ones were removed", err=True)
-            ctx.exit(130)
+            return self._interrupted(ctx)
         except Exception as exc:  # a bug in packager, not the user's mistake
+            if interrupt.interrupted.is_set():
+                return self._interrupted(ctx)
             app = ctx.find_object(AppContext)
             if app is not None and app.verbose:
                 traceback.print_exc()
@@ -73,6 +79,24 @@ class PackagerGroup(click.Group):
             if app is None or not app.verbose:
                 click.echo("this is a bug in packager; run again with --verbose for the traceback", err=True)
             ctx.exit(EXIT_BUG)
+
+    @staticmethod
+    def _interrupted(ctx: click.Context):
+        interrupt.interrupted.set()
+        interrupt.stop_children()
+        click.echo("interrupted; finished outputs are kept, partial ones were removed", err=True)
+        _exit_now_if_threads_linger(interrupt.EXIT_CODE)
+        ctx.exit(interrupt.EXIT_CODE)
+
+
+def _exit_now_if_threads_linger(code: int) -> None:
+    """A thread still composing an image (moviepy cannot be interrupted) would hold the exit for seconds;
+    its children are dead and its temporary files are never trusted (and swept later): exit now. Only
+    as the `packager` program: a command run inside another one (a test runner) returns normally."""
+    if _as_program and any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _report_error(exc: PackagerError, root: Path | None) -> None:
@@ -128,5 +152,10 @@ def _register() -> None:
 _register()
 
 
+_as_program = False  # set by main(): packager is the process, not a command called by another program
+
+
 def main() -> None:
+    global _as_program
+    _as_program = True
     sys.exit(cli.main(prog_name="packager"))

@@ -38,7 +38,8 @@ ENTERPRISE_THEMES: dict[str, tuple[str, str]] = {
 PROJECT3_PLAN = {"enterprise": 6, "interview": 2, "roundtable": 1}
 
 Seconds = Annotated[float, BeforeValidator(parse_timecode)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -100,9 +101,20 @@ class TrainingSettings(StrictModel):
     break_minutes: int = Field(default=15, ge=0)
 
 
+# The language tag (BCP 47) documents declare for each language, so Word and LibreOffice spell-check,
+# hyphenate and read aloud French as French and Spanish as Spanish; [documents] language_tags overrides.
+DEFAULT_LANGUAGE_TAGS = {"fr": "fr-CA", "es": "es"}
+LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")]
+
+
 class DocumentSettings(StrictModel):
     paper: Literal["letter", "a4"] = Field(
         default="letter", description="letter for Québec and North America, a4 for Argentina and most of the world")
+    language_tags: dict[Literal["fr", "es"], LanguageTag] = Field(
+        default={}, description='the documents\' language per language code, e.g. es = "es-AR"; default fr-CA, es')
+
+    def language_tag(self, lang: str) -> str:
+        return self.language_tags.get(lang) or DEFAULT_LANGUAGE_TAGS.get(lang, lang)
 
 
 class ProjectConfig(StrictModel):
@@ -120,12 +132,19 @@ class ProjectConfig(StrictModel):
 class Speaker(StrictModel):
     id: Slug
     name: Text
+    # The name as each language writes it, when it does differ: a placeholder ("Sous-ministre (à
+    # confirmer)" / "Viceministro/a (por confirmar)"), a title, an "(exemple)".
+    name_fr: Text | None = None
+    name_es: Text | None = None
     role_fr: Text
     role_es: Text
     first_appearance: Seconds
 
     def role(self, lang: str) -> str:
         return getattr(self, f"role_{lang}")
+
+    def name_in(self, lang: str) -> str:
+        return getattr(self, f"name_{lang}", None) or self.name
 
 
 class Section(StrictModel):
@@ -297,6 +316,10 @@ def _problem_from_error(err: dict[str, Any], model: type[BaseModel], path: Path,
         message = f"{given!r} is not one of: {', '.join(allowed)}" if allowed else err["msg"]
         guess = difflib.get_close_matches(str(given), allowed, n=1)
         hint = f"did you mean {guess[0]!r}?" if guess else f"use one of: {', '.join(allowed)}"
+    elif kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == SLUG_PATTERN:
+        message = f"{err.get('input')!r} is not a valid id"
+        hint = ("use lower-case letters a–z, digits and single hyphens between them (no accents, spaces, "
+                "capitals or underscores), e.g. \"entreprise-a\"")
     elif kind == "value_error":
         # Our own validators (timecodes, languages) already name the value and the right form.
         message = str(err["msg"]).removeprefix("Value error, ")

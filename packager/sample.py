@@ -17,6 +17,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from . import interrupt
 from .atomic import atomic_path
 from .errors import PackagerError
 from .fonts import font_file
@@ -81,9 +82,10 @@ def make_clip(clip: SampleClip, fps: float) -> None:
                 "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30", "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-b:a", "96k", "-shortest", "-movflags", "+faststart", str(tmp_out),
             ]
-            result = subprocess.run(cmd, capture_output=True, text=True)
-            if result.returncode != 0:
-                raise PackagerError(f"ffmpeg could not make sample footage: {result.stderr.strip()[-500:]}",
+            with interrupt.child(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+                _, stderr = process.communicate()
+            if process.returncode != 0:
+                raise PackagerError(f"ffmpeg could not make sample footage: {stderr.strip()[-500:]}",
                                     path=clip.path)
 
 

@@ -50,14 +50,47 @@ def check_project(project: Project, *, complete: bool = True) -> list[Finding]:
     if complete:
         findings += _check_plan(project)
     for module in project.modules:
+        outside = _paths_outside(project, module)
+        findings += outside
         findings += _check_module(project, module)
-        findings += _check_module_texts(project, module)
-        findings += [Finding(severity, e.message, e.path, e.where, e.hint)
-                     for severity, e in footage_findings(project, module)]  # probed (video/footage_check.py)
+        if not outside:  # never read (nor quote) a file outside the project
+            findings += _check_module_texts(project, module)
+            findings += [Finding(severity, e.message, e.path, e.where, e.hint)
+                         for severity, e in footage_findings(project, module)]  # probed (video/footage_check.py)
     findings += _check_workbook_files(project)
     if complete:
         findings += _check_runtime(project)
+    findings += _check_sample_setting(project)
     return findings
+
+
+def has_real_footage(project: Project, module: Module) -> bool:
+    """Every clip the module's edit list names is in the project folder: footage someone put there, not
+    the sample's generated stand-in (which lives under .packager/)."""
+    edits = module.definition.edits
+    return bool(edits) and all((project.root / edit.source).is_file() for edit in edits)
+
+
+def _seconds_per_minute(project: Project, module: Module) -> float:
+    """Real footage is measured in real minutes, even in a project still marked as a sample."""
+    return 60.0 if has_real_footage(project, module) else project.time_scale
+
+
+def _check_sample_setting(project: Project) -> list[Finding]:
+    if not project.is_sample:
+        return []
+    real = [m for m in project.modules if has_real_footage(project, m)]
+    if not real:
+        return []
+    names = ", ".join(sorted({e.source for m in real for e in m.definition.edits}))
+    path = project.root / PROJECT_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    return [Finding("warning", f"real footage found ({names}) while the project is marked as a sample "
+                    "(stand-in footage is generated for missing clips)", path, where_in(text, ("sample", "enabled")),
+                    "set `enabled = false` under [sample] in packager.toml")]
 
 
 def _check_plan(project: Project) -> list[Finding]:
@@ -106,10 +139,11 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
                            module.path, module.where("planned_minutes"), "write [minimum, maximum]"))
     elif duration > 0:
         tolerance = project.config.checks.duration_tolerance
-        minutes = duration / project.time_scale
+        scale = _seconds_per_minute(project, module)
+        minutes = duration / scale
         if not low * (1 - tolerance) - 1e-9 <= minutes <= high * (1 + tolerance) + 1e-9:
-            scale_note = (f" (sample footage: {duration:g} s at {project.time_scale:g} s per planned minute)"
-                          if project.is_sample else "")
+            scale_note = (f" (sample footage: {duration:g} s at {scale:g} s per planned minute)"
+                          if scale != 60 else "")
             out.append(Finding(
                 "error", f"the edit list runs {minutes:.1f} min{scale_note}, outside the planned "
                 f"{module.planned_window} min (±{tolerance:.0%})", module.path, module.where("edits"),
@@ -180,6 +214,32 @@ def _check_module(project: Project, module: Module) -> list[Finding]:
     if questions is not None and not questions.is_file():
         out.append(Finding("error", f"questions file not found: {module.definition.questions}", module.path,
                            module.where("questions"), "add the file or fix the path"))
+    return out
+
+
+def check_module_files(project: Project, module: Module) -> list[Finding]:
+    """The module's files as `check` reads them: paths inside the project, then transcripts and
+    questions that read (what `render` needs before it starts; it checks the footage itself)."""
+    outside = _paths_outside(project, module)
+    return outside or _check_module_texts(project, module)
+
+
+def _paths_outside(project: Project, module: Module) -> list[Finding]:
+    """A module's subtitles, questions or footage path that resolves outside the project folder
+    (`../x.srt`, an absolute path, a symlink pointing out) is refused; its contents are never read."""
+    root = project.root.resolve()
+    named = [("subtitles", module.definition.subtitles, module.where("subtitles"))]
+    if module.definition.questions is not None:
+        named.append(("questions", module.definition.questions, module.where("questions")))
+    named += [("footage", edit.source, module.where("edits", i, "source"))
+              for i, edit in enumerate(module.definition.edits)]
+    out = []
+    for what, value, where in named:
+        resolved = (project.root / value).resolve()
+        if resolved != root and root not in resolved.parents:
+            out.append(Finding("error", f"the {what} path {str(value)!r} leads outside the project folder",
+                               module.path, where, "keep the file inside the project and name it relative to "
+                               "the project folder (no \"..\", no absolute path, no link pointing out)"))
     return out
 
 
@@ -262,10 +322,11 @@ def _check_runtime(project: Project) -> list[Finding]:
     elif planned_max < target:
         out.append(Finding("warning", f"the modules' planned maximums add up to {planned_max:g} min, under the "
                            f"target runtime of {target:g} min", path, where))
-    actual = sum(m.footage_seconds for m in project.modules) / project.time_scale * 60
+    actual = sum(m.footage_seconds / _seconds_per_minute(project, m) for m in project.modules) * 60
     tolerance = project.config.checks.duration_tolerance
     if abs(actual - target * 60) > target * 60 * tolerance:
-        note = " (scaled from the sample footage)" if project.is_sample else ""
+        sample = any(_seconds_per_minute(project, m) != 60 for m in project.modules)
+        note = " (scaled from the sample footage)" if sample else ""
         out.append(Finding("warning", f"the edit lists add up to {format_minutes(actual)}{note}, against the "
                            f"target runtime of {target:g} min", path, where,
                            "lengthen or shorten the edit lists, or change target_runtime_minutes"))

@@ -10,6 +10,15 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: the default profile keeps CI's run of each under a minute; a deeper search is
+#   python -m pytest tests/test_history_machine.py --hypothesis-profile=long
+settings.register_profile("ci", max_examples=25, stateful_step_count=15, deadline=None, derandomize=False,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("long", max_examples=400, stateful_step_count=40, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile("ci")  # --hypothesis-profile=NAME (hypothesis's pytest plugin) loads another after this
 
 REQUIRE_TOOLS = os.environ.get("PACKAGER_REQUIRE_SYSTEM_TOOLS") == "1"
 

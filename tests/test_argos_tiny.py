@@ -214,7 +214,12 @@ def _offline_env(root: Path, **extra: str) -> dict[str, str]:
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)
     env.update({k: str(v) for k, v in dirs.items()})
+    # The subprocess runs the packager these tests imported (a checkout may differ from the one
+    # installed in the environment), and nothing else from PYTHONPATH.
+    import packager
+
     env.update(
+        PYTHONPATH=str(Path(packager.__file__).resolve().parent.parent),
         ARGOS_DEVICE_TYPE="cpu",
         ARGOS_MODEL_PROVIDER="OPENNMT",
         ARGOS_DEBUG="0",

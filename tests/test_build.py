@@ -66,7 +66,7 @@ def test_build_makes_a_complete_usb_bundle(project: Path, usb_build):
         assert stage in output, f"no {stage} line in the build's progress"
     assert re.search(r"size: [\d.]+ [kMG]B", output)
     # The Spanish was written by hand (no machine draft) and nobody approved it yet.
-    assert re.search(r"still draft: 2 cue\(s\) edited", output), output
+    assert re.search(r"still to approve: 2 cue\(s\) edited, not approved", output), output  # not "draft"
     verify = packager("verify", str(bundle))
     assert verify.returncode == 0 and "files OK" in verify.output
     # The dashboard says the workbook is built, and what it lacks (no Spanish questions were written).
@@ -100,7 +100,7 @@ def test_rebuild_redoes_only_what_changed(project: Path, usb_build):
     result = packager("-C", str(project), "build", "--no-pdf")
     assert result.returncode == 0, result.output
     # Every cue is approved; what is left is the reflection question nobody has translated yet.
-    assert "still draft: 1 workbook text unit(s) draft — see `packager status`" in result.output
+    assert "still to approve: 1 workbook text unit(s) draft — see `packager status`" in result.output
     assert "2/2 (100%)" in packager("-C", str(project), "status").output
     assert video.stat().st_mtime_ns == video_mtime, "approving text must not re-encode the video"
     assert not any(path.exists() for path in stale) and fresh.exists()

@@ -456,7 +456,9 @@ def test_scorm_manifest_lists_every_file(cd):
     assert resource.get("href") == "index.html"
     assert resource.get("{http://www.adlnet.org/xsd/adlcp_rootv1p2}scormtype") == "sco"
     listed = {f.get("href") for f in resource.findall("cp:file", ns)}
-    assert listed == set(files_of(result.path)) == set(names) - {"imsmanifest.xml"}
+    from packager.bundle.scorm import SCHEMAS
+
+    assert listed == set(files_of(result.path)) == set(names) - {"imsmanifest.xml", *SCHEMAS}
     assert manifest.findtext("cp:organizations/cp:organization/cp:title", namespaces=ns) == "Programa de prueba"
 
 

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from packager.cli import cli
 from packager.config import ENTERPRISE_THEMES
 from packager.documents.build import build_documents
-from packager.documents.docx import DRAFT_MARK, DRAFT_NOTE
+from packager.documents.docx import DRAFT_MARK, DRAFT_NOTE, REVIEW_MARK, REVIEW_NOTE
 from packager.documents.model import CARD_SECONDS, clock
 from packager.errors import PackagerError
 from packager.project import Project
@@ -518,11 +518,13 @@ def test_draft_marks_appear_and_go_when_approved(project, set_states):
     assert marked == [1]  # cue 3 opens the second paragraph
     assert DRAFT_NOTE in [p.text for p in workbook.paragraphs]
     paragraphs = [p.text for p in workbook.paragraphs]
-    assert f"{DRAFT_MARK} Pregunta numéro 2 ?" in paragraphs
+    # A person's translation whose French changed is to review, not an unreviewed machine draft.
+    assert f"{REVIEW_MARK} Pregunta numéro 2 ?" in paragraphs
+    assert f"{DRAFT_MARK} Pregunta numéro 2 ?" not in paragraphs
     questions_at = next(i for i, p in enumerate(workbook.paragraphs) if p.style.name == "Heading 1"
                         and p.text == "Questions de réflexion · Preguntas de reflexión")
-    assert paragraphs[questions_at + 1] == DRAFT_NOTE  # the section says it holds a draft
-    mark_runs = [r for p in workbook.paragraphs for r in p.runs if r.text == DRAFT_MARK]
+    assert paragraphs[questions_at + 1] == REVIEW_NOTE  # the section says what it holds
+    mark_runs = [r for p in workbook.paragraphs for r in p.runs if r.text in (DRAFT_MARK, REVIEW_MARK)]
     assert mark_runs and all(r.style.name == "Draft Mark" for r in mark_runs)
     assert "1 draft cue(s)" in result.notes["cahier-01-ent-a.docx"]
     booklet = built(project, "introduction.docx")
@@ -537,6 +539,7 @@ def test_draft_marks_appear_and_go_when_approved(project, set_states):
     for name in ("cahier-01-ent-a.docx", "introduction.docx"):
         text = all_text(built(project, name))
         assert DRAFT_MARK not in text and DRAFT_NOTE not in text
+        assert REVIEW_MARK not in text and REVIEW_NOTE not in text
 
 
 def test_draft_mark_with_the_real_review_states(project):

@@ -6,6 +6,8 @@ are heard, the module's length, and the flash and click of the sync clips."""
 
 from __future__ import annotations
 
+import os
+
 import re
 from fractions import Fraction
 import subprocess
@@ -148,7 +150,12 @@ def make_project(root: Path, footage: Path, edits=EDITS) -> Path:
     (root / "subtitles" / "fr").mkdir(parents=True)
     (root / "subtitles/fr/shapes.srt").write_text("1\n00:00:00,200 --> 00:00:01,000\nPlan de coupe.\n",
                                                   encoding="utf-8")
-    (root / "footage").symlink_to(footage, target_is_directory=True)
+    # Hard links, not a symlink: footage reached through a link that leads outside the project is
+    # refused by `check` (paths from project files stay inside the project).
+    (root / "footage").mkdir()
+    for clip in footage.iterdir():
+        if clip.is_file():
+            os.link(clip.resolve(), root / "footage" / clip.name)  # the clip itself, not a link to it
     return root
 
 

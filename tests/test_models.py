@@ -132,3 +132,36 @@ def test_links_and_windows_paths_refused_before_unpacking(tmp_path, name, mode, 
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr and "nothing was unpacked" in result.stderr
     assert _tree(argos) == []
+
+
+def test_truncated_download_says_so(tmp_path, tiny):
+    cut = tmp_path / "cut.argosmodel"
+    data = tiny["fr", "en"].read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 3])  # the download stopped two thirds of the way
+    argos = tmp_path / "argos"
+    result = packager(tmp_path, argos, "models", "install", str(cut))
+    assert result.returncode == 2 and "damaged or incomplete download" in result.stderr, result.stderr
+    assert _tree(argos) == []
+
+
+@pytest.mark.parametrize("code", ["../../etc", "fr/../x", "FRENCH", ""])
+def test_a_pair_code_that_is_not_a_language_code_is_refused(tmp_path, code):
+    members = {"pkg/metadata.json": json.dumps({**METADATA, "to_code": code}), "pkg/model/model.bin": "x",
+               "pkg/sentencepiece.model": "x"}
+    archive = _zip(tmp_path / "odd.argosmodel", members)
+    result = packager(tmp_path, tmp_path / "argos", "models", "install", str(archive))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert ("is not a language code" in result.stderr) or ("lacks 'to_code'" in result.stderr and not code)
+
+
+def test_a_package_of_another_pair_never_silently_replaces_one(tmp_path, tiny):
+    argos = tmp_path / "argos"
+    assert packager(tmp_path, argos, "models", "install", str(tiny["fr", "en"])).returncode == 0
+    impostor = tmp_path / "impostor.argosmodel"
+    with zipfile.ZipFile(tiny["en", "es"]) as src, zipfile.ZipFile(impostor, "w") as dst:
+        for info in src.infolist():  # the en→es package under the fr→en package's folder name
+            name = info.filename.replace("translate-en_es-tiny", "translate-fr_en-tiny", 1)
+            dst.writestr(name, src.read(info))
+    result = packager(tmp_path, argos, "models", "install", str(impostor))
+    assert result.returncode == 2 and "already holds the fr→en model" in result.stderr, result.stderr
+    assert json.loads((argos / "translate-fr_en-tiny" / "metadata.json").read_text())["to_code"] == "en"

@@ -281,7 +281,7 @@ def test_sidecars_and_manifest_follow_the_contract(rendered):
     alpha = manifest["modules"][0]
     assert alpha["id"] == "alpha" and alpha["order"] == 1 and alpha["kind"] == "enterprise"
     assert alpha["video"] == "01-alpha.mp4" and alpha["title"] == {"fr": "Entreprise Alpha", "es": "Empresa Alfa"}
-    assert alpha["speakers"] == [{"name": "Hélène L.", "role": {"fr": "Directrice", "es": "Directora"}}]
+    assert alpha["speakers"] == [{"name": {"fr": "Hélène L.", "es": "Hélène L."}, "role": {"fr": "Directrice", "es": "Directora"}}]
     assert alpha["subtitles"]["es"] == {"srt": "01-alpha.es.srt", "vtt": "01-alpha.es.vtt"}
     assert alpha["burned"] == "es"  # the index must not draw the Spanish a second time
     for module in manifest["modules"]:

@@ -227,7 +227,7 @@ def _modules(render: dict[str, Any], render_dir: Path, take) -> list[dict[str, A
                 "kind": str(entry.get("kind", "")),
                 "title": _bilingual(entry.get("title"), module_id),
                 "duration": float(entry.get("duration") or 0.0),
-                "speakers": [{"name": str(s.get("name", "")), "role": _bilingual(s.get("role"))}
+                "speakers": [{"name": _bilingual(s.get("name")), "role": _bilingual(s.get("role"))}
                              for s in entry.get("speakers") or []],
                 "video": take("videos", render_dir, entry["video"], what=f"module {module_id} video"),
                 "chapters": [{"start": float(c["start"]), "title": _bilingual(c.get("title"))}

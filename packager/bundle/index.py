@@ -15,6 +15,10 @@ from typing import Any
 
 from .texts import LANGUAGE_NAMES, UI
 
+# In an LMS (SCORM 1.2), the course is completed when every module has been watched: this share of each
+# module's duration played (seeking over a part does not count it), summed across sessions.
+COMPLETION_SHARE = 0.9
+
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -42,7 +46,7 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
                  programme_video: str | None) -> str:
     """The page's HTML.
 
-    `modules`: dicts with id, order, kind, title {fr, es}, duration, speakers [{name, role {fr, es}}],
+    `modules`: dicts with id, order, kind, title {fr, es}, duration, speakers [{name {fr, es}, role {fr, es}}],
     video (path in the bundle), chapters [{start, title {fr, es}}], workbook ({title, docx, pdf} or None),
     cues {lang: [(start, end, text)]}, and optionally burned (the language burned into the picture, or
     None) and subtitle_files {lang: {"srt": path, "vtt": path}}. `documents`: the programme-wide
@@ -59,6 +63,9 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
         module.setdefault("burned", None)
         module.setdefault("subtitle_files", {})
         module["duration_text"] = clock(module["duration"])
+        for speaker in module.get("speakers", []):
+            if isinstance(speaker.get("name"), str):  # one name for both languages
+                speaker["name"] = {"fr": speaker["name"], "es": speaker["name"]}
         for chapter in module["chapters"]:
             chapter["start_text"] = clock(chapter["start"])
     data = {
@@ -71,7 +78,9 @@ def render_index(*, slug: str, title: dict[str, str], source_language: str, targ
         "languageNames": language_names,
         "strings": {lang: {k: UI[lang][k] for k in ("captions_off", "in_picture", "play_all_hint")}
                     for lang in languages},
+        "completionShare": COMPLETION_SHARE,
         "modules": [{"id": m["id"], "video": m["video"], "chapters": [c["start"] for c in m["chapters"]],
+                     "duration": round(float(m["duration"]), 3),
                      "burned": m.get("burned"),
                      "cues": {lang: [[round(s, 3), round(e, 3), text] for s, e, text in cues]
                               for lang, cues in m["cues"].items()}}

@@ -1,5 +1,8 @@
 """A SCORM 1.2 package of the bundle for an LMS (Moodle and others): a zip with imsmanifest.xml at its root,
-the index page as the one SCO, and every file of the bundle listed as part of its resource."""
+the schemas it names beside it (packager/data/scorm12, as published), the index page as the one SCO,
+and every file of the bundle listed as part of its resource.
+
+The index page tracks the learner (see index.py's COMPLETION_SHARE and the template's SCORM part)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ NS_ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = (f"{NS_CP} imscp_rootv1p1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
                    f"{NS_ADLCP} adlcp_rootv1p2.xsd")
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "scorm12"
+SCHEMAS = ("imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd", "adlcp_rootv1p2.xsd", "ims_xml.xsd")
 STORED = {".mp4", ".m4v", ".webm", ".zip", ".docx", ".pdf", ".png", ".jpg"}  # already compressed
 
 
@@ -47,6 +52,8 @@ def write_scorm(folder: Path, dest: Path, *, identifier: str, title: str) -> Pat
     with atomic_path(dest) as tmp:
         with zipfile.ZipFile(tmp, "w", allowZip64=True) as archive:
             archive.writestr(MANIFEST, manifest_xml(identifier, title, files), compress_type=zipfile.ZIP_DEFLATED)
+            for name in SCHEMAS:
+                archive.write(SCHEMA_DIR / name, name, compress_type=zipfile.ZIP_DEFLATED)
             for name in files:
                 method = zipfile.ZIP_STORED if Path(name).suffix.lower() in STORED else zipfile.ZIP_DEFLATED
                 archive.write(folder / name, name, compress_type=method)

@@ -47,7 +47,10 @@ UI: dict[str, dict[str, str]] = {
         "burned_note": "Les sous-titres en {lang} font partie de l'image : ils restent toujours visibles. "
                        "Ceux choisis ici s'affichent en haut de l'image.",
         "playlist": "Liste de lecture du programme (VLC)",
-        "footer": "Fonctionne sans réseau. Pour vérifier une copie : packager verify <dossier ou image>.",
+        "footer": ("Fonctionne sans réseau. Pour vérifier une copie, dans son dossier : sha256sum -c SHA256SUMS "
+                   "(Linux), shasum -a 256 -c SHA256SUMS (macOS) ; sous Windows, Get-FileHash <fichier> "
+                   "(PowerShell) ou certutil -hashfile <fichier> SHA256 donne l'empreinte à comparer avec "
+                   "SHA256SUMS (voir LISEZMOI.txt)."),
     },
     "es": {
         "lang_name": "Español",
@@ -89,9 +92,18 @@ UI: dict[str, dict[str, str]] = {
         "burned_note": "Los subtítulos en {lang} forman parte de la imagen: siempre están visibles. "
                        "Los que se elijan aquí aparecen arriba de la imagen.",
         "playlist": "Lista de reproducción del programa (VLC)",
-        "footer": "Funciona sin red. Para verificar una copia: packager verify <carpeta o imagen>.",
+        "footer": ("Funciona sin red. Para verificar una copia, en su carpeta: sha256sum -c SHA256SUMS (Linux), "
+                   "shasum -a 256 -c SHA256SUMS (macOS); en Windows, Get-FileHash <archivo> (PowerShell) o "
+                   "certutil -hashfile <archivo> SHA256 da la huella que se compara con SHA256SUMS "
+                   "(véase LEAME.txt)."),
     },
 }
+
+# What `sha256sum -c SHA256SUMS` does, in the PowerShell every Windows has (a trainer has no packager):
+# prints each file whose SHA-256 differs or is missing (Get-FileHash's hex is upper case; -ne ignores case).
+POWERSHELL_CHECK = ("Get-Content -Encoding UTF8 SHA256SUMS | % {{ $h, $f = $_ -split '  ', 2; "
+                    "if (-not (Test-Path -LiteralPath $f) -or (Get-FileHash -LiteralPath $f).Hash -ne $h) "
+                    "{{ \"{failed}: $f\" }} }}")
 
 LANGUAGE_NAMES = {"fr": {"fr": "français", "es": "espagnol"}, "es": {"fr": "francés", "es": "español"}}
 
@@ -145,8 +157,13 @@ def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, 
             "",
             f"Modules (durée totale {runtime}) :", *module_lines, "",
             "Documents :", *doc_lines, "",
-            "Vérifier une copie : `packager verify <dossier, disque ou image .iso>`, ou dans ce",
-            "dossier : `sha256sum -c SHA256SUMS` (Linux, macOS avec coreutils).",
+            "Vérifier une copie (après l'avoir copiée ou gravée), dans ce dossier :",
+            "  Linux :    sha256sum -c SHA256SUMS",
+            "  macOS :    shasum -a 256 -c SHA256SUMS",
+            "  Windows :  dans PowerShell (rien ne s'affiche si tous les fichiers sont intacts) :",
+            f"    {POWERSHELL_CHECK.format(failed='ERREUR')}",
+            "  Pour un seul fichier : certutil -hashfile <fichier> SHA256 (Windows) donne son",
+            "  empreinte, à comparer avec sa ligne de SHA256SUMS.",
         ]
     else:
         lines = [
@@ -166,7 +183,12 @@ def readme_text(lang: str, *, title: str, target: str, modules: list[tuple[str, 
             "",
             f"Módulos (duración total {runtime}):", *module_lines, "",
             "Documentos:", *doc_lines, "",
-            "Verificar una copia: `packager verify <carpeta, disco o imagen .iso>`, o en esta",
-            "carpeta: `sha256sum -c SHA256SUMS` (Linux, macOS con coreutils).",
+            "Verificar una copia (después de copiarla o grabarla), en esta carpeta:",
+            "  Linux:    sha256sum -c SHA256SUMS",
+            "  macOS:    shasum -a 256 -c SHA256SUMS",
+            "  Windows:  en PowerShell (no se muestra nada si todos los archivos están intactos):",
+            f"    {POWERSHELL_CHECK.format(failed='ERROR')}",
+            "  Para un solo archivo: certutil -hashfile <archivo> SHA256 (Windows) da su huella,",
+            "  que se compara con su línea de SHA256SUMS.",
         ]
     return "\r\n".join(lines) + "\r\n"

@@ -37,7 +37,7 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
 
     A sample project first generates its stand-in footage. Stops at the first stage that fails,
     with its message; finished outputs are kept and reused by the next run. Ends with the bundle's
-    path, its size against the medium, and what is still draft.
+    path, its size against the medium, and what is still to approve.
     """
     started = time.monotonic()
     findings = run_check(app)
@@ -59,12 +59,16 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
     from ..documents.build import build_documents
 
     app.err.print("documents: workbooks, booklet, synthesis, trainer guide")
-    build_documents(project, pdf=pdf, console=app.err)
+    documents = build_documents(project, pdf=pdf, console=app.err)
+    if not documents.built and not documents.pdfs:
+        app.err.print(f"documents: up to date ({len(documents.reused)} unchanged)")
 
     from ..video.render import render_project
 
     app.err.print(f"render: {len(project.modules)} module(s) for {target}")
-    render_project(project, target, jobs=jobs, console=app.err)
+    rendered = render_project(project, target, jobs=jobs, console=app.err)
+    if not rendered.rendered:
+        app.err.print(f"render: up to date ({len(rendered.modules)} module(s) unchanged for {target})")
 
     from ..bundle.build import make_bundle
 
@@ -80,4 +84,4 @@ def command(app: AppContext, target: str, jobs: int, pdf: bool, scorm: bool) -> 
         app.out.print(f"  disc image: {bundle.iso}")
     if bundle.scorm is not None:
         app.out.print(f"  SCORM package: {bundle.scorm}")
-    app.out.print(f"  still draft: {draft_summary(project)}")
+    app.out.print(f"  still to approve: {draft_summary(project)}")

@@ -25,8 +25,8 @@ def command(app: AppContext, pdf: bool) -> None:
                            had to shorten), the guide's text, a materials checklist
 
     The same names in .pdf when LibreOffice (soffice) is installed, and manifest.json.
-    Spanish text still in draft is marked [BORRADOR]. Only documents whose inputs changed are
-    rebuilt. Exit 2 when an input is wrong (e.g. a plan's minutes cell is not a number), naming the file.
+    Spanish machine drafts are marked [BORRADOR], translations whose French changed [A REVISAR].
+    Only documents whose inputs changed are rebuilt. Exit 2 when an input is wrong (e.g. a plan's minutes cell is not a number), naming the file.
     """
     from ..documents.build import build_documents
 

@@ -9,6 +9,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 import click
@@ -28,6 +29,11 @@ def check_archive(path: Path) -> tuple[str, dict]:
     if not path.is_file():
         raise PackagerError("model file not found", path=path)
     if not zipfile.is_zipfile(path):
+        with open(path, "rb") as handle:
+            starts_as_zip = handle.read(4) == b"PK\x03\x04"
+        if starts_as_zip:  # a zip whose end is missing: the download stopped part way
+            raise PackagerError("damaged or incomplete download (the zip archive is cut short); nothing was "
+                                "unpacked", path=path, hint="download the model again and check its size")
         raise PackagerError("not an Argos model (an .argosmodel file is a zip archive)", path=path)
     try:
         with zipfile.ZipFile(path) as zf:
@@ -73,8 +79,9 @@ def check_archive(path: Path) -> tuple[str, dict]:
             if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
                 raise PackagerError(f"no {top}/sentencepiece.model (or bpe.model) in the archive: "
                                     f"the package cannot tokenize text", path=path)
-    except zipfile.BadZipFile as exc:
-        raise PackagerError(f"damaged zip archive: {exc}", path=path) from None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise PackagerError(f"damaged or incomplete download ({exc}); nothing was unpacked", path=path,
+                            hint="download the model again and check its size") from None
     if not isinstance(metadata, dict):
         raise PackagerError("metadata.json is not an object", path=path)
     if metadata.get("type", "translate") != "translate":
@@ -82,7 +89,22 @@ def check_archive(path: Path) -> tuple[str, dict]:
     for key in ("from_code", "to_code"):
         if not isinstance(metadata.get(key), str) or not metadata[key]:
             raise PackagerError(f"metadata.json lacks {key!r}", path=path)
+        if not LANGUAGE_CODE.match(metadata[key]):
+            raise PackagerError(f"metadata.json: {key} {metadata[key][:40]!r} is not a language code; nothing was "
+                                "unpacked", path=path, hint="a language code is 2 or 3 lower-case letters "
+                                "(fr, es, en), optionally with a region (pt-BR): use a genuine Argos package")
     return top, metadata
+
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
+
+
+def _installed_pair(folder: Path) -> tuple[str, str] | None:
+    try:
+        data = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        return str(data["from_code"]), str(data["to_code"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def install_archive(path: Path) -> tuple[Path, dict]:
@@ -92,6 +114,13 @@ def install_archive(path: Path) -> tuple[Path, dict]:
     top, metadata = check_archive(path)
     configure_argos()
     packages = argos_dir()
+    installed = _installed_pair(packages / top)
+    pair = (metadata["from_code"], metadata["to_code"])
+    if installed is not None and installed != pair:
+        raise PackagerError(f"the folder {top!r} already holds the {installed[0]}→{installed[1]} model, and this "
+                            f"package ({pair[0]}→{pair[1]}) would replace it; nothing was installed", path=path,
+                            hint=f"if that is what you want, remove {packages / top} first "
+                                 "(`packager models list` shows what is installed)")
     packages.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".installing-", dir=packages))
     try:
@@ -101,7 +130,11 @@ def install_archive(path: Path) -> tuple[Path, dict]:
                 dest = (work / info.filename).resolve()
                 if root not in dest.parents and dest != root:  # belt and braces after check_archive
                     raise PackagerError(f"unsafe member {info.filename!r}", path=path)
-            zf.extractall(work)
+            try:
+                zf.extractall(work)
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                raise PackagerError(f"damaged or incomplete download ({exc}); nothing was installed", path=path,
+                                    hint="download the model again and check its size") from None
         final = packages / top
         old = None
         if final.exists():
@@ -117,7 +150,9 @@ def install_archive(path: Path) -> tuple[Path, dict]:
 
 @click.group("models")
 def command() -> None:
-    """Install and list the offline translation models (Argos Translate packages).
+    """Install and list the offline models: translation (Argos Translate packages) and transcription
+    (faster-whisper folders, for `packager transcribe`; in ~/.local/share/packager/whisper-models,
+    PACKAGER_WHISPER_DIR to change it).
 
     Models live in ~/.local/share/packager/argos-packages (set PACKAGER_ARGOS_DIR to change it).
     There is no direct French→Spanish Argos model: install fr→en and en→es, and packager pivots
@@ -127,16 +162,25 @@ def command() -> None:
 
 
 @command.command("install")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path),
-                metavar="FILE.argosmodel...")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="FILE.argosmodel|WHISPER-FOLDER|WHISPER.zip...")
 @pass_app
 def install(app: AppContext, files: tuple[Path, ...]) -> None:
     """Install .argosmodel files, after checking each archive before anything is unpacked.
 
     Refused: a member outside one top folder (absolute path, '..', link), no metadata.json of type
     translate, no model folder. Installing a package again replaces it.
+
+    A folder, or a .zip of one, is a faster-whisper model for `packager transcribe` (model.bin,
+    config.json, tokenizer.json, preprocessor_config.json, vocabulary), checked the same way.
     """
+    from ..transcription.models import install_whisper, is_whisper_source
+
     for file in files:
+        if is_whisper_source(file):
+            final = install_whisper(file)
+            app.out.print(f"models: installed Whisper model {final.name} in {final.parent}")
+            continue
         final, metadata = install_archive(file)
         app.out.print(f"models: installed {metadata['from_code']}→{metadata['to_code']} "
                       f"({final.name}, version {metadata.get('package_version', '?')}) in {final.parent}")
@@ -148,6 +192,7 @@ def list_models(app: AppContext) -> None:
     """Show the installed models and every language pair they translate (direct or through a pivot)."""
     from ..translation.engine import all_paths, argos_dir, installed_packages
 
+    _list_whisper(app)
     packages = installed_packages()
     if not packages:
         app.out.print(f"models: none installed in {argos_dir()}")
@@ -163,6 +208,18 @@ def list_models(app: AppContext) -> None:
         app.out.print(f"  {source} → {target}  {kind}: {route}")
 
 
+def _list_whisper(app: AppContext) -> None:
+    from ..transcription.engine import installed_models, whisper_dir
+
+    models = installed_models()
+    if not models:
+        app.out.print(f"transcription (Whisper): none installed in {whisper_dir()}")
+        return
+    app.out.print(f"transcription (Whisper), installed in {whisper_dir()}:")
+    for m in models:
+        app.out.print(f"  {m.name}  {m.size_bytes / 1024**2:.0f} MB  ({m.detail})")
+
+
 @command.command("download")
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
@@ -171,7 +228,14 @@ def download(app: AppContext, source: str, target: str) -> None:
     """Download and install the models for FROM→TO from the Argos package index (needs the internet).
 
     Uses a direct package when the index has one, else FROM→en and en→TO. The index is read only here.
+    `packager models download whisper small` downloads faster-whisper-small for `transcribe`.
     """
+    if source == "whisper":
+        from ..transcription.models import download_whisper
+
+        final = download_whisper(target)
+        app.out.print(f"models: installed Whisper model {final.name} in {final.parent}")
+        return
     import urllib.error
     import urllib.request
 

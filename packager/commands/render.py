@@ -35,6 +35,7 @@ def command(app: AppContext, modules: tuple[str, ...], target: str, jobs: int | 
     Unchanged modules are not rendered again. A sample project first generates its footage.
     """
     from ..errors import PackagerError
+    from ..preflight import refuse_what_check_refuses
     from ..video.render import RenderOptions, render_project
 
     dims = None
@@ -45,6 +46,7 @@ def command(app: AppContext, modules: tuple[str, ...], target: str, jobs: int | 
         except ValueError:
             raise PackagerError(f"--size {size!r}: write it as WIDTHxHEIGHT, e.g. 640x360") from None
     project = app.project
+    refuse_what_check_refuses(project, "render", project.select(modules))
     result = render_project(project, target, list(modules), jobs=jobs, console=app.err,
                             options=RenderOptions(size=dims, preset=preset))
     made = len(result.rendered)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -20,6 +21,10 @@ def command() -> None:
     packager review export entreprise-a --format docx -o entreprise-a.docx
     packager review import entreprise-a.docx    (or .srt, .xliff, a kit .zip or its folder)
     packager review approve entreprise-a --cues 1-5,8
+    packager review conflicts                (returned texts that clashed with work at home)
+    packager review resolve entreprise-a --cue 3 --take home|returned|edit [--text "…"]
+    packager review history entreprise-a --cue 3   (--source: the French transcript's)
+    packager review restore entreprise-a --cue 3 --version 12
 
     For several modules at once, with the video, see `packager kit`. Import never shifts timing
     and never drops a cue; text changed or approved at home since the export is never overwritten
@@ -78,7 +83,7 @@ def import_cmd(app: AppContext, path: Path, module_id: str | None, who: str | No
     Exit codes: 0 applied; 1 conflicts, or a file inside a kit refused (the rest is applied);
     2 the file or kit itself refused (damaged, foreign, cues that do not match): nothing written.
     """
-    from ..review.importer import import_path
+    from ..review.take_back import import_path
 
     summary = import_path(app.project, path, module_id=module_id, who=who, dry_run=dry_run)
     for label in summary.applied:
@@ -93,9 +98,9 @@ def import_cmd(app: AppContext, path: Path, module_id: str | None, who: str | No
     for refused in summary.refused:
         app.err.print(f"[red]refused[/]: {escape(refused)}", markup=True, highlight=False, soft_wrap=True)
     if summary.conflicts:
-        app.err.print("  → the current texts were kept. To take a returned text instead, paste it into the Spanish "
-                      "file (subtitles/es/MODULE.srt, same cue; workbooks/es/… for workbook texts): it then counts "
-                      "as edited. Or send a new export, made from the current texts.", highlight=False, soft_wrap=True)
+        queued = "" if dry_run else "; each returned text waits as a conflict (`packager review conflicts`)"
+        app.err.print(f"  → the current texts were kept{queued}. Settle them: packager review resolve MODULE "
+                      "--cue N (or 1-5,8) --take home|returned|edit", highlight=False, soft_wrap=True)
     prefix = "review import (dry run, nothing written)" if dry_run else "review import"
     app.out.print(f"{prefix}: {summary.line()}", highlight=False, soft_wrap=True)
     if summary.conflicts or summary.refused:
@@ -108,16 +113,32 @@ def import_cmd(app: AppContext, path: Path, module_id: str | None, who: str | No
 @click.option("--documents", is_flag=True, help="Also approve the Spanish of every workbook text (questions, "
                                                 "booklet, guide, synthesis).")
 @click.option("--who", default="review approve", show_default=True, help="Who approves (recorded).")
+@click.option("--source", is_flag=True, help="Approve the source-language transcript (French) instead: the cues "
+                                             "`packager transcribe` drafted, once a person has checked them.")
 @pass_app
-def approve_cmd(app: AppContext, module_ids: tuple[str, ...], cues: str | None, documents: bool, who: str) -> None:
+def approve_cmd(app: AppContext, module_ids: tuple[str, ...], cues: str | None, documents: bool, who: str,
+                source: bool) -> None:
     """Mark the current Spanish text of modules (or some of their cues) approved.
 
     For Spanish written and checked by a person outside packager (such as the sample's). Name at
-    least one module, or pass --documents for the workbook texts only.
+    least one module, or pass --documents for the workbook texts only. With --source, the French
+    transcript's cues are approved instead.
     """
-    from ..review.importer import approve, approve_documents, parse_cue_ranges
+    from ..review.approve import approve, approve_documents, parse_cue_ranges
 
     project = app.project
+    if source:
+        from ..review.export import now_iso
+        from ..transcription.flow import approve_transcript
+
+        if not module_ids:
+            raise click.UsageError("name at least one MODULE whose transcript to approve")
+        wanted = parse_cue_ranges(cues) if cues else None
+        for module in project.select(module_ids):
+            changed = approve_transcript(project, module, wanted, who=who, when=now_iso())
+            app.out.print(f"review approve: {module.id} ({project.source_language}): "
+                          f"{changed} cue(s) newly approved")
+        return
     if not module_ids and not documents:
         raise click.UsageError("name at least one MODULE (or pass --documents)")
     if documents:
@@ -128,3 +149,112 @@ def approve_cmd(app: AppContext, module_ids: tuple[str, ...], cues: str | None, 
     for module in modules:
         changed = approve(project, module, wanted, who=who)
         app.out.print(f"review approve: {module.id}: {changed} cue(s) newly approved")
+
+
+@command.command("history")
+@click.argument("name", metavar="MODULE")
+@click.option("--cue", default=None, help="Only this cue (or workbook unit key).")
+@click.option("--source", is_flag=True, help="The module's source-language transcript (French) instead.")
+@pass_app
+def history_cmd(app: AppContext, name: str, cue: str | None, source: bool) -> None:
+    """Every version of a module's target cues (or of a workbook text such as `booklet`), numbered.
+
+    Each version says who wrote it (machine or person), when, and where it came from (translate, a
+    hand edit noticed, a kit return, approve, restore, resolve); conflicts and orphaned texts are
+    listed with their state. Bring one back with `packager review restore MODULE --cue N --version K`.
+    """
+    from ..review import history
+    from ..review.queue import find_target
+
+    target = find_target(app.project, name, source=source)
+    records = history.read(target.path)
+    open_ = {r.n for r in history.pending(records, "conflict") + history.pending(records, "orphan")}
+    shown = 0
+    for record in records:
+        if cue is not None and record.key != cue:
+            continue
+        shown += 1
+        unit = target.unit_word(record.key)
+        when = record.when.replace("T", " ").rstrip("Z")
+        if record.event == "settled":
+            app.out.print(f"#{record.n}  {when}  {unit}: #{record.settles} settled ({record.take}) by {record.by}",
+                          markup=False, highlight=False, soft_wrap=True)
+            continue
+        label = {"version": record.state or "", "conflict": "CONFLICT" + (" (pending)" if record.n in open_ else ""),
+                 "orphan": "ORPHANED" + (" (pending)" if record.n in open_ else "")}[record.event]
+        by = f"{record.who}{f', {record.by}' if record.by else ''}"
+        app.out.print(f"#{record.n}  {when}  {unit}  {label}  [{record.origin}; {by}]", markup=False,
+                      highlight=False, soft_wrap=True)
+        app.out.print(f"      {record.text!r}", markup=False, highlight=False, soft_wrap=True)
+        if record.event == "conflict":
+            app.out.print(f"      home: {record.home!r}", markup=False, highlight=False, soft_wrap=True)
+    if not shown:
+        app.out.print(f"review history: nothing recorded for {name}{f' cue {cue}' if cue else ''}")
+
+
+@command.command("conflicts")
+@pass_app
+def conflicts_cmd(app: AppContext) -> None:
+    """List the returned texts waiting for a decision (and the orphaned texts), with both texts.
+
+    Settle a conflict with `packager review resolve MODULE --cue N --take home|returned|edit`.
+    Exit 0 when none is pending, 1 otherwise.
+    """
+    from ..review.queue import pending_items
+
+    project = app.project
+    conflicts = pending_items(project, "conflict")
+    for target, record in conflicts:
+        app.out.print(f"{target.name} {target.unit_word(record.key)} (#{record.n}, {record.file or record.by}, "
+                      f"{record.when}): {record.reason or 'changed at home'}", markup=False, highlight=False,
+                      soft_wrap=True)
+        app.out.print(f"    home    : {record.home!r}\n    returned: {record.text!r}", markup=False,
+                      highlight=False, soft_wrap=True)
+    orphans = pending_items(project, "orphan")
+    for target, record in orphans:
+        app.out.print(f"{target.name}: orphaned #{record.n} (was {target.unit_word(record.key)}, {record.state}): "
+                      f"{record.text!r}", markup=False, highlight=False, soft_wrap=True)
+    app.out.print(f"review conflicts: {len(conflicts)} conflict(s) pending, {len(orphans)} orphaned text(s)")
+    if conflicts:
+        app.err.print("  → settle each: packager review resolve MODULE --cue N --take home|returned|edit",
+                      highlight=False)
+        raise click.exceptions.Exit(EXIT_FAILURE)
+
+
+@command.command("resolve")
+@click.argument("name", metavar="MODULE")
+@click.option("--cue", required=True, help="The cue number (or workbook unit key); cues 1-5,8 for several.")
+@click.option("--take", type=click.Choice(["home", "returned", "edit"]), required=True,
+              help="home: keep the current text; returned: take the returned text; edit: write --text.")
+@click.option("--text", default=None, help="With --take edit: the text to keep.")
+@click.option("--who", default="review resolve", show_default=True, help="Who decides (recorded).")
+@pass_app
+def resolve_cmd(app: AppContext, name: str, cue: str, take: str, text: str | None, who: str) -> None:
+    """Settle the pending conflict of a cue (or of the cues 1-5,8). The text not taken stays in the history."""
+    from ..review.approve import parse_cue_ranges
+    from ..review.queue import resolve
+
+    keys = [str(n) for n in sorted(parse_cue_ranges(cue))] if re.fullmatch(r"[\d,\s-]+", cue) else [cue]
+    for key in keys:
+        settled = resolve(app.project, name, key, take, text=text, who=who)
+        app.out.print(f"review resolve: {name} cue {key}: {settled} conflict(s) settled, took {take}")
+
+
+@command.command("restore")
+@click.argument("name", metavar="MODULE")
+@click.option("--cue", required=True, help="The cue (or workbook unit key) to put the text on.")
+@click.option("--version", "version", type=int, required=True, help="The version number `review history` shows.")
+@click.option("--who", default="review restore", show_default=True, help="Who restores (recorded).")
+@click.option("--source", is_flag=True, help="Onto the module's source-language transcript (French) instead.")
+@pass_app
+def restore_cmd(app: AppContext, name: str, cue: str, version: int, who: str, source: bool) -> None:
+    """Bring a version from the history back onto a cue, as a person's (edited) text.
+
+    Works for any version: an earlier text, an orphaned text whose French cue is gone (onto the cue
+    it belongs to now), a returned text of a conflict. The text it replaces stays in the history.
+    """
+    from ..review.queue import restore
+
+    record = restore(app.project, name, cue, version, who=who, source=source)
+    app.out.print(f"review restore: {name} cue {cue} ← version #{record.n}: {record.text!r}", markup=False,
+                  highlight=False)

@@ -13,7 +13,8 @@ from ..dashboard import documents_review, module_rows
 @pass_app
 def command(app: AppContext) -> None:
     """Show, per module: footage, cues per language, target cues approved (and in which state the
-    others are), QA errors, whether the workbook is built, and when a kit went out and came back.
+    others are), QA errors, whether the workbook is built, for which media the video is rendered (or
+    out of date), and when a kit went out and came back.
 
     Reads what is on disk; writes nothing and renders nothing.
     """
@@ -23,12 +24,12 @@ def command(app: AppContext) -> None:
                   title_justify="left", header_style="bold")
     for header, justify in (("#", "right"), ("module", "left"), ("kind", "left"), ("footage", "left"),
                             (f"{src} cues", "right"), (f"{tgt} cues", "right"), (f"{tgt} approved", "left"),
-                            ("QA errors", "right"), ("workbook", "left"), ("kit", "left")):
+                            ("QA errors", "right"), ("workbook", "left"), ("video", "left"), ("kit", "left")):
         # The review cell is what people scan for: it never wraps; the others give way first.
         table.add_column(header, justify=justify, no_wrap=header in (f"{tgt} approved", "module"))
     for row in module_rows(project):
         table.add_row(str(row.order), row.module_id, row.kind, row.footage, row.source_cues, row.target_cues,
-                      row.review, row.qa_errors, row.documents, row.kit)
+                      row.review, row.qa_errors, row.documents, row.video, row.kit)
     app.out.print(table)
     app.out.print(f"workbook texts, {tgt} approved: {documents_review(project)}  (questions, booklet, guide, synthesis)")
     from ..video.footage_check import footage_shapes

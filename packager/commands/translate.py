@@ -27,9 +27,12 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     \b
     Without a model for the language pair:  packager models install FILE.argosmodel
                                              packager models download fr es   (online)
-    Exit 0 on success, 2 when the input or the model is missing.
+    Exit 0 on success, 2 when the input or the model is missing or `packager check` finds an error
+    (nothing is written then). A person's text whose French cue is gone is kept in the unit history
+    and reported as orphaned: `packager review history MODULE`, `packager review restore`.
     """
     from ..glossary import load_glossary
+    from ..preflight import refuse_what_check_refuses
     from ..progress import step_progress
     from ..texts import project_documents
     from ..translation.engine import load_engine
@@ -39,7 +42,9 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
 
     project = app.project
     selected = project.select(modules)
+    refuse_what_check_refuses(project, "translate")
     src, dst = project.source_language, project.target_language
+    _warn_machine_transcripts(app, selected)
     engine = load_engine(src, dst)
     glossary = load_glossary(project)
     memory = TranslationMemory.for_project(project)
@@ -73,7 +78,10 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     for line in lines:
         app.out.print(line)
     for dropped in total.dropped:
-        app.err.print(f"warning: a person's text was dropped, {dropped}", markup=False)
+        app.err.print(f"orphaned: {dropped}; kept in the history", markup=False)
+    if total.dropped:
+        app.err.print("  → see it with `packager review history MODULE`, bring it back onto a cue with "
+                      "`packager review restore MODULE --cue N --version K`", markup=False)
     app.out.print(f"translate: {total.drafted} drafted, {total.reused} reused from memory, "
                   f"{total.kept} kept (human), {total.needs_review} needs-review; "
                   f"{engine.calls} model call(s) ({engine.description}), {total.files_written} file(s) written")
@@ -82,3 +90,14 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
 def _describe(stats, noun: str) -> str:
     return (f"{stats.units} {noun}(s) — {stats.drafted} drafted, {stats.reused} reused, {stats.kept} kept, "
             f"{stats.needs_review} needs-review")
+
+
+def _warn_machine_transcripts(app: AppContext, modules) -> None:
+    """Translating a transcript nobody has checked yet translates the recogniser's mistakes too."""
+    from ..transcription.flow import draft_count
+
+    for module in modules:
+        if n := draft_count(module):
+            app.err.print(f"warning: {module.id}: {n} {module.project.source_language.upper()} cue(s) are still "
+                          f"a machine draft (packager transcribe); check them, then `packager review approve "
+                          f"{module.id} --source`", highlight=False, markup=False)

@@ -26,17 +26,18 @@ def command(app: AppContext, path: Path) -> None:
     from ..bundle.verify import verify
 
     report = verify(path)
+    # The report goes to stdout, so `packager verify X > report.txt` keeps it; only a PATH that cannot be
+    # checked (not a bundle, unreadable) is an error message, on stderr.
     if report.path != path:
-        click.echo(f"verify: checking the bundle in {report.path}", err=True)
+        click.echo(f"verify: checking the bundle in {report.path}")
     for label, names in (("missing", report.missing), ("corrupt", report.corrupt), ("extra", report.extra)):
         for name in names:
-            click.secho(f"{label}: ", fg="red", bold=True, err=True, nl=False)
-            click.echo(name, err=True)
+            click.secho(f"{label}: ", fg="red", bold=True, nl=False)
+            click.echo(name)
     if report.ok:
         # The count `bundle` prints when it writes the folder: the files SHA256SUMS lists.
         click.echo(f"verify: {report.checked} files OK against SHA256SUMS in {report.path}")
         raise click.exceptions.Exit(EXIT_OK)
     click.echo(f"verify: {report.path}: {len(report.corrupt)} corrupt, {len(report.missing)} missing, "
-               f"{len(report.extra)} extra ({report.matched} of {report.checked + len(report.missing)} files match)",
-               err=True)
+               f"{len(report.extra)} extra ({report.matched} of {report.checked + len(report.missing)} files match)")
     raise click.exceptions.Exit(EXIT_FAILURE)

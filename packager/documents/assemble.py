@@ -30,8 +30,10 @@ TARGET_VERSION = {"fr": "Version en français", "es": "Versión en español"}  #
 
 
 def _writer(project: Project, title: str) -> DocWriter:
-    """A document of this project: its paper, and draft marks in its target language."""
-    return DocWriter(title, paper=project.config.documents.paper, target=project.target_language)
+    """A document of this project: its paper, its languages, and draft marks in its target language."""
+    documents = project.config.documents
+    return DocWriter(title, lang=project.source_language, paper=documents.paper, target=project.target_language,
+                     tags={code: documents.language_tag(code) for code in (FR, ES)})
 
 
 def _pair(fr: str, es: str) -> str:
@@ -60,7 +62,8 @@ TITLES = {
 
 def _cover(w: DocWriter, project: Project, title: dict[str, str], lines: list[str] = ()) -> None:
     programme = project.config.programme
-    w.title_block(title["fr"], [title["es"]])
+    for subtitle in w.title_block(title["fr"], [title["es"]]):
+        w.mark(subtitle, ES)
     w.paragraph(programme.title_fr)
     w.paragraph(programme.title_es, "Spanish Text")
     for line in lines:
@@ -124,7 +127,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
     if module.definition.speakers:
         rows = [["Intervenant · Participante", "Rôle", "Rol"]]
         rows += [[s.name, s.role(FR), s.role(ES)] for s in module.definition.speakers]
-        w.table(rows)
+        w.table(rows, languages=[None, FR, ES])
     w.page_break()
     w.toc("Table des matières · Índice")
     w.page_break()
@@ -140,7 +143,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
     if parts:
         rows = [["N°", "Thème", "Tema", "Temps · Tiempo"]]
         rows += [[str(i), fr, es, _clock(t)] for i, (_theme, fr, es, t) in enumerate(parts, start=1)]
-        w.table(rows, widths=[1.2, 6, 6, 2.8])
+        w.table(rows, widths=[1.2, 6, 6, 2.8], languages=[None, FR, ES, None])
 
     w.heading(_pair("Texte de la vidéo", "Texto del video"), 1)
     text = transcript(module)
@@ -165,11 +168,12 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
             if section is not None and len(module.definition.sections) > 1:
                 w.heading(f"{_clock(section.start + CARD_SECONDS)} — {_pair(section.title_fr, section.title_es)}", 2)
             if any(p.draft for p in group):
-                w.draft_note()
+                w.draft_note([p.draft for p in group])
             rows = [["Temps · Tiempo", NATIVE_NAMES[src], NATIVE_NAMES[dst]]]
             rows += [[_clock(p.start), p.text_fr, p.text_es] for p in group]
-            drafts = [[False] * 3] + [[False, False, p.draft] for p in group]
-            table = w.table(rows, style="Table Grid", drafts=drafts, widths=[2.6, 7.2, 7.2])
+            drafts = [[""] * 3] + [["", "", p.draft] for p in group]
+            table = w.table(rows, style="Table Grid", drafts=drafts, widths=[2.6, 7.2, 7.2],
+                            languages=[None, src, dst])
             for r, passage in enumerate(group, start=1):
                 if passage.speaker is not None:
                     add_line(table.cell(r, 0), passage.speaker.name, "Speaker")
@@ -184,10 +188,10 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
         if not target_questions:
             notes.append(f"{ENGLISH_NAMES[dst]} questions missing")
         w.heading(_pair("Questions de réflexion", "Preguntas de reflexión"), 1)
-        if any(i <= len(target_questions) and reviewer.is_draft(f"question.{i}.text", q["text"],
-                                                                  target_questions[i - 1]["text"])
-               for i, q in enumerate(source_questions, start=1)):
-            w.draft_note()
+        question_marks = [reviewer.is_draft(f"question.{i}.text", q["text"], target_questions[i - 1]["text"])
+                          for i, q in enumerate(source_questions, start=1) if i <= len(target_questions)]
+        if any(question_marks):
+            w.draft_note(question_marks)
         for i, question in enumerate(source_questions, start=1):
             theme = question.get("section", "")
             label = _pair(f"Question {i}", f"Pregunta {i}")
@@ -196,7 +200,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
             w.heading(label, 3)
             w.paragraph(question["text"], "Question")
             other = target_questions[i - 1]["text"] if i <= len(target_questions) else ""
-            draft = bool(other) and reviewer.is_draft(f"question.{i}.text", question["text"], other)
+            draft = reviewer.is_draft(f"question.{i}.text", question["text"], other) if other else ""
             w.paragraph(other, "Question Spanish", draft=draft, missing=not other)
             w.answer_space()
 
@@ -210,7 +214,7 @@ def build_workbook(project: Project, module: Module) -> tuple[DocWriter, list[st
         for term in terms:
             note = " · ".join(n for n in (term.note_fr, term.note_es) if n)
             rows.append([getattr(term, src), getattr(term, dst), note])  # as written (a kept term: no es)
-        w.table(rows, widths=[5, 5, 7])
+        w.table(rows, widths=[5, 5, 7], languages=[src, dst, None])
     return w, notes
 
 
@@ -230,13 +234,13 @@ def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | N
     replace = replace or {}
     source = source or {}
 
-    def is_draft(key: str, text: str) -> bool:
-        return reviewer is not None and reviewer.is_draft(key, source.get(key, ""), text)
+    def is_draft(key: str, text: str) -> str:
+        return reviewer.is_draft(key, source.get(key, ""), text) if reviewer is not None else ""
 
     flags: list[list[bool]] = []
     for block in blocks:
         flags.append([is_draft(unit.key, unit.text) for unit in block.units()])
-    drafts = sum(sum(f) for f in flags)
+    drafts = sum(sum(map(bool, f)) for f in flags)
     for index, block in enumerate(blocks):
         block_flags = flags[index]
         if block.number in replace:
@@ -249,7 +253,7 @@ def render_markdown(w: DocWriter, blocks: list[Block], *, reviewer: Reviewer | N
                     break
                 following += flags[later]
             if any(following):
-                w.draft_note()
+                w.draft_note(following)
         elif block.kind == "list":
             w.bullets(block.items, drafts=block_flags)
         elif block.kind == "table":
@@ -282,12 +286,14 @@ def _language_parts(w: DocWriter, project: Project, name: str, notes: list[str],
     if target_blocks is None:
         notes.append(f"{ENGLISH_NAMES[project.target_language]} text missing: "
                      f"{target_path.relative_to(project.root)}")
-        w.heading(TARGET_VERSION[project.target_language], 1)
-        w.paragraph("", missing=True)
+        with w.language(project.target_language):
+            w.heading(TARGET_VERSION[project.target_language], 1)
+            w.paragraph("", missing=True)
         return
     source_units = {unit.key: unit.text for block in source_blocks for unit in block.units()}
-    drafts = render_markdown(w, target_blocks, reviewer=Reviewer(target_path),
-                             source=source_units, replace=replace.get(project.target_language))
+    with w.language(project.target_language):
+        drafts = render_markdown(w, target_blocks, reviewer=Reviewer(target_path),
+                                 source=source_units, replace=replace.get(project.target_language))
     if drafts:
         notes.append(f"{drafts} draft unit(s)")
 
@@ -330,15 +336,15 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
     def spanish(key: str) -> tuple[str, bool, bool]:
         nonlocal drafts
         text = target_units.get(key, "")
-        draft = bool(text) and reviewer.is_draft(key, source_units.get(key, ""), text)
-        drafts += draft
+        draft = reviewer.is_draft(key, source_units.get(key, ""), text) if text else ""
+        drafts += bool(draft)
         return text, draft, not text
 
     def both(key: str, style: str | None = None) -> None:
         if key in source_units:
             w.paragraph(source_units[key], style)
             text, draft, missing = spanish(key)
-            w.paragraph(text, "Spanish Text" if style is None else style, draft=draft, missing=missing)
+            w.mark(w.paragraph(text, "Spanish Text" if style is None else style, draft=draft, missing=missing), dst)
 
     src, dst = project.source_language, project.target_language
     # `fr` and `es` hold the source and the target file (French and Spanish for the sample).
@@ -382,7 +388,7 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
     for c, text in enumerate(header_es):
         if text:
             add_line(table.rows[0].cells[c], text, "Matrix Spanish")
-    matrix_drafts = False
+    matrix_drafts: list[str] = []
     cells = table._cells
     for r, theme in enumerate(themes, start=1):
         theme_names = dict(zip((FR, ES), ENTERPRISE_THEMES.get(theme, (theme, theme))))
@@ -398,12 +404,12 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
                 notes.append(f"matrix cell missing: {module_id} × {theme}")
             fill_paragraph(cell.paragraphs[0], text_fr)
             text, draft, missing = spanish(key)
-            matrix_drafts |= draft
+            matrix_drafts.append(draft)
             line = add_line(cell, text, "Matrix Spanish", draft=draft)
             if missing:
                 add_run(line, w.missing_mark, "Draft Mark")
-    if matrix_drafts:
-        w.draft_note()
+    if any(matrix_drafts):
+        w.draft_note(matrix_drafts)
     w.portrait()
 
     key_points = fr.get("key_points", {})
@@ -422,12 +428,13 @@ def build_synthesis(project: Project) -> tuple[DocWriter, list[str]]:
                 w.heading(module_id, 2)
             w.heading(NATIVE_NAMES[src], 3)
             w.bullets(points)
-            w.heading(NATIVE_NAMES[dst], 3)
             marks = [spanish(f"key_points.{module_id}.{i}") for i in range(1, len(points) + 1)]
-            if any(m[1] for m in marks):
-                w.draft_note()
-            for text, draft, missing in marks:
-                w.paragraph(text, "List Bullet", draft=draft, missing=missing)
+            with w.language(dst):
+                w.heading(NATIVE_NAMES[dst], 3)
+                if any(m[1] for m in marks):
+                    w.draft_note([m[1] for m in marks])
+                for text, draft, missing in marks:
+                    w.paragraph(text, "List Bullet", draft=draft, missing=missing)
     if "conclusion" in source_units:
         w.heading(_pair("Conclusion", "Conclusión"), 1)
         both("conclusion")
@@ -459,12 +466,12 @@ def _session_rows(session: PlanSession, lang: str) -> list[list[str]]:
 def _session_table(w: DocWriter, session: PlanSession, lang: str, flags: list[bool] | None = None) -> None:
     """The computed table of one session in `lang`; activity labels still in draft are marked."""
     rows = _session_rows(session, lang)
-    drafts = [[False] * 4 for _ in rows]
+    drafts = [[""] * 4 for _ in rows]
     if flags and session.block is not None:
         width = len(flags) // max(1, session.source_rows)
         for r, activity in enumerate(session.activities, start=1):
             if activity.row is not None and width:
-                drafts[r][1] = any(flags[activity.row * width:(activity.row + 1) * width])
+                drafts[r][1] = next((f for f in flags[activity.row * width:(activity.row + 1) * width] if f), "")
     w.table(rows, drafts=drafts, widths=[1.6, 9.4, 4, 2], total=True)
     note = session.cut_note(lang)
     if note:
@@ -583,10 +590,12 @@ def _checklist(w: DocWriter, project: Project) -> None:
     slug = project.config.programme.slug
     workbooks = ", ".join(workbook_name(m).replace(".docx", ".pdf") for m in project.modules)
     items = [
-        (f"Le disque (DVD ou CD) ou la clé USB du programme (dossier {slug}-…), vérifié avant la séance "
-         "(packager verify, ou sha256sum -c SHA256SUMS dans le dossier).",
-         f"El disco (DVD o CD) o la memoria USB del programa (carpeta {slug}-…), verificado antes de la sesión "
-         "(packager verify, o sha256sum -c SHA256SUMS en la carpeta)."),
+        (f"Le disque (DVD ou CD) ou la clé USB du programme (dossier {slug}-…), vérifié avant la séance : "
+         "dans le dossier, sha256sum -c SHA256SUMS (Linux) ou shasum -a 256 -c SHA256SUMS (macOS); "
+         "sous Windows, la commande PowerShell de LISEZMOI.txt.",
+         f"El disco (DVD o CD) o la memoria USB del programa (carpeta {slug}-…), verificado antes de la sesión: "
+         "en la carpeta, sha256sum -c SHA256SUMS (Linux) o shasum -a 256 -c SHA256SUMS (macOS); "
+         "en Windows, el comando PowerShell de LEAME.txt."),
         ("Un ordinateur (lecteur de disque ou port USB) qui lit le fichier index.html hors ligne, ou un "
          "lecteur DVD.", "Una computadora (lector de discos o puerto USB) que abra el archivo index.html sin "
          "conexión, o un reproductor de DVD."),
@@ -605,4 +614,4 @@ def _checklist(w: DocWriter, project: Project) -> None:
     ]
     w.heading(_pair("Liste du matériel", "Lista de material"), 1)
     rows = [["☐", "Français", "Español"]] + [["☐", fr, es] for fr, es in items]
-    w.table(rows, widths=[0.8, 8, 8])
+    w.table(rows, widths=[0.8, 8, 8], languages=[None, FR, ES])

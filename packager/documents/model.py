@@ -63,8 +63,16 @@ class Reviewer:
             return None
         return effective_state(self._file.units.get(key), source_text, target_text)
 
-    def is_draft(self, key: str, source_text: str, target_text: str) -> bool:
-        return self.state(key, source_text, target_text) in DRAFT_STATES
+    def is_draft(self, key: str, source_text: str, target_text: str) -> str:
+        """"draft" (the machine's), "needs-review" (a person's, whose source changed since), or "" (no
+        mark): truthy when the text carries a mark, and which one."""
+        state = self.state(key, source_text, target_text)
+        return state if state in DRAFT_STATES else ""
+
+
+def worse(a: str, b: str) -> str:
+    """The mark a passage of several units carries: a machine draft before a text to review."""
+    return "draft" if "draft" in (a, b) else a or b
 
 
 # ---------------------------------------------------------------------------------------------- transcript
@@ -87,7 +95,7 @@ class Passage:
     fr: list[str] = field(default_factory=list)
     es: list[str] = field(default_factory=list)
     cues: list[int] = field(default_factory=list)
-    draft: bool = False
+    draft: str = ""  # "", "draft" or "needs-review" (Reviewer.is_draft)
     missing: bool = False  # a cue has no Spanish text
 
     @property
@@ -123,8 +131,8 @@ def transcript(module: Module) -> Transcript:
         other = target[i] if i < len(target) else None
         speaker = module.speaker_at(cue.start)
         section = module.section_at(cue.start)
-        draft = other is not None and reviewer.is_draft(str(cue.index), cue.text, other.text)
-        drafts += draft
+        draft = reviewer.is_draft(str(cue.index), cue.text, other.text) if other is not None else ""
+        drafts += bool(draft)
         last = passages[-1] if passages else None
         if (last is None or last.speaker != speaker or last.section != section
                 or (len(last.text_fr) >= PASSAGE_CHARS and _SENTENCE_END.search(last.fr[-1]))):
@@ -134,7 +142,7 @@ def transcript(module: Module) -> Transcript:
         last.fr.append(cue.plain_text)
         last.es.append(other.plain_text if other is not None else "")
         last.cues.append(cue.index)
-        last.draft |= draft
+        last.draft = worse(last.draft, draft)
         last.missing |= other is None or not other.plain_text
     return Transcript(passages, target_missing=not target, drafts=drafts)
 

@@ -1,4 +1,4 @@
-"""DOCX → PDF with LibreOffice (`soffice --headless --convert-to pdf`), and the pages headings land on.
+"""DOCX → PDF (tagged) with LibreOffice (`soffice --headless --convert-to pdf`), and the pages headings land on.
 
 Two LibreOffice instances sharing a user profile fail, so every run uses its own throw-away profile
 (-env:UserInstallation). All documents of a run are converted by one soffice process (its start-up
@@ -15,11 +15,18 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from .. import interrupt
 from ..atomic import atomic_path
 from ..errors import PackagerError
 
-HINT = ("install LibreOffice to get PDFs (Debian/Ubuntu: apt-get install libreoffice-writer; "
+HINT = ("install LibreOffice to get PDFs (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; "
         "macOS/Windows: libreoffice.org), or open the DOCX files and print them")
+
+
+# Tagged PDF (a structure tree with each paragraph's language, /Lang from the document's default
+# language): screen readers read French as French and Spanish as Spanish. JSON filter options need
+# LibreOffice ≥ 7.4.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
 def find_soffice() -> str | None:
@@ -47,12 +54,13 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float | No
         staging = Path(tmp) / "out"
         staging.mkdir()
         command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(staging),
+                   "--nolockcheck", "--convert-to", PDF_FILTER, "--outdir", str(staging),
                    *[str(p) for p in docx_files]]
         env = dict(os.environ, HOME=tmp)  # nothing of the user's own LibreOffice is touched
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env,
-                                    stdin=subprocess.DEVNULL)
+        try:  # in its own process group, killed with its helpers on Ctrl-C (interrupt.py)
+            with interrupt.child(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                 stdin=subprocess.DEVNULL) as process:
+                stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             raise PackagerError(f"LibreOffice did not finish converting {len(docx_files)} document(s) "
                                 f"in {timeout:.0f} s", hint="run `packager docs --no-pdf` and convert by hand") from None
@@ -68,7 +76,7 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, *, timeout: float | No
             else:
                 missing.append(docx.name)
         if missing:
-            message = (result.stderr or result.stdout or "").strip().splitlines()
+            message = (stderr or stdout or "").strip().splitlines()
             detail = f": {message[-1]}" if message else ""
             raise PackagerError(f"LibreOffice could not convert {', '.join(missing)}{detail}",
                                 hint="open the DOCX in LibreOffice to see the problem, or use --no-pdf")

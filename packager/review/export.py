@@ -21,13 +21,13 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..atomic import write_bytes, write_text
 from ..errors import PackagerError
 from ..timecode import srt_timecode
+from .clock import now_iso  # noqa: F401  (re-exported: callers import it from here)
 
 if TYPE_CHECKING:
     from ..project import Module, Project
@@ -45,10 +45,6 @@ APPROVE_WORDS = frozenset({
 })
 
 XLIFF_STATES = {"draft": "initial", "edited": "translated", "approved": "final", "needs-review": "initial"}
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 _TC = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})")
@@ -331,20 +327,29 @@ def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, expor
     src, dst = project.source_language, project.target_language
     title = f"{module.order}. {module.title(src)} / {module.title(dst)}"
     identity = identity_line("module", module.id, exported, f" kit={kit}" if kit else "")
-    document = new_document(title, identity, instructions(src, dst))
+    from .confidence import low_confidence_lines, low_confidence_rows
+
+    low = low_confidence_rows(module.subtitle_path(dst), rows)  # drafts the machine was unsure of
+    document = new_document(title, identity, instructions(src, dst) + low_confidence_lines(len(low)))
     table = review_table(document, subtitle_headers(src, dst), SUBTITLE_WIDTHS)
     grey = RGBColor(0x55, 0x55, 0x55)
     for row in rows:
         cells = table.add_row().cells
         _set_text(cells[0], str(row.number), colour=grey)
         add_hidden(cells[0], hidden_cue_identity(row))
-        _set_text(cells[1], f"{srt_timecode(row.start)} → {srt_timecode(row.end)}", size=8, colour=grey)
+        # The import reads the two times only: the mark under them is for the eye.
+        low_mark = f"\n⚠ {round(low[row.number] * 100)} %" if row.number in low else ""
+        _set_text(cells[1], f"{srt_timecode(row.start)} → {srt_timecode(row.end)}{low_mark}", size=8, colour=grey)
         _set_text(cells[2], row.source, colour=grey)
         _shade(cells[2], "EEEEEE")
         _set_text(cells[3], row.target)
         _set_text(cells[4], STATE_LABELS.get(row.state, row.state), size=9)
         _set_text(cells[5], row.comment or "", size=9)
     finish_table(table, SUBTITLE_WIDTHS)
+    from ..documents.language import review_document_language
+
+    tags = project.config.documents.language_tag
+    review_document_language(document, tags(src), tags(dst), [row.cells[3] for row in table.rows[1:]])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -428,6 +433,9 @@ KEEP_EXPORTS = 10
 
 def export_module(project: Project, module: Module, fmt: str, output: Path) -> list[ReviewRow]:
     """Write one module's review file atomically. Returns the rows it carries."""
+    from .states import notice_person_texts
+
+    notice_person_texts(module.subtitle_path(project.target_language))
     rows = module_rows(project, module)
     exported = now_iso()
     write_bytes(output, export_bytes(project, module, fmt, rows=rows, exported=exported))
@@ -473,7 +481,27 @@ def matching_export(project: Project, module: Module, returned: dict[str, tuple[
         cues = {str(c.get("n")): c for c in record.get("cues", []) if isinstance(c, dict)}
         score = sum(1 for key, (start, end, text) in returned.items()
                     if key in cues and cues[key].get("target_hash") == text_hash(text)
-                    and abs(cues[key].get("start", -1) - start) < 0.002 and abs(cues[key].get("end", -1) - end) < 0.002)
+                    and _same_time(cues[key].get("start"), start) and _same_time(cues[key].get("end"), end))
         if score > best_score:
             best, best_score = cues, score
     return best
+
+
+def _same_time(recorded, returned) -> bool:
+    """A returned file that lost its times (a CAT tool dropping XLIFF's unit names) matches on text."""
+    if returned is None:
+        return True
+    return isinstance(recorded, (int, float)) and abs(recorded - returned) < 0.002
+
+
+def exported_target_hashes(project: Project, module: Module) -> dict[str, set[str]]:
+    """cue key → the hashes of every Spanish text the module's recorded exports carried for that cue.
+
+    A returned file that says nothing of its export is compared with these: a cue whose text now is
+    none of them was changed at home after every export, so a return must not overwrite it."""
+    out: dict[str, set[str]] = {}
+    for record in _read_exports(project).get(module.id, []):
+        for cue in record.get("cues", []):
+            if isinstance(cue, dict) and cue.get("target_hash"):
+                out.setdefault(str(cue.get("n")), set()).add(cue["target_hash"])
+    return out

@@ -13,29 +13,25 @@ A kit (`packager kit`) is one zip with a single top folder::
             01-entreprise-a.proxy.mp4   360p, source subtitles and timecode burned in
             01-entreprise-a.es.docx / .es.srt / .es.xliff
 
-`import_kit` takes the zip (or the unzipped folder) back: the whole archive is checked first
-(member names, the manifest, the identity inside each returned file), then every returned file that
-differs from what was sent is parsed and planned, and only then is anything written. When a kit goes
-out and comes back is recorded in `.packager/kits.json` (`kit_history`, for `packager status`).
+Taking it back is take_back.py's job; when a kit goes out and comes back is recorded in
+`.packager/kits.json` (kit_records.py, for `packager status`).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import atomic_path, write_text
+from ..atomic import atomic_path
 from ..errors import PackagerError
 from ..timecode import srt_timecode
 from .export import (
@@ -53,25 +49,14 @@ from .export import (
     identity_line,
     module_rows,
     new_document,
-    now_iso,
     review_table,
 )
+from .kit_records import KIT_FORMAT, MANIFEST, kit_history, record_sent  # noqa: F401  (kit_history: importable here)
+from .kit_records import sha256 as _sha256
+from .states import notice_person_texts
 
 if TYPE_CHECKING:
     from ..project import Module, Project
-    from .importer import Summary
-
-KIT_FORMAT = "packager-kit/1"
-KITS_FILE = "kits.json"
-MANIFEST = "manifest.json"
-MAX_MEMBER_BYTES = 200 * 1024 * 1024  # an editable file larger than this is not one we sent
-MAX_TOTAL_BYTES = 8 * 1024 * 1024 * 1024
-# What office suites and file managers leave beside the files (ignored, never refused): macOS's
-# resource forks and folder settings, Windows' thumbnails, Word's owner and temporary files,
-# LibreOffice's lock files.
-JUNK = re.compile(r"(^|/)(__MACOSX/|\._[^/]*$|\.DS_Store$|Thumbs\.db$|desktop\.ini$|~\$[^/]*$|~WRL\d+\.tmp$"
-                  r"|\.~lock\.[^/]*#$)", re.IGNORECASE)
-
 
 @dataclass
 class KitResult:
@@ -80,66 +65,6 @@ class KitResult:
     modules: list[str]
     size: int
     files: list[str] = field(default_factory=list)
-
-
-def _sha256(data: bytes | Path) -> str:
-    """Of bytes, or of a file read in chunks (a proxy video is not loaded whole)."""
-    if isinstance(data, Path):
-        with data.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
-    return hashlib.sha256(data).hexdigest()
-
-
-# ---------------------------------------------------------------------------------------------- history
-
-
-def _kits_path(project: Project) -> Path:
-    return project.cache_dir / KITS_FILE
-
-
-def _read_kits(project: Project) -> list[dict]:
-    try:
-        data = json.loads(_kits_path(project).read_text(encoding="utf-8"))
-        kits = data.get("kits", [])
-        return [k for k in kits if isinstance(k, dict)]
-    except (OSError, ValueError, AttributeError):
-        return []
-
-
-def _write_kits(project: Project, kits: list[dict]) -> None:
-    write_text(_kits_path(project), json.dumps({"format": "packager-kits/1", "kits": kits}, ensure_ascii=False,
-                                               indent=2) + "\n")
-
-
-def kit_history(project: Project) -> dict[str, dict]:
-    """module id → {"sent": ISO time of its last kit, "returned": ISO time it came back, or None}."""
-    history: dict[str, dict] = {}
-    for kit in sorted(_read_kits(project), key=lambda k: str(k.get("created", ""))):
-        for module_id in kit.get("modules", []):
-            history[module_id] = {"sent": kit.get("created", ""), "returned": kit.get("returned")}
-    return history
-
-
-def _record_sent(project: Project, kit_id: str, created: str, modules: list[str], path: Path) -> None:
-    kits = [k for k in _read_kits(project) if k.get("id") != kit_id]
-    kits.append({"id": kit_id, "created": created, "modules": modules, "file": path.name, "returned": None})
-    _write_kits(project, kits)
-
-
-def _record_returned(project: Project, kit_id: str, created: str, modules: list[str]) -> None:
-    kits = _read_kits(project)
-    for kit in kits:
-        if kit.get("id") == kit_id:
-            kit["returned"] = now_iso()
-            break
-    else:  # a kit made elsewhere, or kits.json lost: still record it
-        kits.append({"id": kit_id, "created": created, "modules": modules, "file": None, "returned": now_iso()})
-    _write_kits(project, kits)
-
-
-def record_returned_file(project: Project, kit_id: str, module_id: str | None) -> None:
-    """A file of kit `kit_id` came back on its own (imported with `review import FILE`)."""
-    _record_returned(project, kit_id, "", [module_id] if module_id else [])
 
 
 # ---------------------------------------------------------------------------------------------- building
@@ -169,6 +94,10 @@ def _glossary_files(project: Project) -> tuple[bytes, bytes]:
         for cell, value in zip(table.add_row().cells, row):
             _set_text(cell, value, size=9)
     finish_table(table, widths)
+    from ..documents.language import review_document_language
+
+    tags = project.config.documents.language_tag
+    review_document_language(document, tags(src), tags(dst), [row.cells[1] for row in table.rows[1:]])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue(), csv_bytes
@@ -213,7 +142,7 @@ def _qa_csv(project: Project, modules: list[Module]) -> tuple[bytes, int]:
     return buffer.getvalue().encode("utf-8-sig"), len(findings)
 
 
-DOC_WIDTHS = [5.0, 9.0, 9.0, 2.3, 4.0]
+DOC_WIDTHS = [4.2, 8.2, 8.2, 2.3, 3.8]  # 26.7 cm: landscape A4 within 1.5 cm margins
 
 
 def doc_headers(src: str, dst: str) -> list[str]:
@@ -259,7 +188,8 @@ def doc_instructions(src: str, dst: str) -> list[str]:
     ]
 
 
-def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr", dst: str = "es") -> bytes:
+def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr", dst: str = "es",
+                    tags: tuple[str, str] = ("fr-CA", "es")) -> bytes:
     from docx.shared import RGBColor
 
     document = new_document("Textos de los cuadernos / Textes des cahiers",
@@ -276,6 +206,9 @@ def _documents_docx(units: list[dict], kit_id: str, created: str, src: str = "fr
         _set_text(cells[3], STATE_LABELS.get(unit["state"], unit["state"]), size=9)
         _set_text(cells[4], unit["comment"] or "", size=9)
     finish_table(table, DOC_WIDTHS)
+    from ..documents.language import review_document_language
+
+    review_document_language(document, *tags, [row.cells[2] for row in table.rows[1:]])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -320,8 +253,26 @@ def _readme_es(title: str, listing: str, first: str, has_documents: bool, proxy:
 (Las instrucciones en francés están en LISEZMOI.txt.)
 
 Este kit contiene los subtítulos en {dst['es_noun']} de los módulos del video, para revisar y corregir.
-Muchos son borradores de traducción automática. No hay que instalar nada: basta con Word o
-LibreOffice (o, si lo prefiere, Subtitle Edit, Aegisub o una herramienta de traducción asistida).
+Muchos son borradores de traducción automática. No hay que instalar nada: abra editor.html con su
+navegador (Chrome, Edge, Firefox o Safari), sin conexión. Si prefiere sus herramientas, basta con Word
+o LibreOffice (o Subtitle Edit, Aegisub o una herramienta de traducción asistida).
+
+EL EDITOR (editor.html): LA FORMA MÁS SENCILLA
+  1. Descomprima todo el kit (no lo abra desde dentro del .zip) y haga doble clic en editor.html.
+  2. Elija el módulo arriba. El video muestra el {src['es_noun']} y el {dst['es_noun']} que usted escribe;
+     la fila del subtítulo en pantalla se resalta.
+  3. Corrija el {dst['es_noun']} en la lista. Los contadores (caracteres por línea, líneas, caracteres por
+     segundo) se ponen en rojo cuando el subtítulo no cumple los límites, y el editor propone un corte
+     de líneas. A la izquierda: los términos del glosario del subtítulo y su traducción obligatoria.
+  4. «✓ Aprobar» aprueba un subtítulo (otra vez: retira la aprobación); sus preguntas van en
+     «Comentario». «Mostrar» filtra (borradores, fuera de límites, con comentario); «Orden: menos
+     seguros primero» muestra primero los borradores de los que la máquina está menos segura.
+  5. Teclado: Alt+P reproducir el subtítulo, Alt+↑ / Alt+↓ anterior / siguiente, Ctrl+Intro aprobar y
+     pasar al siguiente, Alt+A aprobar / a revisar, Alt+C comentar, Alt+Z deshacer.
+  6. Todo lo que escribe queda guardado en el navegador al instante: si cierra la pestaña, al abrir
+     de nuevo editor.html su trabajo sigue ahí. Trabaje siempre con el mismo navegador y el mismo equipo.
+  7. Al terminar (o cada día): «Guardar mi trabajo» descarga {first}.return.json (un archivo por
+     módulo). Envíe ese archivo al productor, sin modificarlo.
 
 CONTENIDO
 {listing}
@@ -331,14 +282,15 @@ CONTENIDO
         {dst['es_noun']}, estado, comentario.
     {first}.{ext}.srt     la pista de subtítulos en {dst['es_noun']} (Subtitle Edit, Aegisub).
     {first}.{ext}.xliff   la misma traducción en XLIFF 2.0 (herramientas de traducción asistida).
-  Los tres archivos contienen el mismo texto: trabaje en UNO solo por módulo.
+  El editor y los tres archivos contienen el mismo texto: trabaje en UNO solo por módulo.
 
   glosario-glossaire.docx / .csv   términos que se conservan tal cual y traducciones obligatorias.
   qa-borradores.csv          control de calidad de los borradores ({qa}): líneas
                              demasiado largas, lectura demasiado rápida… (se abre con Excel o LibreOffice).
-{docs}  manifest.json              archivo técnico para el productor: NO LO MODIFIQUE NI LO BORRE.
+{docs}  editor.html                el editor de subtítulos: ábralo con su navegador (ver arriba).
+  manifest.json              archivo técnico para el productor: NO LO MODIFIQUE NI LO BORRE.
 
-CÓMO TRABAJAR
+SI PREFIERE SUS HERRAMIENTAS (Word, Subtitle Edit, traducción asistida)
   Tabla Word (.docx):
   - Corrija solo la columna «{dst['name']}». Un salto de línea en la celda = un cambio de línea en el subtítulo.
   - Para aprobar un subtítulo, escriba «aprobado» en la columna «Estado / État»; para retirar una
@@ -371,6 +323,8 @@ QUÉ DEVOLVER
   - Comprima la carpeta completa del kit en un .zip (clic derecho > Enviar a > Carpeta comprimida,
     o «Comprimir») y envíela al productor.{video_back}
   - No agregue otros archivos y no cambie los nombres: un kit con archivos desconocidos se rechaza.
+  - Si trabajó en el editor: envíe los archivos .return.json que descargó «Guardar mi trabajo»
+    (solos, o puestos en la carpeta del kit antes de comprimirla).
   - También puede enviar solo el archivo corregido (.docx, .srt o .xliff), sin cambiarle el nombre.
   Nada de lo que usted escriba se pierde: si un subtítulo también se modificó del lado del productor,
   él verá los dos textos y elegirá.
@@ -397,8 +351,26 @@ def _readme_fr(title: str, listing: str, first: str, has_documents: bool, proxy:
 (Les instructions en espagnol sont dans LEAME.txt.)
 
 Ce kit contient les sous-titres {dst['fr_adj_mpl']} des modules de la vidéo, à réviser et à corriger.
-Beaucoup sont des brouillons de traduction automatique. Rien à installer : Word ou LibreOffice
-suffisent (ou, si vous préférez, Subtitle Edit, Aegisub ou un outil de traduction assistée).
+Beaucoup sont des brouillons de traduction automatique. Rien à installer : ouvrez editor.html avec
+votre navigateur (Chrome, Edge, Firefox ou Safari), sans connexion. Si vous préférez vos outils, Word
+ou LibreOffice suffisent (ou Subtitle Edit, Aegisub ou un outil de traduction assistée).
+
+L'ÉDITEUR (editor.html) : LE PLUS SIMPLE
+  1. Décompressez tout le kit (ne l'ouvrez pas depuis l'intérieur du .zip) et double-cliquez sur editor.html.
+  2. Choisissez le module en haut. La vidéo montre {src['fr_the']} et {dst['fr_the']} que vous tapez ;
+     la ligne du sous-titre à l'écran est mise en évidence.
+  3. Corrigez {dst['fr_the']} dans la liste. Les compteurs (caractères par ligne, lignes, caractères par
+     seconde) passent au rouge quand le sous-titre dépasse les limites, et l'éditeur propose une coupure
+     de lignes. À gauche : les termes du glossaire du sous-titre et leur traduction imposée.
+  4. « ✓ Approuver » approuve un sous-titre (une seconde fois : retire l'approbation) ; vos questions
+     vont dans « Commentaire ». « Afficher » filtre (brouillons, hors limites, commentés) ; « Ordre : les
+     moins sûrs d'abord » montre d'abord les brouillons dont la machine est le moins sûre.
+  5. Clavier : Alt+P lire le sous-titre, Alt+↑ / Alt+↓ précédent / suivant, Ctrl+Entrée approuver et
+     passer au suivant, Alt+A approuver / à revoir, Alt+C commenter, Alt+Z annuler.
+  6. Tout ce que vous tapez est gardé aussitôt dans le navigateur : si vous fermez l'onglet, en rouvrant
+     editor.html votre travail est toujours là. Travaillez toujours avec le même navigateur, sur le même ordinateur.
+  7. À la fin (ou chaque jour) : « Enregistrer mon travail » télécharge {first}.return.json (un fichier
+     par module). Envoyez ce fichier au producteur, sans le modifier.
 
 CONTENU
 {listing}
@@ -408,14 +380,15 @@ CONTENU
         {dst['fr_noun']}, état, commentaire.
     {first}.{ext}.srt     la piste de sous-titres {dst['fr_adj_mpl']} (Subtitle Edit, Aegisub).
     {first}.{ext}.xliff   la même traduction en XLIFF 2.0 (outils de traduction assistée).
-  Les trois fichiers contiennent le même texte : travaillez dans UN SEUL par module.
+  L'éditeur et les trois fichiers contiennent le même texte : travaillez dans UN SEUL par module.
 
   glosario-glossaire.docx / .csv   termes conservés tels quels et traductions imposées.
   qa-borradores.csv          contrôle de qualité des brouillons ({qa}) : lignes
                              trop longues, lecture trop rapide… (s'ouvre avec Excel ou LibreOffice).
-{docs}  manifest.json              fichier technique pour le producteur : NE PAS LE MODIFIER NI LE SUPPRIMER.
+{docs}  editor.html                l'éditeur de sous-titres : ouvrez-le avec votre navigateur (voir plus haut).
+  manifest.json              fichier technique pour le producteur : NE PAS LE MODIFIER NI LE SUPPRIMER.
 
-COMMENT TRAVAILLER
+SI VOUS PRÉFÉREZ VOS OUTILS (Word, Subtitle Edit, traduction assistée)
   Tableau Word (.docx) :
   - Ne modifiez que la colonne « {dst['name']} ». Un retour à la ligne dans la cellule = un changement de
     ligne dans le sous-titre.
@@ -450,6 +423,8 @@ CE QU'ON RENVOIE
   - Compressez tout le dossier du kit en .zip (clic droit > Envoyer vers > Dossier compressé,
     ou « Compresser ») et envoyez-le au producteur.{video_back}
   - N'ajoutez pas d'autres fichiers et ne renommez rien : un kit contenant des fichiers inconnus est refusé.
+  - Si vous avez travaillé dans l'éditeur : envoyez les fichiers .return.json téléchargés par
+    « Enregistrer mon travail » (seuls, ou placés dans le dossier du kit avant de le compresser).
   - Vous pouvez aussi n'envoyer que le fichier corrigé (.docx, .srt ou .xliff), sans le renommer.
   Rien de ce que vous écrivez ne se perd : si un sous-titre a aussi été modifié du côté du producteur,
   il verra les deux textes et choisira.
@@ -481,6 +456,7 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
     rows_by_module = {}
     for module in modules:  # fails early, before any encode
         try:
+            notice_person_texts(module.subtitle_path(project.target_language))
             rows_by_module[module.id] = module_rows(project, module)
         except PackagerError as exc:
             if len(modules) > 1:
@@ -509,6 +485,12 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
                 files[name] = proxy_path
                 entry["files"]["proxy"] = name
             manifest_modules.append(entry)
+        step("editor")  # editor.html: the kit's own subtitle editor (editor.py)
+        from .editor import editor_html
+
+        videos = {m["id"]: m["files"]["proxy"] for m in manifest_modules if "proxy" in m["files"]}
+        files["editor.html"] = editor_html(project, modules, rows_by_module, kit_id=kit_id, created=created,
+                                           videos=videos)
         step("glossary, QA report, documents")
         glossary_docx, glossary_csv = _glossary_files(project)
         files["glosario-glossaire.docx"] = glossary_docx
@@ -518,8 +500,9 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
         doc_units = _document_units(project, module_ids, general=general_documents)
         documents = {"file": None, "units": {}}
         if doc_units:
+            tags = tuple(project.config.documents.language_tag(c) for c in project.languages)
             files["documentos-borrador.docx"] = _documents_docx(doc_units, kit_id, created, project.source_language,
-                                                                project.target_language)
+                                                                project.target_language, tags)
             documents = {"file": "documentos-borrador.docx",
                          "units": {u["key"]: {k: u[k] for k in ("source_hash", "target_hash", "draft", "state",
                                                                   "comment")} for u in doc_units}}
@@ -546,328 +529,10 @@ def build_kit(project: Project, modules: list[Module], output: Path, *, proxy: b
                     else:
                         info.compress_type = zipfile.ZIP_DEFLATED
                         archive.writestr(info, data)
-    _record_sent(project, kit_id, created, module_ids, output)
+    record_sent(project, kit_id, created, module_ids, output)
     from .export import record_export
 
     for module in modules:  # an SRT of the kit sent back on its own is then recognised too
         record_export(project, module, rows_by_module[module.id], exported=created, fmt="kit")
     return KitResult(path=output, kit_id=kit_id, modules=module_ids, size=output.stat().st_size,
                      files=[f"{top}/{n}" for n in sorted(files)])
-
-
-# ---------------------------------------------------------------------------------------------- reading
-
-
-def _safe_name(name: str) -> PurePosixPath | None:
-    """A member name as a relative path, or None when it could escape (absolute, '..', drive letters)."""
-    name = name.replace("\\", "/")
-    if not name or name.startswith("/") or re.match(r"^[A-Za-z]:", name) or "\x00" in name:
-        return None
-    path = PurePosixPath(name)
-    if any(part in ("..", "") for part in path.parts) or path.is_absolute():
-        return None
-    return path
-
-
-class KitSource:
-    """The members of a returned kit, relative to its top folder, read on demand."""
-
-    def __init__(self, label: str, members: dict[str, Callable[[], bytes]], sizes: dict[str, int]):
-        self.label = label
-        self.members = members
-        self.sizes = sizes
-
-    def read(self, name: str) -> bytes:
-        if self.sizes.get(name, 0) > MAX_MEMBER_BYTES:
-            raise PackagerError(f"kit member {name} is too large to be a returned file", path=self.label)
-        return self.members[name]()
-
-
-def open_zip(path: Path) -> tuple[KitSource, zipfile.ZipFile]:
-    try:
-        archive = zipfile.ZipFile(path)
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise PackagerError(f"not a readable zip file ({exc}); nothing was written", path=path,
-                            hint="send the kit again, zipped with any zip tool") from None
-    problems = []
-    names: dict[PurePosixPath, zipfile.ZipInfo] = {}  # in archive order
-    total = 0
-    for info in infos:
-        safe = _safe_name(info.filename)
-        mode = (info.external_attr >> 16) & 0o170000
-        if safe is None:
-            problems.append(f"unsafe member name {info.filename!r}")
-            continue
-        if mode == 0o120000:
-            problems.append(f"member {info.filename!r} is a symbolic link")
-            continue
-        if info.flag_bits & 0x1:
-            problems.append(f"member {info.filename!r} is encrypted")
-            continue
-        total += info.file_size
-        if info.is_dir():
-            continue
-        if safe in names:
-            problems.append(f"member {info.filename!r} is in the archive twice")
-            continue
-        names[safe] = info
-    if total > MAX_TOTAL_BYTES:
-        problems.append(f"the archive unpacks to {total / 1e9:.1f} GB")
-    if problems:
-        archive.close()
-        raise PackagerError("refused: this is not a kit packager made; nothing was written\n"
-                            + "\n".join(f"  - {p}" for p in problems), path=path)
-    kept = [n for n in names if not JUNK.search(str(n))]
-    # The kit's root is where its manifest is: at the top (the translator zipped the contents), one
-    # folder down (as sent), or deeper (a folder holding the kit folder was zipped).
-    manifests = sorted((n for n in kept if n.name == MANIFEST), key=lambda n: len(n.parts))
-    prefix = ""
-    if manifests:
-        parent = str(manifests[0].parent)
-        prefix = "" if parent == "." else parent + "/"
-    members: dict[str, Callable[[], bytes]] = {}
-    sizes: dict[str, int] = {}
-    for n in kept:
-        relative = str(n)[len(prefix):] if str(n).startswith(prefix) else f"../{n}"  # outside: unexpected
-        info = names[n]
-        members[relative] = (lambda i=info: archive.read(i))
-        sizes[relative] = info.file_size
-    return KitSource(str(path), members, sizes), archive
-
-
-def open_folder(path: Path) -> KitSource:
-    base = path
-    if not (base / MANIFEST).is_file():
-        candidates = sorted(d for d in path.iterdir() if d.is_dir() and (d / MANIFEST).is_file())
-        if len(candidates) > 1:
-            raise PackagerError(f"{len(candidates)} kits here: {', '.join(d.name for d in candidates)}", path=path,
-                                hint="import them one at a time: packager review import FOLDER/KIT")
-        if not candidates:
-            raise PackagerError("no kit here (no manifest.json in this folder or one folder below)", path=path,
-                                hint="pass the unzipped kit folder, or the kit's .zip")
-        base = candidates[0]
-    members: dict[str, Callable[[], bytes]] = {}
-    sizes: dict[str, int] = {}
-    problems = []
-    for file in sorted(base.rglob("*")):
-        relative = file.relative_to(base).as_posix()
-        if file.is_symlink():
-            problems.append(f"{relative} is a symbolic link")
-            continue
-        if file.is_dir() or JUNK.search(relative):
-            continue
-        members[relative] = (lambda f=file: f.read_bytes())
-        sizes[relative] = file.stat().st_size
-    if problems:
-        raise PackagerError("refused: this is not a kit packager made; nothing was written\n"
-                            + "\n".join(f"  - {p}" for p in problems), path=path)
-    return KitSource(str(base), members, sizes)
-
-
-def check_manifest(project: Project, source: KitSource) -> dict:
-    """The manifest, checked against the project and against the members present."""
-    if MANIFEST not in source.members:
-        raise PackagerError("refused: the kit has no manifest.json; nothing was written", path=source.label,
-                            hint="send back the whole kit folder, manifest.json included")
-    try:
-        manifest = json.loads(source.read(MANIFEST).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise PackagerError(f"refused: manifest.json is damaged ({exc}); nothing was written", path=source.label) from None
-    problems = []
-    if not isinstance(manifest, dict) or manifest.get("format") != KIT_FORMAT:
-        raise PackagerError(f"refused: manifest.json is not a {KIT_FORMAT} manifest; nothing was written",
-                            path=source.label)
-    if manifest.get("project") != project.config.programme.slug:
-        problems.append(f"the kit was made for project {manifest.get('project')!r}, "
-                        f"this is {project.config.programme.slug!r}")
-    files = manifest.get("files")
-    modules = manifest.get("modules")
-    if not isinstance(files, dict) or not isinstance(modules, list) or not isinstance(manifest.get("kit"), str):
-        raise PackagerError("refused: manifest.json is incomplete; nothing was written", path=source.label)
-    known = {m.id for m in project.modules}
-    for entry in modules:
-        if not isinstance(entry, dict) or entry.get("id") not in known:
-            problems.append(f"the manifest names module {entry.get('id') if isinstance(entry, dict) else entry!r}, "
-                            "which this project does not have")
-            continue
-        if not isinstance(entry.get("cues"), list) or not isinstance(entry.get("files"), dict):
-            problems.append(f"the manifest's entry of {entry.get('id')} is incomplete")
-            continue
-        for name in entry["files"].values():
-            if name not in files:
-                problems.append(f"the manifest names {name} but does not list it")
-    unexpected = [name for name in source.members if name != MANIFEST and name not in files]
-    for name in unexpected:
-        problems.append(f"unexpected member {name}{_unexpected_why(name, files)}")
-    if problems:
-        hint = None
-        if unexpected and len(unexpected) == len(problems):
-            hint = ("remove the unexpected files (or give them back their names) and import the kit again; "
-                    "a returned .docx, .srt or .xliff can also be imported on its own: packager review import FILE")
-        raise PackagerError("refused: the kit does not match its manifest; nothing was written\n"
-                            + "\n".join(f"  - {p}" for p in problems), path=source.label, hint=hint)
-    return manifest
-
-
-def _unexpected_why(name: str, files: dict) -> str:
-    """Why a member the kit did not send may be there, when it looks like one of the kit's files."""
-    from .importer import OTHER_OFFICE_FORMATS
-
-    member = PurePosixPath(name)
-    siblings = [PurePosixPath(f) for f in files if PurePosixPath(f).parent == member.parent]
-    stem = member.name.split(".")[0]
-    alike = [f for f in siblings if f.name.split(".")[0] == stem or stem.startswith(f.name.split(".")[0])]
-    suffix = member.suffix.lower()
-    if alike and suffix in OTHER_OFFICE_FORMATS:
-        return f" (saved as {OTHER_OFFICE_FORMATS[suffix]}: save it as the kit's {alike[0].name} instead)"
-    if alike and suffix in (".docx", ".srt", ".xliff", ".xlf"):
-        same_kind = [f for f in alike if f.suffix.lower() == suffix] or alike
-        return f" (renamed? a returned file keeps its name: {same_kind[0].name})"
-    return ""
-
-
-# ---------------------------------------------------------------------------------------------- import
-
-
-def _touched(unit, base: dict) -> bool:
-    from .states import text_hash
-
-    if text_hash(unit.target) != base.get("target_hash"):
-        return True
-    if unit.approve and base.get("state") != "approved":
-        return True
-    if unit.unapprove and not unit.approve and base.get("state") == "approved":
-        return True
-    return unit.comment is not None and unit.comment != (base.get("comment") or None)
-
-
-def _parse_member(parse_return, data: bytes, name: str, kit_label: str, **kwargs):
-    """Parse one returned file of a kit; a file that cannot be read refuses the whole kit, saying which."""
-    try:
-        return parse_return(data, name, **kwargs)
-    except PackagerError as exc:
-        where = f", {exc.where}" if exc.where else ""
-        hint = (exc.hint + "; " if exc.hint else "") + ("or import the kit's other files one by one: "
-                                                         "packager review import FILE")
-        raise PackagerError(f"refused: {name}{where}: {exc.message}; nothing was written", path=kit_label,
-                            hint=hint) from None
-
-
-def import_kit(project: Project, path: Path, *, who: str | None = None, dry_run: bool = False) -> Summary:
-    """Check a returned kit whole, then apply every returned file in one go (see the module doc)."""
-    from .importer import (
-        Conflict,
-        FilePlan,
-        Summary,
-        align_subtitles,
-        commit,
-        parse_return,
-        plan_documents,
-        plan_subtitles,
-    )
-    from .states import text_hash
-
-    path = Path(path)
-    archive = None
-    if path.is_dir():
-        source = open_folder(path)
-    elif path.is_file():
-        source, archive = open_zip(path)
-    else:
-        raise PackagerError("kit not found", path=path)
-    try:
-        manifest = check_manifest(project, source)
-        kit_id = manifest["kit"]
-        hashes = manifest["files"]
-        who = who or f"kit {kit_id}"
-        when = now_iso()
-        summary = Summary()
-        # Parse every returned file that differs from what was sent; check its identity.
-        parsed: list[tuple[dict, list]] = []
-        problems = []
-        for entry in manifest["modules"]:
-            returned = []
-            for fmt in FORMATS:
-                name = entry["files"].get(fmt)
-                if not name or name not in source.members:
-                    continue
-                data = source.read(name)
-                if _sha256(data) == hashes.get(name):
-                    continue
-                rf = _parse_member(parse_return, data, name, source.label, module_id=entry["id"])
-                if rf.kind != "srt" and (rf.module_id != entry["id"] or (rf.kit and rf.kit != kit_id)):
-                    problems.append(f"{name} belongs to module {rf.module_id!r} of kit {rf.kit!r}, "
-                                    f"not to {entry['id']!r} of this kit")
-                returned.append(rf)
-            parsed.append((entry, returned))
-        doc_returned = None
-        doc_name = (manifest.get("documents") or {}).get("file")
-        if doc_name and doc_name in source.members:
-            data = source.read(doc_name)
-            if _sha256(data) != hashes.get(doc_name):
-                doc_returned = _parse_member(parse_return, data, doc_name, source.label)
-                if not doc_returned.documents or (doc_returned.kit and doc_returned.kit != kit_id):
-                    problems.append(f"{doc_name} is not this kit's documents file")
-        if problems:
-            raise PackagerError("refused: the kit does not match its manifest; nothing was written\n"
-                                + "\n".join(f"  - {p}" for p in problems), path=source.label)
-        plans: list[FilePlan] = []
-        for entry, returned in parsed:
-            if not returned:
-                continue
-            module = project.module(entry["id"])
-            carried = {str(c["n"]): c for c in entry["cues"] if isinstance(c, dict) and "n" in c}
-            keyed_files = []
-            for rf in returned:
-                try:
-                    keyed_files.append((rf.label, align_subtitles(project, module, rf)))
-                except PackagerError as exc:
-                    summary.refused.append(exc.message.replace("\n", "\n  ") + f" [{rf.label}]")
-                    continue
-                summary.applied.append(rf.label)
-            merged: dict = {}
-            touched_by: dict[str, str] = {}
-            disagree: set[str] = set()
-            for label, units in keyed_files:
-                for key, unit in units.items():
-                    base = carried.get(key, {})
-                    if not _touched(unit, base):
-                        merged.setdefault(key, unit)
-                        continue
-                    if key in touched_by and key not in disagree:
-                        previous = merged[key]
-                        if text_hash(previous.target) != text_hash(unit.target) and \
-                                text_hash(unit.target) != base.get("target_hash"):
-                            if text_hash(previous.target) != base.get("target_hash"):
-                                disagree.add(key)
-                                summary.conflicts.append(Conflict(
-                                    module.id, f"cue {key}", previous.target, unit.target, "",
-                                    reason="it was changed differently in two returned files, so neither is applied",
-                                    labels=(PurePosixPath(touched_by[key]).name, PurePosixPath(label).name)))
-                                continue
-                            previous.target = unit.target
-                        previous.approve = previous.approve or unit.approve
-                        previous.unapprove = previous.unapprove or unit.unapprove
-                        previous.comment = previous.comment or unit.comment
-                        continue
-                    merged[key] = unit
-                    touched_by[key] = label
-            for key in disagree:
-                merged.pop(key, None)
-            plans.append(plan_subtitles(project, module, merged, carried=carried, who=who, when=when,
-                                        summary=summary, exported=manifest.get("created")))
-        if doc_returned is not None:
-            plans += plan_documents(project, doc_returned.units,
-                                    carried=(manifest.get("documents") or {}).get("units") or {}, who=who,
-                                    when=when, summary=summary, label=doc_name, exported=manifest.get("created"))
-            summary.applied.append(doc_name)
-        if not dry_run:
-            commit(plans)
-            _record_returned(project, kit_id, manifest.get("created", ""), [m["id"] for m in manifest["modules"]])
-        if not summary.applied:
-            summary.notes.append("no returned file differs from what the kit carried: nothing to apply")
-        return summary
-    finally:
-        if archive is not None:
-            archive.close()

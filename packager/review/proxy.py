@@ -52,12 +52,14 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
     from ..video.burn import draw_states
     from ..video.footage_graph import audio_sources, clip_audio, video_chain
     from ..video.probe import probe_footage
+    from ..video.render import BT709, LANGUAGE_TAGS
 
     ensure_footage(project, module)
     fps = project.config.programme.frame_rate
     rate = Fraction(fps).limit_denominator(1001)
     width = round(height * 16 / 9 / 2) * 2
     cues = read_srt(module.subtitle_path(project.source_language))
+    spoken = LANGUAGE_TAGS.get(project.source_language, project.source_language)
     numbered = [c.with_text(f"[{n}] {c.text}") for n, c in enumerate(cues, start=1)]
     with tempfile.TemporaryDirectory(prefix="packager-proxy-") as tmp_name:
         tmp = Path(tmp_name)
@@ -88,11 +90,14 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
             args += burn.input_args()
             graph.append(burn.overlay_filter("vcat", f"{n_input}:v", "vsub"))
         graph.append(f"[vsub]drawtext=fontfile=fonts/DejaVuSans.ttf:text='%{{pts\\:hms}}':fontsize={size}:"
-                     f"fontcolor=white:box=1:boxcolor=black@0.75:boxborderw={size // 3}:x={size // 2}:y={size // 2}[vout]")
+                     f"fontcolor=white:box=1:boxcolor=black@0.75:boxborderw={size // 3}:x={size // 2}:y={size // 2},"
+                     f"{BT709}[vout]")
         args += ["-filter_complex", ";".join(graph), "-map", "[vout]", "-map", "[acat]",
                  "-c:v", "libx264", "-preset", preset, "-b:v", f"{VIDEO_KBPS}k", "-maxrate", f"{VIDEO_KBPS * 3 // 2}k",
                  "-bufsize", f"{VIDEO_KBPS * 2}k", "-profile:v", "main", "-pix_fmt", "yuv420p",
                  "-g", str(round(fps * 2)), "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "1",
+                 # what a player lists: the language spoken, for the picture and the sound
+                 "-metadata:s:v:0", f"language={spoken}", "-metadata:s:a:0", f"language={spoken}",
                  "-movflags", "+faststart"]
         with atomic_path(output) as tmp_out:
             try:

@@ -7,6 +7,9 @@
      "units": {"1": {"state": "draft", "source_hash": "…", "target_hash": "…",
                      "machine": "…", "who": "packager translate", "when": "2026-…", "comment": null}}}
 
+A machine draft may also carry ``"confidence"`` (0-1, the model's score: review/confidence.py); the
+key is absent when unknown, so older sidecars read and write as before.
+
 States: ``draft`` (a machine wrote it), ``edited`` (a person changed it), ``approved``,
 ``needs-review`` (its source changed after a person worked on it). The sidecar records what the
 files looked like when the state was set; `effective_state` compares that with the files now, so a
@@ -18,7 +21,6 @@ document units are keyed by the keys of `packager.texts`. The file is sorted and
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +28,8 @@ from typing import TYPE_CHECKING
 
 from ..atomic import write_text
 from ..errors import PackagerError
+from .clock import now_iso
+from .fingerprint import text_hash  # noqa: F401  (re-exported: callers import it from here)
 
 if TYPE_CHECKING:
     from ..project import Module, Project
@@ -33,13 +37,6 @@ if TYPE_CHECKING:
 FORMAT = "packager-states/1"
 STATES = ("draft", "edited", "approved", "needs-review")
 SUFFIX = ".states.json"
-
-
-def text_hash(text: str) -> str:
-    """A short hash of a text's words: line breaks and runs of spaces do not count (re-breaking a
-    subtitle's lines is not an edit), everything else does (accents, punctuation, italics tags)."""
-    normalised = " ".join(text.split())
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
 
 
 def sidecar_path(target_path: Path | str) -> Path:
@@ -56,9 +53,13 @@ class UnitState:
     who: str | None = None
     when: str | None = None  # ISO 8601, UTC
     comment: str | None = None
+    confidence: float | None = None  # the machine's confidence in its draft, 0-1 (review/confidence.py)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if data["confidence"] is None:  # optional: sidecars without it stay as they were
+            del data["confidence"]
+        return data
 
     @classmethod
     def from_json(cls, data: dict, *, path: Path, key: str) -> UnitState:
@@ -73,9 +74,16 @@ class UnitState:
             return cls(state=state, source_hash=str(data.get("source_hash") or ""),
                        target_hash=str(data.get("target_hash") or ""),
                        machine=data.get("machine"), who=data.get("who"), when=data.get("when"),
-                       comment=data.get("comment"))
+                       comment=data.get("comment"), confidence=_confidence(data.get("confidence")))
         except TypeError:  # pragma: no cover - defensive
             raise PackagerError(f"unit {key!r} is malformed", path=path) from None
+
+
+def _confidence(value) -> float | None:
+    """An optional recorded confidence; anything but a number in [0, 1] is ignored (it is advice only)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    return None
 
 
 @dataclass
@@ -95,7 +103,7 @@ class StateFile:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return cls(target_path=target_path)
+            return cls(target_path=target_path).reconcile()
         except (OSError, UnicodeDecodeError) as exc:
             raise PackagerError(f"cannot read the review states: {exc}", path=path) from None
         try:
@@ -106,7 +114,32 @@ class StateFile:
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("units"), dict):
             raise PackagerError(f"not a review-state file (expected \"format\": \"{FORMAT}\")", path=path)
         units = {str(k): UnitState.from_json(v, path=path, key=str(k)) for k, v in data["units"].items()}
-        return cls(target_path=target_path, units=units)
+        return cls(target_path=target_path, units=units).reconcile()
+
+    def reconcile(self) -> StateFile:
+        """Take from the unit history what the sidecar missed (a kill between writing the target file
+        and this sidecar): a unit whose text is not the one recorded here but is its last version in
+        the history gets that version's state and author. So a machine draft is never taken for a
+        person's text, whatever the point a run was killed at. Returns self."""
+        from . import history
+
+        if not history.history_path(self.target_path).is_file():
+            return self
+        texts = target_texts(self.target_path)
+        latest = history.latest_versions(history.read(self.target_path))
+        for key, text in texts.items():
+            entry = self.units.get(key)
+            current = text_hash(text)
+            if entry is not None and entry.target_hash == current:
+                continue
+            last = latest.get(key)
+            if last is None or last.state not in STATES or text_hash(last.text) != current:
+                continue
+            machine = last.text if last.who == history.MACHINE else (entry.machine if entry else None)
+            self.units[key] = UnitState(last.state, last.source_hash or (entry.source_hash if entry else ""),
+                                        current, machine=machine, who=last.by, when=last.when,
+                                        comment=entry.comment if entry else last.comment)
+        return self
 
     def record(self, key: str, state: str, source_text: str, target_text: str, *, who: str | None = None,
                when: str | None = None, comment: str | None = None, machine: str | None = None) -> UnitState:
@@ -116,8 +149,6 @@ class StateFile:
             raise ValueError(f"unknown state {state!r}")
         previous = self.units.get(key)
         if when is None:
-            from .export import now_iso
-
             when = now_iso()
         entry = UnitState(state=state, source_hash=text_hash(source_text), target_hash=text_hash(target_text),
                           machine=machine if machine is not None else (previous.machine if previous else None),
@@ -140,6 +171,42 @@ class StateFile:
             pass
         write_text(self.path, text)
         return True
+
+
+def target_texts(target_path: Path | str) -> dict[str, str]:
+    """key → text of a target file (cue numbers of an SRT, unit keys of a workbook text); empty when
+    it is missing or unreadable (`check` explains)."""
+    target_path = Path(target_path)
+    try:
+        if target_path.suffix.lower() == ".srt":
+            from ..subtitles.cues import read_srt
+
+            return {str(n): cue.text for n, cue in enumerate(read_srt(target_path), start=1)} \
+                if target_path.is_file() else {}
+        from ..texts import read_units
+
+        return read_units(target_path)
+    except (PackagerError, OSError):
+        return {}
+
+
+def notice_person_texts(target_path: Path | str) -> None:
+    """Record in the unit history every text of a person the target file holds and the history
+    lacks (an edit made in an editor since packager last looked), before a command works from it:
+    `review export`, `kit`, `review approve`, `review import`. A person may overwrite it next."""
+    from . import history
+
+    target_path = Path(target_path)
+    texts = target_texts(target_path)
+    if not texts:
+        return
+    states = StateFile.load(target_path)
+    pending = history.Pending(target_path)
+    for key, text in texts.items():
+        entry = states.units.get(key)
+        state = entry.state if entry is not None and entry.target_hash == text_hash(text) else "edited"
+        pending.keep_person_text(key, text, state, source_hash=entry.source_hash if entry else None)
+    pending.flush()
 
 
 def _unit_sort_key(key: str) -> tuple:

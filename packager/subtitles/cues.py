@@ -255,15 +255,26 @@ def _clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-def format_srt(cues: list[Cue]) -> str:
-    """Clean SRT: renumbered from 1, LF, a blank line after every cue (the last one too)."""
-    return "".join(f"{n}\n{srt_timecode(c.start)} --> {srt_timecode(c.end)}\n{_clean_text(c.text)}\n\n"
+# Where a sidecar's cues appear when a player shows them: at the top of the picture for a language read
+# above subtitles burned in at the bottom. SRT has no position of its own: `{\an8}` (SSA's "top centre")
+# is the tag VLC, mpv and most players honour; WebVTT's `line:0` is the first line from the top.
+SRT_TOP = "{\\an8}"
+VTT_TOP = "line:0"
+
+
+def format_srt(cues: list[Cue], *, top: bool = False) -> str:
+    """Clean SRT: renumbered from 1, LF, a blank line after every cue (the last one too).
+    `top`: every cue marked to be shown at the top of the picture."""
+    mark = SRT_TOP if top else ""
+    return "".join(f"{n}\n{srt_timecode(c.start)} --> {srt_timecode(c.end)}\n{mark}{_clean_text(c.text)}\n\n"
                    for n, c in enumerate(cues, start=1))
 
 
-def format_vtt(cues: list[Cue]) -> str:
-    body = "".join(f"{n}\n{srt_timecode(c.start).replace(',', '.')} --> {srt_timecode(c.end).replace(',', '.')}\n"
-                   f"{_vtt_escape(_clean_text(c.text))}\n\n" for n, c in enumerate(cues, start=1))
+def format_vtt(cues: list[Cue], *, top: bool = False) -> str:
+    """WebVTT; `top`: every cue on the first line from the top of the picture."""
+    settings = f" {VTT_TOP}" if top else ""
+    body = "".join(f"{n}\n{srt_timecode(c.start).replace(',', '.')} --> {srt_timecode(c.end).replace(',', '.')}"
+                   f"{settings}\n{_vtt_escape(_clean_text(c.text))}\n\n" for n, c in enumerate(cues, start=1))
     return "WEBVTT\n\n" + body
 
 

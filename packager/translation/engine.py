@@ -219,16 +219,28 @@ class Engine:
 
     def translate(self, texts: list[str]) -> list[str]:
         """Translate each text (one sentence, ideally). Empty input → no model call."""
+        return [text for text, _ in self.translate_scored(texts)]
+
+    def translate_scored(self, texts: list[str]) -> list[tuple[str, float | None]]:
+        """Each text's translation and the model's confidence in it (review/confidence.py): through
+        a pivot, the product of the steps' confidences."""
         if not texts:
             return []
+        from ..review.confidence import combine
+
         self._load()
         current = list(texts)
+        confidences: list[list[float | None]] = [[] for _ in texts]
         for step, translator in zip(self.steps, self._translators):
-            current = self._translate_step(step, translator, current)
+            scored = self._translate_step(step, translator, current)
+            current = [text for text, _ in scored]
+            for kept, (_, confidence) in zip(confidences, scored):
+                kept.append(confidence)
         self.sentences += len(texts)
-        return current
+        return [(text, combine(kept)) for text, kept in zip(current, confidences)]
 
-    def _translate_step(self, step: InstalledPackage, translator: Any, texts: list[str]) -> list[str]:
+    def _translate_step(self, step: InstalledPackage, translator: Any,
+                        texts: list[str]) -> list[tuple[str, float | None]]:
         pkg = step.argos
         tokenizer = pkg.tokenizer
         try:
@@ -241,15 +253,32 @@ class Engine:
         results = translator.translate_batch(
             tokens, target_prefix=target_prefix, replace_unknowns=True,
             max_batch_size=int(self._settings.batch_size), batch_type="examples",
-            beam_size=int(self._settings.beam_size), num_hypotheses=1, length_penalty=0.2)
+            beam_size=int(self._settings.beam_size), num_hypotheses=1, length_penalty=LENGTH_PENALTY,
+            return_scores=True)
         self.calls += 1
         out = []
         for result in results:
             value = tokenizer.decode(result.hypotheses[0])
             if prefix and value.startswith(prefix):
                 value = value[len(prefix):]
-            out.append(value.strip())
+            score = result.scores[0] if getattr(result, "scores", None) else None
+            out.append((value.strip(), token_confidence(score, len(result.hypotheses[0]))))
         return out
+
+
+LENGTH_PENALTY = 0.2
+
+
+def token_confidence(score: float | None, tokens: int) -> float | None:
+    """CTranslate2's hypothesis score is its summed log-probability divided by length ** length_penalty
+    (the end-of-sentence token counted in the length): undo that to get the mean log-probability
+    per token, and return exp() of it (review/confidence.py)."""
+    from ..review.confidence import confidence_from_score
+
+    if score is None:
+        return None
+    length = tokens + 1
+    return confidence_from_score(score * length ** LENGTH_PENALTY / length)
 
 
 def load_engine(source: str, target: str) -> Engine:

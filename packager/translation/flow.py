@@ -16,12 +16,13 @@ A machine never overwrites a person's text. Files are written only when they cha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..atomic import write_text
-from ..review.export import now_iso
+from ..review import history
+from ..review.clock import now_iso
 from ..review.states import StateFile, UnitState, text_hash
 from ..subtitles.cues import Cue, format_srt, read_srt, strip_tags
 from ..subtitles.linebreak import break_lines
@@ -67,6 +68,7 @@ class DraftMaker:
         self.target_lang = target_lang
         self._model_id: str | None = None
         self.fresh: set[str] = set()  # pieces the model translated during this run
+        self.confidences: dict[str, float | None] = {}  # piece → the model's confidence (review/confidence.py)
 
     @property
     def model_id(self) -> str:
@@ -91,11 +93,21 @@ class DraftMaker:
                 missing.append(piece)
             else:
                 wanted[piece] = found
+                self.confidences.setdefault(piece, self.memory.confidence(pair, self.model_id, piece))
         if missing:
-            for piece, output in zip(missing, self.engine.translate(missing)):
+            for piece, (output, confidence) in zip(missing, self.engine.translate_scored(missing)):
                 wanted[piece] = output
-                self.memory.put(pair, self.model_id, piece, output)
+                self.confidences[piece] = confidence
+                self.memory.put(pair, self.model_id, piece, output, confidence)
             self.fresh.update(missing)
+
+    def confidence(self, text: str) -> float | None:
+        """The model's confidence in a text's translation: that of its least sure sentence (None when
+        a piece has none, e.g. from a memory written before confidences were kept)."""
+        values = [self.confidences.get(p) for t in self._plan(text) for p in t.inputs]
+        if not values or any(v is None for v in values):
+            return None
+        return min(values)
 
     def translate(self, texts: list[str]) -> list[tuple[str, bool]]:
         """(translation, came entirely from memory) for each text, with as few model calls as possible.
@@ -243,6 +255,11 @@ def _is_person_text(entry: UnitState | None, text: str | None) -> bool:
     return entry is None or entry.state != "draft" or entry.target_hash != text_hash(text)
 
 
+def _person_state(entry: UnitState | None, text: str) -> str:
+    """The state a person's text has now: its recorded state, or edited when the sidecar does not know it."""
+    return entry.state if entry is not None and entry.target_hash == text_hash(text) else "edited"
+
+
 _DASH = re.compile(r"^\s*[-–—]\s*")
 _ITALIC = re.compile(r"^\s*<i>(.*)</i>\s*$", re.DOTALL | re.IGNORECASE)
 
@@ -253,12 +270,14 @@ def _is_dialogue(cue: Cue) -> bool:
     return len(lines) >= 2 and all(_DASH.match(strip_tags(line)) for line in lines)
 
 
-def machine_cues(project: Project, source: list[Cue], wanted: set[int], maker: DraftMaker) -> dict[int, tuple[str, bool]]:
+def machine_cues(project: Project, source: list[Cue], wanted: set[int], maker: DraftMaker,
+                 confidences: dict[int, float] | None = None) -> dict[int, tuple[str, bool]]:
     """The machine's text for the cues `wanted` (indexes into `source`): (text, from memory).
 
     Sentence groups that hold a wanted cue are translated in one batch and spread over their cues;
     a dialogue cue ("- …" lines) is translated line by line and keeps its dashes; a cue wholly in
-    italics stays in italics; a cue opening with a speaker dash keeps it.
+    italics stays in italics; a cue opening with a speaker dash keeps it. `confidences`, when given,
+    receives each cue's confidence: that of its least sure text (a cue of a sentence: the sentence's).
     """
     if not wanted:
         return {}
@@ -298,6 +317,10 @@ def machine_cues(project: Project, source: list[Cue], wanted: set[int], maker: D
     for group, first, count in spans:
         chunk = results[first:first + count]
         from_memory = all(m for _, m in chunk)
+        if confidences is not None:
+            scores = [maker.confidence(text) for text in texts[first:first + count]]
+            if scores and all(v is not None for v in scores):
+                confidences.update(dict.fromkeys(group, min(scores)))
         if group[0] in dialogue:
             out[group[0]] = ("\n".join(f"- {text}" for text, _ in chunk), from_memory)
             continue
@@ -342,6 +365,7 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
     # review; with no French cue at its time any more, it is reported.
     taken = {j for j in matched if j is not None}
     joined: dict[int, list[tuple[int, str]]] = {}
+    orphans: list[tuple[int, Cue, str]] = []
     for j, cue in enumerate(old):
         entry = states.units.get(str(j + 1))
         if j in taken or not _is_person_text(entry, cue.text):
@@ -351,6 +375,7 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
         if overlap <= 0:
             stats.dropped.append(f"{module.id} cue {j + 1} ({' '.join(cue.text.split())!r}): "
                                  f"no {project.source_language} cue at its time any more")
+            orphans.append((j, cue, _person_state(entry, cue.text)))
             continue
         if i not in joined:
             own = matched[i]
@@ -368,7 +393,8 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
 
     # Translate the sentence groups that hold a cue needing the machine's text.
     wanted = {i for i, d in enumerate(decisions) if d in ("draft", "needs-review", "merged")}
-    machine = machine_cues(project, source, wanted, maker)
+    confidences: dict[int, float] = {}
+    machine = machine_cues(project, source, wanted, maker, confidences)
 
     new_cues: list[Cue] = []
     new_states = StateFile(target_path=target_path)
@@ -376,8 +402,24 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
         suggestion, from_memory = machine.get(i, (None, True))
         text, entry = _resolve(decisions[i], entries[i], cue.text, old_texts[i], suggestion, from_memory,
                                stats, when)
+        if entry.state == "draft" and confidences.get(i) is not None:  # the model's score, for reviewers
+            entry = replace(entry, confidence=confidences[i])
         new_cues.append(Cue(index=i + 1, start=cue.start, end=cue.end, text=text))
         new_states.units[str(i + 1)] = entry
+
+    # The history first (fsynced), then the files: a kill anywhere leaves the history knowing who
+    # wrote each text (see review/history.py).
+    pending = history.Pending(target_path)
+    for j, cue in enumerate(old):
+        entry = states.units.get(str(j + 1))
+        if _is_person_text(entry, cue.text):
+            pending.keep_person_text(str(j + 1), cue.text, _person_state(entry, cue.text),
+                                     source_hash=entry.source_hash if entry else None)
+    for j, cue, dropped_state in orphans:
+        pending.orphan(str(j + 1), cue.text, state=dropped_state, by=MACHINE, when=when)
+    history.record_run(pending, new_states.units, {str(i + 1): c.text for i, c in enumerate(new_cues)}, by=MACHINE,
+                       origin="translate", when=when)
+    pending.flush()
 
     content = format_srt(new_cues)
     if _changed(target_path, content):
@@ -450,6 +492,18 @@ def translate_document(project: Project, doc, maker: DraftMaker, *, when: str | 
                                suggestion, from_memory, stats, when)
         texts[unit.key] = text
         new_states.units[unit.key] = entry
+
+    pending = history.Pending(doc.target_path)
+    for key, text in old.items():
+        entry = states.units.get(key)
+        if _is_person_text(entry, text):
+            pending.keep_person_text(key, text, _person_state(entry, text),
+                                     source_hash=entry.source_hash if entry else None)
+            if doc.unit(key) is None:  # its source unit is gone: kept in the history, to restore
+                stats.dropped.append(f"{doc.doc_id} {key} ({' '.join(text.split())!r}): no source text any more")
+                pending.orphan(key, text, state=_person_state(entry, text), by=MACHINE, when=when)
+    history.record_run(pending, new_states.units, texts, by=MACHINE, origin="translate", when=when)
+    pending.flush()
 
     content = render_target(doc, texts)
     if _changed(doc.target_path, content):

@@ -58,9 +58,17 @@ class TranslationMemory:
         self.misses += 1
         return None
 
-    def put(self, pair: str, model_id: str, source: str, target: str) -> None:
+    def confidence(self, pair: str, model_id: str, source: str) -> float | None:
+        """The model's confidence recorded with an entry (review/confidence.py), when it was."""
+        entry = self.entries.get(memory_key(pair, model_id, source))
+        value = entry.get("confidence") if entry is not None and entry.get("source") == source else None
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    def put(self, pair: str, model_id: str, source: str, target: str, confidence: float | None = None) -> None:
         key = memory_key(pair, model_id, source)
         entry = {"pair": pair, "model": model_id, "source": source, "target": target}
+        if confidence is not None:  # optional: entries without it read as before
+            entry["confidence"] = confidence
         if self.entries.get(key) != entry:
             self.entries[key] = entry
             self._dirty = True

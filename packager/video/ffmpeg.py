@@ -18,6 +18,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from .. import interrupt
 from ..errors import PackagerError
 
 
@@ -99,7 +100,8 @@ def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], 
     `background`: a lower CPU priority (nice 10), for light work that runs beside a video encode: it
     fills the cores x264 leaves idle instead of preempting x264's threads.
 
-    Returns ffmpeg's log (stderr). Raises FFmpegFailed with the log when ffmpeg fails.
+    Returns ffmpeg's log (stderr). Raises FFmpegFailed with the log when ffmpeg fails, and
+    interrupt.Interrupted when the run was interrupted (ffmpeg was killed: not a fault of its input).
     """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
@@ -107,9 +109,8 @@ def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], 
             setup = _lower_priority
         else:
             setup = _die_with_parent if _PRCTL is not None else None
-        process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=err, text=True, errors="replace",
-                                   preexec_fn=setup)
-        try:
+        with interrupt.child(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=err, text=True, errors="replace",
+                             preexec_fn=setup) as process:
             assert process.stdout is not None
             for line in process.stdout:
                 if on_time and line.startswith("out_time_us="):
@@ -117,10 +118,6 @@ def run(args: list[str], *, cwd: Path | None = None, on_time: Callable[[float], 
                     if value.lstrip("-").isdigit():
                         on_time(max(0, int(value)) / 1e6)
             returncode = process.wait()
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
         err.seek(0)
         log = err.read()
     if returncode != 0:

@@ -10,7 +10,8 @@ LOUDNESS_TARGET LUFS and encoded to AAC; audio only, a few seconds) and the open
 (composed once with moviepy, encoded once to short clips and cached).
 A final mux copies the cards, the body and the audio into one MP4 (concat demuxer: the x264 streams are
 `stitchable`), adds the soft subtitle tracks in both languages (mov_text, fra/spa), the chapters (the
-module's title, then its outline sections, titled in both languages) and faststart.
+module's title, then its outline sections, titled in both languages) and faststart; then mp4boxes.py
+leaves every soft track off until a viewer picks one, the one not burned in placed at the top.
 
 Writes dist/render/<target>/ (see the "Render outputs" contract): <NN>-<id>.mp4, sidecar SRT and WebVTT
 timed on the rendered video (shifted by the opening card), <NN>-<id>.chapters.json, programme.mp4
@@ -39,13 +40,13 @@ from typing import Any
 
 from rich.console import Console
 
-from .. import __version__
+from .. import __version__, interrupt
 from ..atomic import atomic_path, readable, write_text
 from ..errors import CheckFailed, PackagerError
 from ..project import Module, Project
 from ..subtitles.cues import Cue, format_srt, format_vtt, read_srt, shift
 from ..timecode import format_timecode
-from . import ffmpeg
+from . import ffmpeg, mp4boxes
 from .burn import BurnOverlay, cached_states
 from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_card, lower_third,
                     lower_third_geometry, opening_card)
@@ -147,6 +148,7 @@ class Job:
     states: Future | None = None  # the target-language subtitles' images (BurnOverlay | None), drawn early
     burn: BurnOverlay | None = None  # the same, when the encode starts
     audio: Future | None = None  # the audio encode, running while the video encodes
+    options: RenderOptions = field(default_factory=RenderOptions)  # recorded in the cache entry, for `status`
 
     @property
     def name(self) -> str:
@@ -212,6 +214,21 @@ def _read_cache(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def render_state(project: Project, module: Module, target: str) -> str | None:
+    """What `status` says of a module's video for `target`: "current" (every output of its last render on
+    disk, as that render left them, and its inputs unchanged), "out of date" (its outputs are there but
+    its inputs changed), or None (never rendered, or an output is missing: e.g. an interrupted build).
+    Compared with the options that render used (`--size`, `--preset`). Raises PackagerError when the
+    medium cannot hold the programme."""
+    entry = _read_cache(_cache_file(project, target, module.id))
+    if not entry or not _outputs_current(entry, render_dir(project, target)):
+        return None
+    size, preset = entry.get("options") or [None, RenderOptions.preset]
+    options = RenderOptions(size=tuple(size) if size else None, preset=preset)
+    key = module_key(project, module, plan_for(project, target, options), options)
+    return "current" if entry.get("key") == key else "out of date"
 
 
 def _readable(out_dir: Path, names: list[str]) -> None:
@@ -440,6 +457,15 @@ def _fit(plan: Plan) -> str:
     return f"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1"
 
 
+# HD video is BT.709 (what the footage's cameras write). The cards are converted from RGB with that matrix
+# (swscale's default is BT.601, which shifts their colours against the footage), and every file says so:
+# the H.264 stream's VUI (rewritten at the mux, whatever the encode wrote: FFmpeg's encoder takes the
+# frames' unset primaries over `-color_primaries`) and the MP4's colr box, so players do not guess.
+BT709 = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+TO_BT709 = f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709}"
+BT709_VUI = ["-bsf:v", "h264_metadata=colour_primaries=1:transfer_characteristics=1:matrix_coefficients=1:"
+                       "video_full_range_flag=0"]
+
 _card_lock = threading.Lock()
 
 
@@ -452,7 +478,7 @@ def card_clip(png: Path, plan: Plan, fps: Fraction, preset: str) -> Path:
         return path
     frames = max(1, round(CARD_SECONDS * float(fps)))
     fade = min(0.5, CARD_SECONDS / 4)
-    graph = (f"[0:v]{_fit(plan)},format=yuv420p,loop=loop={frames - 1}:size=1:start=0,"
+    graph = (f"[0:v]{_fit(plan)},{TO_BT709},loop=loop={frames - 1}:size=1:start=0,"
              f"setpts=N/({_fps_text(fps)})/TB,fade=t=in:st=0:d={fade},"
              f"fade=t=out:st={CARD_SECONDS - fade}:d={fade}[v]")
     rate = ["-crf", str(plan.crf)] if plan.crf is not None else ["-b:v", f"{plan.video_kbps}k"]
@@ -515,6 +541,11 @@ def build_video_args(job: Job, *, threads: int | None, preset: str, pass_no: int
     return args + ["-an", "-f", "mp4", output]
 
 
+def _spoken(project: Project) -> str:
+    """The programme's language (what is spoken), as MP4 streams are tagged: ISO 639-2."""
+    return LANGUAGE_TAGS.get(project.source_language, project.source_language)
+
+
 def build_mux_args(job: Job, output: str) -> list[str]:
     """Video and audio copied, soft subtitles (mov_text, fra/spa), chapters, faststart."""
     project = job.module.project
@@ -534,9 +565,9 @@ def build_mux_args(job: Job, output: str) -> list[str]:
             n += 1
             sub_index += 1
     args += ["-f", "ffmetadata", "-i", "chapters.ffmeta"]
-    source = project.source_language
-    return (args + maps + ["-c:v", "copy", "-c:a", "copy", "-c:s", "mov_text",
-                           "-metadata:s:a:0", f"language={LANGUAGE_TAGS.get(source, source)}",
+    source = _spoken(project)
+    return (args + maps + ["-c:v", "copy", *BT709_VUI, "-c:a", "copy", "-c:s", "mov_text",
+                           "-metadata:s:v:0", f"language={source}", "-metadata:s:a:0", f"language={source}",
                            "-map_metadata", str(n), "-map_chapters", str(n), "-movflags", "+faststart",
                            "-f", "mp4", output])
 
@@ -556,6 +587,14 @@ def prepare_files(job: Job) -> None:
     spans = [(c["start"], (chapters[i + 1]["start"] if i + 1 < len(chapters) else job.duration),
               " / ".join(c["title"][lang] for lang in languages)) for i, c in enumerate(chapters)]
     write_ffmetadata(tmp / "chapters.ffmeta", " / ".join(module.title(lang) for lang in languages), spans)
+
+
+def above_burned(job: Job) -> set[str]:
+    """The languages whose soft tracks and sidecars are shown at the top of the picture when a person
+    chooses them: every one but the language burned in at the bottom (none when nothing is burned)."""
+    if job.burn is None:
+        return set()
+    return set(job.cues) - {job.module.project.target_language}
 
 
 def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache_path: Path) -> ModuleRender:
@@ -578,14 +617,19 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
         final = out_dir / f"{name}.mp4"
         with atomic_path(final) as tmp_out:
             ffmpeg.run(build_mux_args(job, str(tmp_out)), cwd=tmp)
+            tracks = [lang for lang in languages if lang in job.cues]  # the soft tracks, in mux order
+            mp4boxes.settle_subtitle_tracks(tmp_out, top={n for n, lang in enumerate(tracks)
+                                                          if lang in above_burned(job)},
+                                            chapters_language=_spoken(module.project))
     except ffmpeg.FFmpegFailed as exc:
         raise PackagerError(f"module {module.id}: ffmpeg failed to render it:\n{exc.tail()}",
                             path=module.path, hint="check the footage clips this module names") from None
     produced = [f"{name}.mp4"]
     for lang, cues in job.cues.items():
         shifted = shift(cues, CARD_SECONDS)
-        write_text(out_dir / f"{name}.{lang}.srt", format_srt(shifted))
-        write_text(out_dir / f"{name}.{lang}.vtt", format_vtt(shifted))
+        top = lang in above_burned(job)
+        write_text(out_dir / f"{name}.{lang}.srt", format_srt(shifted, top=top))
+        write_text(out_dir / f"{name}.{lang}.vtt", format_vtt(shifted, top=top))
         produced += [f"{name}.{lang}.srt", f"{name}.{lang}.vtt"]
     write_text(out_dir / f"{name}.chapters.json", json.dumps(
         {"duration": round(job.duration, 3), "chapters": module_chapters(module, languages)},
@@ -594,7 +638,8 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     _readable(out_dir, produced)
     seconds = time.monotonic() - started
     entry = {"key": job.key, "outputs": _record(out_dir, produced), "duration": round(job.duration, 3),
-             "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels}
+             "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels,
+             "options": [job.options.size, job.options.preset]}
     write_text(cache_path, json.dumps(entry, indent=1) + "\n")
     return ModuleRender(module.id, final, job.duration, True, seconds, body.reused, body.total)
 
@@ -690,7 +735,8 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
         if shared is not None:
             result.modules.append(shared)
             continue
-        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes))
+        todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes,
+                        options=options))
 
     # 2. Check every input before encoding anything. Meanwhile the lower-thirds (which the video encodes
     #    overlay) are composed with moviepy in another thread: probing waits on ffmpeg, so composing them
@@ -757,8 +803,11 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
                 for future in (job.states, job.audio, job.cards):
                     if future is not None:
                         future.cancel()
-            audio_pool.shutdown(wait=True)
-            card_pool.shutdown(wait=True)
+            # After Ctrl-C, nothing waits for a card moviepy is still composing (it cannot be stopped, and
+            # its children are already killed): the working folders go now, the CLI exits at once.
+            waiting = not interrupt.interrupted.is_set()
+            audio_pool.shutdown(wait=waiting)
+            card_pool.shutdown(wait=waiting)
             for job in todo:
                 if job.tmp is not None:
                     shutil.rmtree(job.tmp, ignore_errors=True)
@@ -924,7 +973,8 @@ def _programme_and_manifest(project: Project, target: str, plan: Plan, result: R
             "id": module.id, "order": module.order, "kind": module.kind,
             "title": {lang: module.title(lang) for lang in languages},
             "video": f"{name}.mp4", "duration": entry["duration"],
-            "speakers": [{"name": s.name, "role": {lang: s.role(lang) for lang in languages}}
+            "speakers": [{"name": {lang: s.name_in(lang) for lang in languages},
+                          "role": {lang: s.role(lang) for lang in languages}}
                          for s in sorted(module.definition.speakers, key=lambda s: s.first_appearance)],
             "subtitles": {lang: {"srt": f"{name}.{lang}.srt", "vtt": f"{name}.{lang}.vtt"}
                           for lang in languages if lang in entry.get("subtitles", [])},
@@ -1025,10 +1075,18 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
             maps = ["-map", "0:v", "-map", sound] + (["-map", "0:s"] if subtitle_tracks else [])
             with atomic_path(final) as tmp_out:
                 try:
+                    spoken = _spoken(project)
                     ffmpeg.run([*args, *maps, "-c", "copy",
                                 *(["-c:a", "aac", "-b:a", f"{audio_kbps}k", "-ac", "2"] if mixed else []),
+                                "-metadata:s:v:0", f"language={spoken}", "-metadata:s:a:0", f"language={spoken}",
                                 "-map_metadata", "1", "-map_chapters", "1", "-movflags", "+faststart", "-f", "mp4",
                                 str(tmp_out)], cwd=tmp)
+                    # the muxer enables the first subtitle track again: disabled, placed, chapters tagged
+                    burned = {e["burned"] for e in entries if e.get("burned")}
+                    tracks = [lang for lang in languages if subtitle_tracks and lang in entries[0]["subtitles"]]
+                    mp4boxes.settle_subtitle_tracks(tmp_out, top={n for n, lang in enumerate(tracks)
+                                                                  if burned and lang not in burned},
+                                                    chapters_language=spoken)
                 except ffmpeg.FFmpegFailed as exc:
                     raise PackagerError(f"could not join the modules into the full programme:\n{exc.tail()}",
                                         path=final) from None

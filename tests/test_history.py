@@ -1,0 +1,331 @@
+"""Nothing a person writes is lost: the unit history, the conflict queue, orphans, crash-proof states.
+
+The three reproductions of issue 11 each have a test here (each failed on the main branch before the
+history existed), with the real CLI, real DOCX/XLIFF/SRT files and, for `translate`, the tiny real
+Argos model built offline (tests/argos_tiny.py) in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from packager.project import Project
+from packager.review import history
+from packager.review.states import StateFile, effective_state
+from packager.subtitles.cues import read_srt
+from review_support import drafted_project, edit_review_docx, run, srt
+
+FR = [
+    (1.0, 3.0, "Bonjour à tous."),
+    (3.5, 6.0, "Nous formons des jeunes\nen cuisine."),
+    (6.5, 9.0, "Le taux de placement est de 14,9 %."),
+]
+ES = ["Hola a todos.", "Formamos a jóvenes\nen cocina.", "La tasa de colocación es de 14,9 %."]
+HOME = "Formamos a jóvenes en la cocina del restaurante."
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return drafted_project(tmp_path / "proj", FR, ES)
+
+
+def es(project: Path) -> Path:
+    return project / "subtitles/es/module-1.srt"
+
+
+def texts(project: Path) -> list[str]:
+    return [c.text for c in read_srt(es(project))]
+
+
+def states(project: Path) -> list[str]:
+    source = read_srt(project / "subtitles/fr/module-1.srt")
+    sidecar = StateFile.load(es(project))
+    return [effective_state(sidecar.units.get(str(n)), s.text, t.text)
+            for n, (s, t) in enumerate(zip(source, read_srt(es(project))), start=1)]
+
+
+def kit_folder(project: Path, tmp_path: Path) -> Path:
+    kit = tmp_path / "kit.zip"
+    run(project, "kit", "-o", str(kit), "--no-proxy")
+    with zipfile.ZipFile(kit) as archive:
+        archive.extractall(tmp_path / "unz")
+    (top,) = list((tmp_path / "unz").iterdir())
+    return top / "01-module-1"
+
+
+def edit_at_home(project: Path, cue: int, text: str) -> None:
+    cues = read_srt(es(project))
+    es(project).write_text(srt([(c.start, c.end, text if n == cue else c.text)
+                                for n, c in enumerate(cues, start=1)]), encoding="utf-8")
+
+
+REWRITTEN = ["¡Hola a todas y a todos!", "Formamos a chicas y chicos en cocina.", "Colocamos al 14,9 %."]
+
+
+def untraceable(folder: Path, fmt: str, tmp_path: Path) -> Path:
+    """The kit's file of `fmt` with every cue rewritten and, for XLIFF and DOCX, its identity
+    stripped the way tools and people do (a CAT tool drops mda:metadata; Word users delete grey text)."""
+    if fmt == "srt":
+        path = folder / "01-module-1.es.srt"
+        cues = read_srt(path)
+        path.write_text(srt([(c.start, c.end, t) for c, t in zip(cues, REWRITTEN)]), encoding="utf-8")
+        return path
+    if fmt == "xliff":
+        path = folder / "01-module-1.es.xliff"
+        root = etree.fromstring(path.read_bytes())
+        for meta in [el for el in root.iter() if etree.QName(el).localname == "metadata"]:
+            meta.getparent().remove(meta)
+        for unit in [el for el in root.iter() if etree.QName(el).localname == "unit"]:
+            unit.attrib.pop("name", None)  # some tools drop the timecode name too
+        for target, text in zip([el for el in root.iter() if etree.QName(el).localname == "target"], REWRITTEN):
+            target.text = text
+        path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+        return path
+    path = folder / "01-module-1.es.docx"
+    document = docx.Document(str(path))
+    for paragraph in document.paragraphs:
+        if "packager-review/1" in paragraph.text:
+            paragraph._p.getparent().remove(paragraph._p)
+    document.core_properties.subject = ""
+    rows = document.tables[0].rows
+    for n, row in enumerate(rows[1:], start=1):
+        row.cells[0].text = str(n)  # the hidden markers deleted with the cell's grey text
+        row.cells[3].text = REWRITTEN[n - 1]
+    document.save(str(path))
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- reproduction 1
+
+
+@pytest.mark.parametrize("fmt", ["srt", "xliff", "docx"])
+def test_untraceable_return_never_overwrites_work_done_at_home(project: Path, tmp_path: Path, fmt: str):
+    """Reproduction 1: kit out, cue 2 edited at home, the translator rewrites every cue of one file
+    (and the file lost its identity): cue 2 is a conflict (exit 1), kept at home and queued with
+    both texts; the other cues are applied; re-importing changes nothing; resolve settles it."""
+    folder = kit_folder(project, tmp_path)
+    edit_at_home(project, 2, HOME)
+    back = untraceable(folder, fmt, tmp_path)
+    result = run(project, "review", "import", str(back), code=1)
+    assert "1 conflict(s)" in result.output
+    assert texts(project) == [REWRITTEN[0], HOME, REWRITTEN[2]]  # home text survives, the rest applied
+    assert states(project) == ["edited", "edited", "edited"]
+
+    queued = run(project, "review", "conflicts", code=1).output
+    assert "module-1 cue 2" in queued and HOME in queued and REWRITTEN[1] in queued
+    assert "1 conflict" in run(project, "status").output
+
+    before = {p.name: p.read_bytes() for p in es(project).parent.iterdir()}
+    again = run(project, "review", "import", str(back), code=1)  # the same return again: nothing changes
+    assert {p.name: p.read_bytes() for p in es(project).parent.iterdir()} == before
+    assert "1 conflict(s) pending" in run(project, "review", "conflicts", code=1).output
+    assert again.output.count("conflict") >= 1
+
+    run(project, "review", "resolve", "module-1", "--cue", "2", "--take", "returned")
+    assert texts(project)[1] == REWRITTEN[1]
+    assert "0 conflict(s) pending" in run(project, "review", "conflicts").output
+    shown = run(project, "review", "history", "module-1", "--cue", "2").output
+    assert HOME in shown and REWRITTEN[1] in shown and "settled (returned)" in shown
+    number = int(re.search(r"#(\d+) .*\n.*" + re.escape(repr(HOME)), shown).group(1))
+    run(project, "review", "restore", "module-1", "--cue", "2", "--version", str(number))
+    assert texts(project)[1] == HOME and states(project)[1] == "edited"
+
+
+def test_resolve_home_and_edit(project: Path, tmp_path: Path):
+    folder = kit_folder(project, tmp_path)
+    edit_at_home(project, 2, HOME)
+    run(project, "review", "import", str(untraceable(folder, "srt", tmp_path)), code=1)
+    run(project, "review", "resolve", "module-1", "--cue", "2", "--take", "home")
+    assert texts(project)[1] == HOME
+    assert "0 conflict(s)" in run(project, "review", "conflicts").output
+    result = run(project, "review", "resolve", "module-1", "--cue", "2", "--take", "home", code=2)
+    assert "no pending conflict" in result.output
+    again = run(project, "review", "import", str(untraceable(folder, "srt", tmp_path)))  # already decided
+    assert "0 conflict(s)" in again.output and "already decided" in again.output and texts(project)[1] == HOME
+    edit_at_home(project, 2, "Otra versión de casa.")
+    run(project, "review", "import", str(untraceable(folder, "srt", tmp_path)), code=1)
+    run(project, "review", "resolve", "module-1", "--cue", "2", "--take", "edit", "--text", "Texto nuevo.")
+    assert texts(project)[1] == "Texto nuevo."
+    shown = run(project, "review", "history", "module-1", "--cue", "2").output
+    assert HOME in shown and "Otra versión de casa." in shown and "Texto nuevo." in shown
+
+
+def test_word_comment_balloon_arrives_as_the_cues_comment(project: Path, tmp_path: Path):
+    """Review › New comment in Word: a w:comment in word/comments.xml anchored in the row's cell."""
+    out = tmp_path / "m1.docx"
+    run(project, "review", "export", "module-1", "-o", str(out))
+    document = docx.Document(str(out))
+    cell = document.tables[0].rows[3].cells[3]
+    document.add_comment(cell.paragraphs[0].runs, text="¿Cifra de 2024 o de 2023?", author="Traductora")
+    document.save(str(out))
+    assert b"commentRangeStart" in zipfile.ZipFile(out).read("word/document.xml")
+    result = run(project, "review", "import", str(out))
+    assert "commented cue 3" in result.output
+    assert StateFile.load(es(project)).units["3"].comment == "¿Cifra de 2024 o de 2023?"
+
+
+# ---------------------------------------------------------------------------------------------- messages
+
+
+def test_return_messages(project: Path, tmp_path: Path):
+    empty = tmp_path / "01-module-1.es.srt"
+    empty.write_bytes(b"")
+    assert "the returned file is empty" in run(project, "review", "import", str(empty), code=2).output
+
+    out = tmp_path / "m1.xliff"
+    run(project, "review", "export", "module-1", "--format", "xliff", "-o", str(out))
+    data = out.read_bytes().replace(b"?>", b'?>\n<!DOCTYPE xliff [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+    out.write_bytes(data)
+    result = run(project, "review", "import", str(out), code=2)
+    assert "DTD or entities" in result.output and "root:" not in result.output
+
+    ns = "urn:oasis:names:tc:xliff:document:1.2"
+    old = tmp_path / "old.xlf"
+    old.write_text(f'<xliff xmlns="{ns}" version="1.2"><file original="module-1.srt"><body/></file></xliff>',
+                   encoding="utf-8")
+    assert "save as XLIFF 2.0" in run(project, "review", "import", str(old), code=2).output
+
+    table = tmp_path / "m1.docx"
+    run(project, "review", "export", "module-1", "-o", str(table))
+    document = docx.Document(str(table))
+    row = document.tables[0].rows[2]._tr
+    row.getparent().remove(row)
+    document.save(str(table))
+    result = run(project, "review", "import", str(table), code=2)
+    assert "cue 2 missing" in result.output and "nothing was written" in result.output
+
+
+# ---------------------------------------------------------------------------------------------- the history file
+
+
+def test_torn_last_line_is_ignored_and_the_next_append_starts_clean(tmp_path: Path):
+    target = tmp_path / "x.srt"
+    history.record(target, "1", "Hola.", state="draft", who=history.MACHINE, origin="translate")
+    path = history.history_path(target)
+    path.write_bytes(path.read_bytes() + b'{"event": "version", "key": "2", "te')  # killed mid-append
+    assert [r.text for r in history.read(target)] == ["Hola."]
+    history.record(target, "2", "Adiós.", state="edited", who=history.PERSON, origin="hand edit")
+    assert [(r.n, r.text) for r in history.read(target)] == [(1, "Hola."), (2, "Adiós.")]
+    # The same version again appends nothing.
+    assert history.record(target, "2", "Adiós.", state="edited", who=history.PERSON, origin="hand edit") is None
+    assert all(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[2:])
+
+
+def test_a_kill_between_an_imports_writes_keeps_the_persons_text_and_state(project: Path, tmp_path: Path,
+                                                                              monkeypatch):
+    """The history is written before the SRT, the SRT before the states: a kill before the states
+    leaves a text the history says a person wrote (edited), never a draft, never lost."""
+    out = tmp_path / "m1.docx"
+    run(project, "review", "export", "module-1", "-o", str(out))
+    edit_review_docx(out, texts={1: "¡Hola a todas!"}, states={2: "aprobado"})
+
+    def killed(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(StateFile, "save", killed)
+    with pytest.raises(KeyboardInterrupt):
+        from packager.review.importer import import_file
+        import_file(Project.load(project), out)
+    monkeypatch.undo()
+    assert texts(project)[0] == "¡Hola a todas!"
+    # Cue 1's text is the person's (the history says so); cue 2's approval never reached the states:
+    # the import did not finish, so importing again completes it.
+    assert states(project) == ["edited", "draft", "draft"]
+    assert StateFile.load(es(project)).units["1"].who == "review import (m1.docx)"
+    run(project, "review", "import", str(out))
+    assert states(project) == ["edited", "approved", "draft"] and texts(project)[0] == "¡Hola a todas!"
+
+
+# ---------------------------------------------------------------------------------------------- with `translate`
+
+from test_argos_tiny import NETWORK_GUARD, _offline_env, _unshare_prefix  # noqa: E402
+from test_translate import RUN_CLI, SOURCE_SRT, argos_home, translate  # noqa: E402, F401  (fixture)
+from test_translate import project as translated_project  # noqa: E402, F401  (fixture)
+
+KILL_BEFORE_STATES = ("import os, signal\nfrom packager.review import states as _states\n"
+                      "_states.StateFile.save = lambda self: os.kill(os.getpid(), signal.SIGKILL)\n")
+
+
+def run_killed(cwd: Path, argos: Path, prelude: str, *args: str):
+    """`packager ARGS` offline in a subprocess with `prelude` run first (here: a SIGKILL at a write)."""
+    import subprocess
+    import sys
+
+    scratch = cwd / ".offline"
+    scratch.mkdir(parents=True, exist_ok=True)
+    env = _offline_env(scratch, PACKAGER_ARGOS_DIR=str(argos), ARGOS_COMPUTE_TYPE="float32")
+    env.pop("ARGOS_PACKAGES_DIR")
+    cmd = [*_unshare_prefix(), sys.executable, "-c", NETWORK_GUARD + prelude + RUN_CLI, *args]
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_kill_between_translates_two_writes_leaves_drafts_drafts(translated_project, argos_home):
+    """Reproduction 3: SIGKILL after the SRT is written, before its states file: the next run must
+    not take the machine's drafts for a person's text."""
+    project = translated_project
+    killed = run_killed(project, argos_home, KILL_BEFORE_STATES, "translate", "--no-documents")
+    assert killed.returncode in (-9, 137), killed.stderr
+    target = es(project)
+    assert target.is_file() and not target.with_name("module-1.srt.states.json").exists()
+    drafts = texts(project)
+    assert states(project) == ["draft"] * 8  # from the history, not "edited"
+    status = run(project, "status").output
+    assert "edited" not in status and "0/8 (0%) · 8 draft" in status
+    again = translate(project, argos_home, "--no-documents")
+    assert "0 kept (human)" in again.stdout
+    assert texts(project) == drafts and states(project) == ["draft"] * 8
+    sidecar = StateFile.load(target)
+    assert all(sidecar.units[str(n)].machine == text for n, text in enumerate(drafts, start=1))
+
+
+def test_translate_refuses_an_emptied_transcript_and_keeps_orphans_restorable(translated_project, argos_home):
+    """Reproduction 2: approved Spanish, then the French emptied (translate exits 2, nothing
+    written) or cut to 3 cues (the Spanish of the vanished cues is orphaned, kept, restorable)."""
+    project = translated_project
+    translate(project, argos_home, "--no-documents")
+    run(project, "review", "approve", "module-1")
+    approved = texts(project)
+    folder = es(project).parent
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    french = project / "subtitles/fr/module-1.srt"
+
+    french.write_text("", encoding="utf-8")
+    from test_translate import run_packager
+    refused = run_packager(project, argos_home, "translate", "--no-documents")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "the transcript has no cues" in refused.stderr and "nothing was translated" in refused.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+    french.write_text("\n\n".join(SOURCE_SRT.split("\n\n")[:3]) + "\n", encoding="utf-8")
+    result = translate(project, argos_home, "--no-documents")
+    assert texts(project) == approved[:3]
+    assert result.stderr.count("orphaned: module-1 cue") == 5
+    status = run(project, "status").output
+    assert "5 orphaned" in status
+    listing = run(project, "review", "conflicts").output
+    assert "5 orphaned text(s)" in listing and all(repr(t) in listing for t in approved[3:])
+    records = history.read(es(project))
+    orphan = next(r for r in history.pending(records, "orphan") if r.text == approved[6])
+    assert orphan.state == "approved" and orphan.key == "7"
+    run(project, "review", "restore", "module-1", "--cue", "3", "--version", str(orphan.n))
+    assert texts(project)[2] == approved[6] and states(project)[2] == "edited"
+    assert "4 orphaned" in run(project, "status").output
+    assert repr(approved[2]) in run(project, "review", "history", "module-1", "--cue", "3").output
+
+
+def test_xliff_12_with_renumbered_units_says_save_as_xliff_20(project: Path, tmp_path: Path):
+    ns = "urn:oasis:names:tc:xliff:document:1.2"
+    units = "".join(f'<trans-unit id="tu{n}"><source>{fr}</source><target>{es}</target></trans-unit>'
+                    for n, ((_, _, fr), es) in enumerate(zip(FR, ES), start=1))
+    back = tmp_path / "01-module-1.es.xlf"
+    back.write_text(f'<xliff xmlns="{ns}" version="1.2"><file original="module-1.srt"><body>{units}</body></file>'
+                    "</xliff>", encoding="utf-8")
+    result = run(project, "review", "import", str(back), code=2)
+    assert "no such cue" in result.output and "save as XLIFF 2.0" in result.output
