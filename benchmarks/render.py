@@ -20,6 +20,15 @@ ratios is printed beside it.
 
 Each way runs in its own Python process so its peak memory is its own. The machine is noisy: compare
 the ratios of one run, not absolute times across runs.
+
+    /work/venv/bin/python benchmarks/render.py --real-scale [--minutes 15]
+
+The real-scale case (segmented render, docs/DESIGN.md "Segments"): a 15-minute module from generated
+1920×1080 25 fps camera-like footage (1 s GOP, AAC), 225 cues in each language, two speakers; usb
+target. Prints: packager's full render against a bare `libx264 veryfast crf 23` encode to 720p (target
+≤ 1.05), the re-render after one word of one Spanish cue changed, as a share of the full render (target
+≤ 5 %), the render that resumes a render killed (SIGKILL) at 80 % of its segments, as a share of the full
+render (target ≤ 25 %), and the full render's peak memory (target < 500 MB). One run of each.
 """
 
 from __future__ import annotations
@@ -129,14 +138,176 @@ out = {seconds}
         (root / "subtitles" / lang / "bench.srt").write_text(srt(lines, seconds), encoding="utf-8")
 
 
+REAL_MODULE = """
+id = "talk"
+order = 1
+kind = "interview"
+title_fr = "Grand entretien"
+title_es = "Gran entrevista"
+planned_minutes = [10, 20]
+subtitles = "subtitles/fr/talk.srt"
+
+[[speakers]]
+id = "a"
+name = "Hélène L."
+role_fr = "Directrice générale"
+role_es = "Directora general"
+first_appearance = 2
+
+[[speakers]]
+id = "b"
+name = "Kevin B."
+role_fr = "Participant"
+role_es = "Participante"
+first_appearance = {half}
+
+[[sections]]
+theme = "histoire"
+title_fr = "Histoire"
+title_es = "Historia"
+start = 0
+
+[[sections]]
+theme = "financement"
+title_fr = "Financement"
+title_es = "Financiamiento"
+start = {half}
+
+[[edits]]
+source = "footage/camera.mp4"
+in = 0
+out = {seconds}
+"""
+
+
+def real_cues(lines: list[str], seconds: float, count: int) -> list:
+    """Speech-like cues: 1.5 to 3.5 s long, gaps of 0.3 to 1.5 s (a fixed pseudo-random pattern)."""
+    step = seconds / count
+    cues = []
+    for n in range(count):
+        length = 1.5 + (n * 7 % 11) / 11 * 2.0
+        start = n * step + 0.2
+        cues.append(Cue(n + 1, round(start, 3), round(min(start + length, (n + 1) * step - 0.3), 3),
+                        f"{lines[(2 * n) % 4]}\n{lines[(2 * n + 1) % 4]}"))
+    return cues
+
+
+def make_real_project(root: Path, seconds: float, cues: int) -> None:
+    (root / "footage").mkdir(parents=True)
+    clip = root / "footage" / "camera.mp4"
+    # camera-like: 1080p25 H.264 with a short GOP (1 s, as cameras and phones write), AAC stereo
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", f"testsrc2=s=1920x1080:r=25:d={seconds}",
+                    "-f", "lavfi", "-i", f"sine=f=220:sample_rate=48000:d={seconds},volume=0.2",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "25", "-pix_fmt", "yuv420p",
+                    "-c:a", "aac", "-b:a", "192k", "-ac", "2", "-shortest", str(clip)], check=True)
+    (root / "packager.toml").write_text(
+        '[programme]\ntitle_fr = "Banc d\'essai"\ntitle_es = "Banco de pruebas"\nslug = "bench"\n'
+        'target_runtime_minutes = 15\nframe_rate = 25\n', encoding="utf-8")
+    (root / "modules").mkdir()
+    (root / "modules" / "01-talk.toml").write_text(
+        REAL_MODULE.format(half=round(seconds / 2), seconds=seconds), encoding="utf-8")
+    for lang, lines in (("fr", FR), ("es", ES)):
+        (root / "subtitles" / lang).mkdir(parents=True)
+        (root / "subtitles" / lang / "talk.srt").write_text(format_srt(real_cues(lines, seconds, cues)),
+                                                             encoding="utf-8")
+
+
+def real_scale(minutes: float) -> None:
+    import os
+    import signal
+    import time
+
+    seconds = round(minutes * 60)
+    cues = round(225 * seconds / 900)
+    with tempfile.TemporaryDirectory(prefix="packager-bench-real-") as tmp_name:
+        root = Path(tmp_name) / "project"
+        print(f"generating {seconds} s of 1920×1080 25 fps footage and {cues} cues per language …", flush=True)
+        started = time.monotonic()
+        make_real_project(root, seconds, cues)
+        print(f"  generated in {time.monotonic() - started:.0f} s", flush=True)
+        clip = root / "footage" / "camera.mp4"
+        bare = measured(f"""
+import subprocess
+subprocess.run([{ffmpeg_exe()!r}, "-hide_banner", "-loglevel", "error", "-y", "-i", {str(clip)!r},
+                "-vf", "scale=1280:720", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+                "-c:a", "aac", "-b:a", "128k", {str(Path(tmp_name) / "bare.mp4")!r}], check=True)
+""")
+        print(f"bare encode to 720p:        {bare['wall']:7.1f} s  peak {bare['peak_mb']:.0f} MB", flush=True)
+        render = f"""
+from pathlib import Path
+from packager.project import Project
+from packager.video.render import render_project
+result = render_project(Project.load(Path({str(root)!r})), "usb")
+(module,) = result.rendered
+print("segments", module.segments, "reused", module.segments_reused)
+"""
+        full = measured(render)
+        print(f"full render:                {full['wall']:7.1f} s  peak {full['peak_mb']:.0f} MB", flush=True)
+        srt_path = root / "subtitles" / "es" / "talk.srt"
+        text = srt_path.read_text(encoding="utf-8")
+        middle = text.index("\n\n", len(text) // 2) + 2  # one word of one cue, mid-module
+        word = "ministerio" if "ministerio" in text[middle:] else "cocina"
+        at = text.index(word, middle)
+        srt_path.write_text(text[:at] + "Ministerio" + text[at + len(word):], encoding="utf-8")
+        edit = measured(render)
+        print(f"one-cue edit re-render:     {edit['wall']:7.1f} s", flush=True)
+
+        # a render killed (SIGKILL) once 80 % of the segments are in the cache, then resumed
+        shutil.rmtree(root / "dist", ignore_errors=True)
+        shutil.rmtree(root / ".packager", ignore_errors=True)
+        from packager.video.segments import SEGMENT_SECONDS
+
+        segments_total = max(1, round(seconds / SEGMENT_SECONDS))
+        cache = root / ".packager" / "render-cache" / "segments"
+        process = subprocess.Popen([sys.executable, "-c", f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from packager.project import Project
+from packager.video.render import render_project
+render_project(Project.load(Path({str(root)!r})), "usb")
+"""], cwd=ROOT, start_new_session=True)
+        killed_at = None
+        while process.poll() is None:
+            done = len([p for p in cache.rglob("01-talk-*.mp4")]) if cache.is_dir() else 0
+            if done >= 0.8 * segments_total:
+                killed_at = done
+                os.killpg(process.pid, signal.SIGKILL)
+                break
+            time.sleep(0.2)
+        process.wait()
+        if killed_at is None:
+            sys.exit("the render finished before 80 % of its segments could be counted")
+        resume = measured(render)
+        print(f"resume after a kill at {killed_at}/{segments_total} segments: {resume['wall']:7.1f} s", flush=True)
+
+        print()
+        ratio = full["wall"] / bare["wall"]
+        print(f"full render / bare encode:  {ratio:.2f}  (target ≤ 1.05) {'OK' if ratio <= 1.05 else 'MISSED'}  "
+              f"[CPU time ratio {full['cpu'] / bare['cpu']:.2f}]")
+        share = edit["wall"] / full["wall"]
+        print(f"one-cue edit / full render: {share:.1%}  (target ≤ 5 %) {'OK' if share <= 0.05 else 'MISSED'}")
+        share = resume["wall"] / full["wall"]
+        print(f"resume at 80 % / full:      {share:.1%}  (target ≤ 25 %) {'OK' if share <= 0.25 else 'MISSED'}")
+        print(f"peak memory (RSS):          {full['peak_mb']:.0f} MB  (target < 500 MB) "
+              f"{'OK' if full['peak_mb'] < 500 else 'MISSED'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--skip-moviepy", action="store_true", help="skip the (slow) moviepy way")
+    parser.add_argument("--real-scale", action="store_true",
+                        help="the segmented render at real scale: a 15-minute 1080p module (see above)")
+    parser.add_argument("--minutes", type=float, default=15.0, help="length of the real-scale module")
     parser.add_argument("--repeat", type=int, default=5,
                         help="runs of the bare encode and of packager's render, alternated; the fastest of each "
                              "counts (the machine is noisy)")
     args = parser.parse_args()
+    if args.real_scale:
+        real_scale(args.minutes)
+        return
     with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp_name:
         root = Path(tmp_name) / "project"
         print(f"generating a {args.seconds:g} s 1280×720 30 fps clip and a 40-cue fr/es subtitle pair …", flush=True)

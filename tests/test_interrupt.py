@@ -133,8 +133,8 @@ def assert_stopped_cleanly(result: subprocess.CompletedProcess, took: float, chi
 @pytest.mark.parametrize("group", [True, False], ids=["terminal-group", "process-alone"])
 def test_ctrl_c_during_build_render_stops_at_once_and_leaves_no_partial_output(tmp_path, footage, group):
     root = buildable(tmp_path / "p", footage)
-    # the body of module alpha encoding at 720p (usb): several seconds of work to interrupt
-    result, took, children = interrupt_run(root, ["build", "--no-pdf", "-j", "1"], when="video.mp4", group=group)
+    # a segment of module alpha encoding at 720p (usb): several seconds of work to interrupt
+    result, took, children = interrupt_run(root, ["build", "--no-pdf", "-j", "1"], when="render-cache/segments/", group=group)
     assert any("ffmpeg" in line for line in children.values())
     assert_stopped_cleanly(result, took, children, root)
     out = root / "dist/render/usb"
@@ -153,7 +153,7 @@ def test_ctrl_c_during_build_render_stops_at_once_and_leaves_no_partial_output(t
 
 def test_ctrl_c_during_render_alone(tmp_path, footage):
     root = buildable(tmp_path / "p", footage)
-    result, took, children = interrupt_run(root, ["render", "-j", "2"], when="video.mp4", group=False)
+    result, took, children = interrupt_run(root, ["render", "-j", "2"], when="render-cache/segments/", group=False)
     assert_stopped_cleanly(result, took, children, root)
     assert not list((root / "dist/render/usb").glob("*.mp4"))
 

@@ -51,7 +51,12 @@ def command(app: AppContext, modules: tuple[str, ...], target: str, jobs: int | 
                             options=RenderOptions(size=dims, preset=preset))
     made = len(result.rendered)
     reused = len(result.modules) - made
-    app.out.print(f"render: {made} module(s) rendered, {reused} unchanged, for {target} "
+    segments = sum(m.segments for m in result.rendered)
+    cached = sum(m.segments_reused for m in result.rendered)
+    how = f" ({cached} of their {segments} segments reused from earlier renders)" if cached else ""
+    shared = sum(1 for m in result.rendered if m.shared_from)
+    how += f" ({shared} taken from the usb render, which fits {target})" if shared else ""
+    app.out.print(f"render: {made} module(s) rendered{how}, {reused} unchanged, for {target} "
                   f"({result.plan.width}×{result.plan.height}) → {result.directory.relative_to(project.root)}/")
     if result.programme is not None:
         app.out.print(f"  programme: {result.programme.name}, {result.runtime / 60:.1f} min")

@@ -1,7 +1,8 @@
 """Render each module, and the full programme, for one medium (usb, dvd or cd).
 
-Per module, one video encode (two passes for the disc targets' average bit rate) does all the per-frame
-work in an ffmpeg filter graph: the edit list cut and joined (scaled and padded to the target, never
+Per module, one filter graph, run segment by segment (segment_encode.py: closed-GOP segments cached on
+content and joined by copy; two passes each for the disc targets' average bit rate), does all the per-frame
+work: the edit list cut and joined (scaled and padded to the target, never
 stretched), the speakers' lower-thirds overlaid between times, the target-language subtitles burned in
 (libass draws each subtitle state once in the shipped DejaVu Sans, the encode overlays it: burn.py).
 At the same time, in other processes: the audio (EBU R128 loudness measured, then normalised to
@@ -52,6 +53,7 @@ from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_car
 from .footage_check import probe_edit
 from .footage_graph import Source, audio_sources, balance_gains, clip_audio, resolve_sources, video_chain
 from .probe import FootageProbe
+from .segment_encode import cached_audio, encode_body
 from .targets import TARGETS, Plan, plan_target
 
 __all__ = ["CARD_SECONDS", "LOUDNESS_TARGET", "TARGETS", "RenderOptions", "RenderResult", "ModuleRender",
@@ -82,6 +84,9 @@ class ModuleRender:
     duration: float
     rendered: bool  # False: reused from a previous run
     seconds: float = 0.0  # wall time of the encode
+    segments_reused: int = 0  # segments of the body taken from the cache (segment_encode.py)
+    segments: int = 0
+    shared_from: str | None = None  # another target whose render this one took (it fits this plan)
 
     @property
     def realtime(self) -> float:
@@ -602,14 +607,10 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     assert job.states is not None
     job.burn = job.states.result()
     try:
-        passes = [1, 2] if job.plan.two_pass else [None]
-        body = job.module.footage_seconds
-        total = body * len(passes)
-        for number, pass_no in enumerate(passes):
-            offset = body * number
-            args = build_video_args(job, threads=threads, preset=preset, pass_no=pass_no,
-                                    output=str(tmp / "video.mp4"))
-            ffmpeg.run(args, cwd=tmp, on_time=lambda t, o=offset: on_time(min(total, o + t), total))
+        # the body as cached segments (segment_encode.py), joined into tmp/video.mp4
+        body = encode_body(job, encoder=lambda n: _x264(job.plan, job.fps, preset, n), preset=preset,
+                           cache_root=_segments_dir(module.project), version=RENDER_VERSION, threads=threads,
+                           on_time=on_time)
         assert job.audio is not None and job.cards is not None
         job.audio.result()
         job.opening, job.closing = job.cards.result()
@@ -640,7 +641,7 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
              "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels,
              "options": [job.options.size, job.options.preset]}
     write_text(cache_path, json.dumps(entry, indent=1) + "\n")
-    return ModuleRender(module.id, final, job.duration, True, seconds)
+    return ModuleRender(module.id, final, job.duration, True, seconds, body.reused, body.total)
 
 
 # ---------------------------------------------------------------------------------------------- the project
@@ -730,6 +731,10 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             result.modules.append(ModuleRender(module.id, out_dir / f"{base_name(module)}.mp4",
                                                float(entry["duration"]), False))
             continue
+        shared = _share_usb_render(project, module, plan, options, key, out_dir, console)
+        if shared is not None:
+            result.modules.append(shared)
+            continue
         todo.append(Job(module=module, plan=plan, fps=fps, key=key, out_dir=out_dir, cues={}, probes=probes,
                         options=options))
 
@@ -787,7 +792,8 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             for job in todo:  # in programme order, so each module's audio is ready when its video is
                 job.tmp = Path(tempfile.mkdtemp(prefix=f"{job.name}-{os.getpid()}-", dir=scratch))
                 prepare_files(job)
-                job.audio = audio_pool.submit(encode_audio, job, job.tmp)
+                job.audio = audio_pool.submit(cached_audio, job, job.tmp, encode_audio, version=RENDER_VERSION,
+                                              cache_root=_segments_dir(project))
             for job in todo:
                 job.cards = card_pool.submit(_make_cards, project, plan, job, options.preset)
             result.modules += _run_jobs(todo, jobs=jobs, cores=cores, options=options, console=console,
@@ -812,6 +818,49 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     # 4. The full programme and the manifest.
     _programme_and_manifest(project, target, plan, result, console, options)
     return result
+
+
+def _share_usb_render(project: Project, module: Module, plan: Plan, options: RenderOptions, key: str,
+                      out_dir: Path, console: Console) -> ModuleRender | None:
+    """dvd or cd: the module's current usb render, taken as it is (hard-linked, else copied) instead of
+    encoded again, when it fits this target's plan (the same frame size) and its share of the budget
+    (its bytes no more than the plan's video and audio rates over its runtime allow)."""
+    if plan.target == "usb" or plan.video_kbps is None:
+        return None
+    usb_plan = plan_for(project, "usb", options)
+    usb_dir = render_dir(project, "usb")
+    entry = _read_cache(_cache_file(project, "usb", module.id))
+    if (usb_plan.width, usb_plan.height) != (plan.width, plan.height) or not entry \
+            or entry.get("key") != module_key(project, module, usb_plan, options) \
+            or not _outputs_current(entry, usb_dir):
+        return None
+    name = base_name(module)
+    size = (usb_dir / f"{name}.mp4").stat().st_size
+    runtime = module_runtime(module)
+    allowed = (plan.video_kbps + plan.audio_kbps) * 1000 / 8 * runtime
+    if size > allowed:
+        return None
+    started = time.monotonic()
+    produced = list(entry["outputs"])
+    for file_name in produced:
+        with atomic_path(out_dir / file_name) as tmp:
+            tmp.unlink()
+            try:
+                os.link(usb_dir / file_name, tmp)
+            except OSError:
+                shutil.copyfile(usb_dir / file_name, tmp)
+    _readable(out_dir, produced)
+    write_text(_cache_file(project, plan.target, module.id), json.dumps(
+        dict(entry, key=key, outputs=_record(out_dir, produced), shared_from="usb"), indent=1) + "\n")
+    console.print(f"render: {name}.mp4 taken from the usb render, not encoded again: it fits {plan.target}'s "
+                  f"plan ({plan.width}×{plan.height}; {size * 8 / 1000 / runtime:.0f} kb/s within the "
+                  f"{plan.video_kbps + plan.audio_kbps} kb/s of its budget)")
+    return ModuleRender(module.id, out_dir / f"{name}.mp4", runtime, True, time.monotonic() - started,
+                        shared_from="usb")
+
+
+def _segments_dir(project: Project) -> Path:
+    return project.cache_dir / "render-cache" / "segments"
 
 
 def _cards_dir(project: Project) -> Path:
@@ -864,8 +913,9 @@ def _run_jobs(todo: list[Job], *, jobs: int, cores: int, options: RenderOptions,
               cache) -> list[ModuleRender]:
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-    # One encode at a time: x264 picks its own thread count. Several: the cores are shared out.
-    threads = options.threads or (None if jobs == 1 else max(1, cores // jobs))
+    # Segments encode one per core at once across all modules (segment_encode.py); x264 threads per encode
+    # are chosen there from the segments left to encode, unless the options fix them.
+    threads = options.threads
     done: list[ModuleRender] = []
     errors: list[PackagerError] = []
     lock = threading.Lock()
@@ -896,7 +946,8 @@ def _run_jobs(todo: list[Job], *, jobs: int, cores: int, options: RenderOptions,
             with lock:
                 done.append(rendered)
             console.print(f"render: {job.name}.mp4  {rendered.duration:.1f} s of video in {rendered.seconds:.1f} s "
-                          f"({rendered.realtime:.1f}× realtime)")
+                          f"({rendered.realtime:.1f}× realtime; {rendered.segments_reused} of {rendered.segments} "
+                          f"segments reused)")
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             list(pool.map(work, todo))
