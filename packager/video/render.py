@@ -48,10 +48,9 @@ from ..subtitles.cues import Cue, format_srt, format_vtt, read_srt, shift
 from ..timecode import format_timecode
 from . import ffmpeg, mp4boxes
 from .burn import BurnOverlay, cached_states
-from .cards import (CARD_SECONDS, CARD_VERSION, LOWER_THIRD_SECONDS, closing_card, lower_third,
-                    lower_third_geometry, opening_card)
+from .cards import CARD_SECONDS, CARD_VERSION, closing_card, lower_third, opening_card
 from .footage_check import probe_edit
-from .footage_graph import Source, audio_sources, balance_gains, clip_audio, resolve_sources, video_chain
+from .footage_graph import Source, audio_sources, balance_gains, clip_audio, resolve_sources
 from .probe import FootageProbe
 from .segment_encode import cached_audio, encode_body
 from .targets import TARGETS, Plan, plan_target
@@ -492,53 +491,6 @@ def card_clip(png: Path, plan: Plan, fps: Fraction, preset: str) -> Path:
                 except ffmpeg.FFmpegFailed as exc:
                     raise PackagerError(f"could not encode a card:\n{exc.tail()}", path=png) from None
     return path
-
-
-def build_video_args(job: Job, *, threads: int | None, preset: str, pass_no: int | None,
-                     output: str) -> list[str]:
-    """The per-frame pass over the footage: the edits cut and joined (scaled and padded, never
-    stretched), lower-thirds overlaid between times, the target-language subtitles' images (drawn by
-    libass, see burn.py) overlaid.
-    Video only, on the footage timeline (the cards are joined at the mux)."""
-    plan, fps = job.plan, job.fps
-    w, h = plan.width, plan.height
-    args: list[str] = ["-y"]
-    for png, _ in job.lower_thirds:
-        args += ["-i", str(png)]
-    first_clip = len(job.lower_thirds)
-    for path, start, duration in job.clips:
-        args += ["-an", "-sn", "-dn", "-ss", f"{start:.6f}", "-t", f"{duration:.6f}", "-i", str(path)]
-    graph: list[str] = []
-    labels = []
-    for n, (path, _, duration) in enumerate(job.clips):
-        # deinterlaced if interlaced, to the project rate, at its display aspect, fitted (footage_graph.py)
-        shape = video_chain(job.probes[path], width=w, height=h, fps=fps)
-        graph.append(f"[{first_clip + n}:v]{shape},trim=duration={duration:.6f},setpts=PTS-STARTPTS[v{n}]")
-        labels.append(f"[v{n}]")
-    if len(labels) > 1:
-        graph.append(f"{''.join(labels)}concat=n={len(labels)}:v=1:a=0[vcat]")
-        current = "vcat"
-    else:
-        current = "v0"
-    x, bottom, _ = lower_third_geometry(w, h)
-    footage = job.module.footage_seconds
-    for n, (_, start) in enumerate(job.lower_thirds):
-        end = min(start + LOWER_THIRD_SECONDS, footage)
-        graph.append(f"[{current}][{n}:v]overlay=x={x}:y={bottom}-h:eof_action=repeat:"
-                     f"enable='between(t,{start:.3f},{end:.3f})'[lt{n}]")
-        current = f"lt{n}"
-    if job.burn is not None:
-        args += job.burn.input_args()
-        graph.append(job.burn.overlay_filter(current, f"{first_clip + len(job.clips)}:v", "vsub"))
-        current = "vsub"
-    args += ["-filter_complex", ";".join(graph), "-map", f"[{current}]", *_x264(plan, fps, preset, threads)]
-    if plan.two_pass:
-        args += ["-b:v", f"{plan.video_kbps}k", "-pass", str(pass_no), "-passlogfile", "x264pass"]
-    else:
-        args += ["-crf", str(plan.crf)]
-    if pass_no == 1:
-        return args + ["-an", "-f", "null", "-"]
-    return args + ["-an", "-f", "mp4", output]
 
 
 def _spoken(project: Project) -> str:

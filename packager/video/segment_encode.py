@@ -201,7 +201,7 @@ def segment_args(job: Job, seg: Segment, overlays: _Overlays, *, encoder: list[s
         graph.append(f"[p0]{clock}[body]")
     current = "body"
     x, bottom, _ = lower_third_geometry(w, h)
-    for n, (_, start, end) in enumerate(lower_thirds):  # as build_video_args overlays them
+    for n, (_, start, end) in enumerate(lower_thirds):  # each overlaid from its start for LOWER_THIRD_SECONDS
         graph.append(f"[{current}][{n}:v]overlay=x={x}:y={bottom}-h:eof_action=repeat:"
                      f"enable='between(t,{start:.3f},{end:.3f})'[lt{n}]")
         current = f"lt{n}"
