@@ -21,7 +21,7 @@ ratios is printed beside it.
 Each way runs in its own Python process so its peak memory is its own. The machine is noisy: compare
 the ratios of one run, not absolute times across runs.
 
-    /work/venv/bin/python benchmarks/render.py --real-scale [--minutes 15]
+    .venv/bin/python benchmarks/render.py --real-scale [--minutes 15]
 
 The real-scale case (segmented render, docs/DESIGN.md "Segments"): a 15-minute module from generated
 1920×1080 25 fps camera-like footage (1 s GOP, AAC), 225 cues in each language, two speakers; usb

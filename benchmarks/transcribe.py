@@ -1,6 +1,6 @@
 """Benchmark of `packager transcribe` (a script, not a test): the real-time factor on this machine.
 
-    /work/venv/bin/python benchmarks/transcribe.py [--seconds 30] [--tiny]
+    .venv/bin/python benchmarks/transcribe.py [--seconds 30] [--tiny]
 
 Builds a faster-whisper model of Whisper-small's shape (12 + 12 layers, width 768, 51,865 tokens:
 the compute of faster-whisper-small) with random weights, converted to int8 by CTranslate2 as a real
