@@ -53,3 +53,11 @@ def format_minutes(seconds: float) -> str:
     if minutes:
         return f"{minutes} min"
     return f"{secs} s"
+
+
+def format_runtime(seconds: float) -> str:
+    """A runtime to the second, hours when there are any: "1 h 02 min 05 s", "17 min 30 s", "0 min 45 s"."""
+    seconds = round(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"

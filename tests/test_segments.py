@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from packager.project import Project
-from packager.video import ffmpeg, render, segments, targets
+from packager.video import audio, ffmpeg, render, segments, targets
 from packager.video.render import RenderOptions, render_project
 from packager.video.segments import plan_segments
 
@@ -194,8 +194,8 @@ def test_editing_one_cue_encodes_again_only_the_segments_it_spans(tmp_path, foot
     video = root / "dist/render/usb/01-seg.mp4"
     before = decoded(video)
     audio_runs = []
-    original = render.encode_audio
-    monkeypatch.setattr(render, "encode_audio", lambda *a: audio_runs.append(1) or original(*a))
+    original = audio.encode_audio
+    monkeypatch.setattr(audio, "encode_audio", lambda *a: audio_runs.append(1) or original(*a))
     cards = round(render.CARD_SECONDS * FPS)
     plan = body_plan(root)
 

@@ -51,8 +51,9 @@ def make_proxy(project: Project, module: Module, output: Path, *, preset: str = 
     from ..video import ffmpeg
     from ..video.burn import draw_states
     from ..video.footage_graph import audio_sources, clip_audio, video_chain
+    from ..video.encoding import BT709
+    from ..video.mux import LANGUAGE_TAGS
     from ..video.probe import probe_footage
-    from ..video.render import BT709, LANGUAGE_TAGS
 
     ensure_footage(project, module)
     fps = project.config.programme.frame_rate

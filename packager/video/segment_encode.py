@@ -49,7 +49,7 @@ from .segments import (SEGMENT_VERSION, Hashes, Held, Segment, plan_segments, re
                        shown_between)
 
 if TYPE_CHECKING:
-    from .render import Job
+    from .job import Job
 
 MARGIN_FRAMES = 3  # decoded before and after a segment's frames and dropped (bwdif and fps look at neighbours)
 
