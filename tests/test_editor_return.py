@@ -34,6 +34,16 @@ def make_kit(root: Path) -> dict:
         return json.loads(archive.read(name))
 
 
+def returned_kit(root: Path, back: Path) -> tuple[Path, dict]:
+    """A kit made for a drafted project at `root`, unzipped into `back` as a translator would: its folder
+    and its manifest."""
+    make_kit(root)
+    with zipfile.ZipFile(root.parent / "kit.zip") as archive:
+        archive.extractall(back)
+    (folder,) = list(back.iterdir())
+    return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
 def editor_file(manifest: dict, edits: dict[int, dict]) -> dict:
     """What editor.html's "Save my work" writes, with `edits` (cue → target/state/comment) applied."""
     cues = []
@@ -94,11 +104,7 @@ def test_a_broken_return_file_is_exit_2_without_traceback(tmp_path: Path):
 
 def test_a_return_file_of_another_kit_inside_a_kit_is_refused(tmp_path: Path):
     root = tmp_path / "proj"
-    make_kit(root)
-    with zipfile.ZipFile(root.parent / "kit.zip") as archive:
-        archive.extractall(tmp_path / "back")
-    (folder,) = list((tmp_path / "back").iterdir())
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    folder, manifest = returned_kit(root, tmp_path / "back")
     document = editor_file(manifest, {1: {"target": "Buenos días a todos."}})
     document["kit"] = "some-other-kit-20260101-000000"
     (folder / "01-module-1.return.json").write_text(json.dumps(document), encoding="utf-8")
@@ -174,11 +180,7 @@ def test_the_read_mes_explain_the_editor_first(tmp_path: Path):
 
 def test_saved_twice_in_a_kit_only_the_last_save_counts(tmp_path: Path):
     root = tmp_path / "proj"
-    make_kit(root)
-    with zipfile.ZipFile(root.parent / "kit.zip") as archive:
-        archive.extractall(tmp_path / "back")
-    (folder,) = list((tmp_path / "back").iterdir())
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    folder, manifest = returned_kit(root, tmp_path / "back")
     monday = editor_file(manifest, {1: {"target": "Hola, buenos días."}})
     monday["saved"] = "2026-12-07T18:00:00Z"
     tuesday = editor_file(manifest, {1: {"target": "Buenos días a todos."}, 2: {"state": "approved"}})
