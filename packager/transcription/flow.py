@@ -22,12 +22,12 @@ their states from it: a machine draft is never mistaken for a person's text.
 from __future__ import annotations
 
 import os
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import interrupt
 from ..atomic import temp_path_for
 from ..errors import PackagerError
 from ..project import Module, Project
@@ -206,19 +206,13 @@ def _write(plan: ModulePlan, drafts: list[DraftCue], *, typed_name: str | None, 
         # Both files are complete: rename them one after the other with Ctrl-C held off, so that an
         # interrupted run leaves the old pair or the new pair, never a transcript with foreign states.
         # The SRT goes first: after a kill between the two, its cues are the history's last versions.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _CAN_HOLD else None
-        try:
+        with interrupt.held():
             os.replace(srt_tmp, plan.path)
             os.replace(states_tmp, states.path)
-        finally:
-            if held is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
     finally:
         for tmp in (srt_tmp, states_tmp):
             tmp.unlink(missing_ok=True)
 
-
-_CAN_HOLD = hasattr(signal, "pthread_sigmask")
 
 
 def transcript_cell(module: Module) -> str:
