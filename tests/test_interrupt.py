@@ -80,7 +80,11 @@ def buildable(root: Path, footage: Path) -> Path:
     return root
 
 
-def interrupt_run(root: Path, args: list[str], *, when: str, group: bool) -> tuple[subprocess.CompletedProcess,
+# an encode of a module's body: a run of segments (cut by the segment muxer) or one segment alone
+ENCODING_BODY = ("part%05d.mp4", "render-cache/segments/")
+
+
+def interrupt_run(root: Path, args: list[str], *, when: str | tuple[str, ...], group: bool) -> tuple[subprocess.CompletedProcess,
                                                                                     float, dict[int, str]]:
     """Start `packager -C root ARGS`, wait until a child whose command line holds `when` runs, send SIGINT
     (to the group or the process alone); returns the finished run, the seconds it took to exit, and the
@@ -92,7 +96,7 @@ def interrupt_run(root: Path, args: list[str], *, when: str, group: bool) -> tup
     children: dict[int, str] = {}
     while time.monotonic() < deadline and process.poll() is None:
         children = descendants(process.pid)
-        if any(when in line for line in children.values()):
+        if any(w in line for w in ((when,) if isinstance(when, str) else when) for line in children.values()):
             break
         time.sleep(0.05)
     else:
@@ -134,7 +138,7 @@ def assert_stopped_cleanly(result: subprocess.CompletedProcess, took: float, chi
 def test_ctrl_c_during_build_render_stops_at_once_and_leaves_no_partial_output(tmp_path, footage, group):
     root = buildable(tmp_path / "p", footage)
     # a segment of module alpha encoding at 720p (usb): several seconds of work to interrupt
-    result, took, children = interrupt_run(root, ["build", "--no-pdf", "-j", "1"], when="render-cache/segments/", group=group)
+    result, took, children = interrupt_run(root, ["build", "--no-pdf", "-j", "1"], when=ENCODING_BODY, group=group)
     assert any("ffmpeg" in line for line in children.values())
     assert_stopped_cleanly(result, took, children, root)
     out = root / "dist/render/usb"
@@ -153,7 +157,7 @@ def test_ctrl_c_during_build_render_stops_at_once_and_leaves_no_partial_output(t
 
 def test_ctrl_c_during_render_alone(tmp_path, footage):
     root = buildable(tmp_path / "p", footage)
-    result, took, children = interrupt_run(root, ["render", "-j", "2"], when="render-cache/segments/", group=False)
+    result, took, children = interrupt_run(root, ["render", "-j", "2"], when=ENCODING_BODY, group=False)
     assert_stopped_cleanly(result, took, children, root)
     assert not list((root / "dist/render/usb").glob("*.mp4"))
 

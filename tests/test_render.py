@@ -357,7 +357,7 @@ KILL_POINTS = {
     # the module's MP4 is complete under its temporary name, not yet renamed
     "before the rename": ("packager.atomic", "_publish", "final.suffix == '.mp4' and final.parent.name == 'usb'"),
     # every output renamed into place, the cache entry that vouches for them not yet written
-    "before the cache entry": ("packager.video.render", "_record", "True"),
+    "before the cache entry": ("packager.video.render", "output_record", "True"),
 }
 
 

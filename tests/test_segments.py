@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from packager.project import Project
-from packager.video import audio, ffmpeg, render, segments, targets
+from packager.video import audio, ffmpeg, render, segment_encode, segments, targets
 from packager.video.render import RenderOptions, render_project
 from packager.video.segments import plan_segments
 
@@ -114,6 +114,14 @@ def packets(path: Path) -> list[tuple[int, int]]:
         stream = container.streams.video[0]
         out = [(p.pts, p.duration) for p in container.demux(stream) if p.pts is not None]
     return sorted(out)
+
+
+def keyframe_first(path: Path) -> bool:
+    """The first video packet (in decoding order) is a keyframe."""
+    import av
+
+    with av.open(str(path)) as container:
+        return next(container.demux(container.streams.video[0])).is_keyframe
 
 
 def decoded(path: Path) -> np.ndarray:
@@ -325,9 +333,23 @@ def test_a_dvd_render_takes_the_usb_render_when_it_fits_the_plan_and_budget(tmp_
     assert dvd.stat().st_size < usb.stat().st_size
 
 
-def test_in_points_between_frames_and_other_rates_cut_alike_in_segments(tmp_path, footage, monkeypatch):
+@pytest.mark.parametrize("grouping", ["runs", "one-by-one", "two-runs"])
+def test_in_points_between_frames_and_other_rates_cut_alike_in_segments(tmp_path, footage, monkeypatch, grouping):
     """Footage whose frames do not sit on the in point's ticks (in 1.013 s at 25 fps: 0.68 frame late) and
-    30 fps footage: segments of 0.7 s give the same frames, overlays on the same frames, as one segment."""
+    30 fps footage: segments of 0.7 s give the same frames, overlays on the same frames, as one segment;
+    whether consecutive segments are encoded by one x264 run (the segment muxer cutting its output), one
+    run each (as a re-render encodes a few), or by two runs side by side (as on a machine of 4 cores)."""
+    made = []
+    wanted = {"runs": 1, "one-by-one": 100, "two-runs": 2}[grouping]
+
+    def grouped(todo, parallel):  # as segment_encode groups them, for `wanted` encodes at once
+        made.append(segments.runs(todo, wanted))
+        return made[-1]
+
+    monkeypatch.setattr(segment_encode, "runs", grouped)
+    encodes = []
+    original = ffmpeg.run
+    monkeypatch.setattr(ffmpeg, "run", lambda args, **kw: encodes.append(args) or original(args, **kw))
     _ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=240x180:r=30:d=4", "-c:v", "libx264", "-preset", "ultrafast",
             "-pix_fmt", "yuv420p", str(tmp_path / "thirty.mp4"))
     edits = MODULE[MODULE.index("[[edits]]"):]
@@ -342,9 +364,40 @@ def test_in_points_between_frames_and_other_rates_cut_alike_in_segments(tmp_path
         (result,) = render_project(Project.load(root), "usb", options=OPTIONS).modules
         assert result.segments == (9 if seconds < 1 else 1)
         videos.append(root / "dist/render/usb/01-seg.mp4")
+        if seconds < 1:  # one x264 process per run, each run's segments cut by the segment muxer
+            runs = made[0]
+            assert [len(run) for run in runs] == {"runs": [9], "one-by-one": [1] * 9, "two-runs": [4, 5]}[grouping]
+            # the body's encodes read the footage (the cards read their images)
+            body_encodes = [a for a in encodes if "libx264" in a and any(x.startswith("footage/") or "/footage/" in x
+                                                                         for x in a)]
+            assert len(body_encodes) == len(runs)
+            assert sum("segment" in a for a in body_encodes) == sum(len(run) > 1 for run in runs)
+            cached = sorted((root / ".packager/render-cache/segments").rglob("01-seg-*.mp4"))
+            assert len(cached) == 9
+            for path in cached:  # each cached segment stands alone: starts at zero, on a keyframe
+                assert packets(path)[0][0] == 0
+                assert keyframe_first(path)
     assert packets(videos[0]) == packets(videos[1])
     ours, theirs = decoded(videos[0]), decoded(videos[1])
     cards = round(render.CARD_SECONDS * FPS)
     assert len(ours) == 2 * cards + 94 + 70  # ceil(3.757 × 25) + ceil(2.773 × 25)
     worst = min(10 * np.log10(255 ** 2 / max(np.mean((a - b) ** 2), 1e-9)) for a, b in zip(ours, theirs))
     assert worst > 35, worst
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(1, 40), st.floats(0.1, 0.9), st.data(), st.integers(1, 16))
+def test_runs_are_the_consecutive_segments_to_encode_split_for_the_cores(seconds, share, data, parallel):
+    plan = plan_segments([seconds * share, seconds * (1 - share)], Fraction(25), [], seconds=2)
+    mask = data.draw(st.lists(st.booleans(), min_size=len(plan), max_size=len(plan)))
+    todo = [seg for seg, wanted in zip(plan, mask) if wanted]
+    grouped = segments.runs(todo, parallel)
+    assert [seg for run in grouped for seg in run] == todo  # every segment once, in order
+    for run in grouped:
+        assert all(b.index == a.index + 1 for a, b in zip(run, run[1:]))
+        stretch = segments.span(run)
+        assert (stretch.start, stretch.end) == (run[0].start, run[-1].end)
+        assert sum(p.end - p.first for p in stretch.pieces) == stretch.frames
+        assert len({p.clip for p in stretch.pieces}) == len(stretch.pieces)  # one piece per clip
+    gaps = sum(1 for a, b in zip(todo, todo[1:]) if b.index != a.index + 1)
+    assert len(grouped) == max(gaps + 1 if todo else 0, min(parallel, len(todo)))

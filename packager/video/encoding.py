@@ -22,7 +22,7 @@ def _fps_text(fps: Fraction) -> str:
     return f"{fps.numerator}/{fps.denominator}"
 
 
-def _x264(plan: Plan, fps: Fraction, preset: str, threads: int | None) -> list[str]:
+def x264_args(plan: Plan, fps: Fraction, preset: str, threads: int | None) -> list[str]:
     """Encoder settings shared by the body and the card clips: `stitchable` keeps the stream headers
     independent of the content, so the concat demuxer can join the parts without re-encoding."""
     args = ["-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", "-profile:v", "high",
@@ -67,7 +67,7 @@ def card_clip(png: Path, plan: Plan, fps: Fraction, preset: str) -> Path:
             with atomic_path(path) as tmp:
                 try:
                     ffmpeg.run(["-y", "-i", str(png), "-filter_complex", graph, "-map", "[v]",
-                                *_x264(plan, fps, preset, None), *rate, "-frames:v", str(frames), "-an",
+                                *x264_args(plan, fps, preset, None), *rate, "-frames:v", str(frames), "-an",
                                 "-f", "mp4", str(tmp)], background=True)
                 except ffmpeg.FFmpegFailed as exc:
                     raise PackagerError(f"could not encode a card:\n{exc.tail()}", path=png) from None

@@ -43,15 +43,16 @@ def module_chapters(module: Module, languages: tuple[str, str]) -> list[dict[str
     return chapters
 
 
-def _spoken(project: Project) -> str:
+def spoken_language(project: Project) -> str:
     """The programme's language (what is spoken), as MP4 streams are tagged: ISO 639-2."""
     return LANGUAGE_TAGS.get(project.source_language, project.source_language)
 
 
-def build_mux_args(job: Job, output: str) -> list[str]:
-    """Video and audio copied, soft subtitles (mov_text, fra/spa), chapters, faststart."""
+def build_mux_args(job: Job, body: list[Path], output: str) -> list[str]:
+    """Video and audio copied (the opening card, the body's segments, the closing card: one concat list, so
+    the body is copied once), soft subtitles (mov_text, fra/spa), chapters, faststart."""
     project = job.module.project
-    parts = [job.opening, Path("video.mp4"), job.closing]
+    parts = [job.opening, *body, job.closing]
     (job.tmp / "parts.txt").write_text("".join(
         "file '{}'\n".format(str(p).replace("'", "'\\''")) for p in parts), encoding="utf-8")
     args = ["-y", "-f", "concat", "-safe", "0", "-i", "parts.txt", "-i", "audio.m4a"]
@@ -67,7 +68,7 @@ def build_mux_args(job: Job, output: str) -> list[str]:
             n += 1
             sub_index += 1
     args += ["-f", "ffmetadata", "-i", "chapters.ffmeta"]
-    source = _spoken(project)
+    source = spoken_language(project)
     return (args + maps + ["-c:v", "copy", *BT709_VUI, "-c:a", "copy", "-c:s", "mov_text",
                            "-metadata:s:v:0", f"language={source}", "-metadata:s:a:0", f"language={source}",
                            "-map_metadata", str(n), "-map_chapters", str(n), "-movflags", "+faststart",

@@ -24,20 +24,21 @@ from . import ffmpeg, mp4boxes
 from .audio import LOUDNESS_TARGET, TRUE_PEAK
 from .cards import CARD_SECONDS
 from .job import RENDER_VERSION, RenderOptions, RenderResult, base_name
-from .mux import _spoken, module_chapters, write_ffmetadata
-from .render_cache import _cache_file, _file_identity, _outputs_current, _read_cache, _readable, _record, module_key
+from .mux import spoken_language, module_chapters, write_ffmetadata
+from .render_cache import (cache_file, file_identity, make_readable, module_key, output_record, outputs_current,
+                           read_cache_entry)
 from .targets import Plan
 
 
-def _programme_and_manifest(project: Project, target: str, plan: Plan, result: RenderResult,
+def programme_and_manifest(project: Project, target: str, plan: Plan, result: RenderResult,
                             console: Console, options: RenderOptions) -> None:
     out_dir = result.directory
     languages = project.languages
     entries: list[dict[str, Any]] = []
     complete = True
     for module in project.modules:
-        entry = _read_cache(_cache_file(project, target, module.id))
-        if not entry or not _outputs_current(entry, out_dir) or \
+        entry = read_cache_entry(cache_file(project, target, module.id))
+        if not entry or not outputs_current(entry, out_dir) or \
                 entry.get("key") != module_key(project, module, plan, options):
             complete = False
             continue
@@ -88,7 +89,7 @@ def _programme_and_manifest(project: Project, target: str, plan: Plan, result: R
         unchanged = False
     if not unchanged:
         write_text(path, text)
-        _readable(out_dir, [path.name])
+        make_readable(out_dir, [path.name])
     result.manifest = path
 
 
@@ -96,14 +97,14 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
                      console: Console, *, audio_kbps: int) -> None:
     out_dir = final.parent
     languages = project.languages
-    inputs = [[e["video"], *(_file_identity(out_dir / e["video"])[1:])] for e in entries]
+    inputs = [[e["video"], *(file_identity(out_dir / e["video"])[1:])] for e in entries]
     key = hashlib.sha256(json.dumps([RENDER_VERSION, __version__, final.name, inputs,
                                      [e["title"] for e in entries],
                                      project.config.programme.model_dump(mode="json")],
                                     ensure_ascii=False).encode()).hexdigest()
-    cache_path = _cache_file(project, target, "programme")
-    entry = _read_cache(cache_path)
-    if entry.get("key") == key and _outputs_current(entry, out_dir):
+    cache_path = cache_file(project, target, "programme")
+    entry = read_cache_entry(cache_path)
+    if entry.get("key") == key and outputs_current(entry, out_dir):
         return
     titles = [" / ".join(f"{e['order']}. {e['title'][lang]}" for lang in languages) for e in entries]
     programme_title = " / ".join(project.config.programme.title(lang) for lang in languages)
@@ -141,7 +142,7 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
             maps = ["-map", "0:v", "-map", sound] + (["-map", "0:s"] if subtitle_tracks else [])
             with atomic_path(final) as tmp_out:
                 try:
-                    spoken = _spoken(project)
+                    spoken = spoken_language(project)
                     ffmpeg.run([*args, *maps, "-c", "copy",
                                 *(["-c:a", "aac", "-b:a", f"{audio_kbps}k", "-ac", "2"] if mixed else []),
                                 "-metadata:s:v:0", f"language={spoken}", "-metadata:s:a:0", f"language={spoken}",
@@ -158,5 +159,5 @@ def _write_programme(project: Project, target: str, entries: list[dict[str, Any]
                                         path=final) from None
         how = "the sound re-encoded (mono and stereo modules)" if mixed else "without re-encoding"
         console.print(f"render: {final.name} joined {how} in {time.monotonic() - started:.1f} s")
-    _readable(out_dir, [final.name])
-    write_text(cache_path, json.dumps({"key": key, "outputs": _record(out_dir, [final.name])}) + "\n")
+    make_readable(out_dir, [final.name])
+    write_text(cache_path, json.dumps({"key": key, "outputs": output_record(out_dir, [final.name])}) + "\n")

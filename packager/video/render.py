@@ -47,15 +47,15 @@ from . import audio, ffmpeg, mp4boxes
 from .audio import LOUDNESS_TARGET, normalise_filter
 from .burn import BurnOverlay, cached_states
 from .cards import CARD_SECONDS, closing_card, lower_third, opening_card
-from .encoding import BT709, _x264, card_clip
+from .encoding import BT709, x264_args, card_clip
 from .footage_check import probe_edit
 from .job import (RENDER_VERSION, Job, ModuleRender, RenderOptions, RenderResult, base_name, module_runtime,
                   plan_for, render_dir)
-from .mux import LANGUAGE_TAGS, _spoken, above_burned, build_mux_args, module_chapters, prepare_files
+from .mux import LANGUAGE_TAGS, spoken_language, above_burned, build_mux_args, module_chapters, prepare_files
 from .probe import FootageProbe
-from .programme import _programme_and_manifest
-from .render_cache import (_cache_file, _clean_partials, _outputs_current, _read_cache, _readable, _record,
-                           _sweep, module_key, render_state)
+from .programme import programme_and_manifest
+from .render_cache import (cache_file, clean_partials, make_readable, module_key, output_record,
+                           outputs_current, read_cache_entry, render_state, sweep_scratch)
 from .segment_encode import cached_audio, encode_body
 from .targets import TARGETS, Plan
 
@@ -128,8 +128,8 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
     assert job.states is not None
     job.burn = job.states.result()
     try:
-        # the body as cached segments (segment_encode.py), joined into tmp/video.mp4
-        body = encode_body(job, encoder=lambda n: _x264(job.plan, job.fps, preset, n), preset=preset,
+        # the body as cached segments (segment_encode.py), joined to the cards by the mux
+        body = encode_body(job, encoder=lambda n: x264_args(job.plan, job.fps, preset, n), preset=preset,
                            cache_root=_segments_dir(module.project), version=RENDER_VERSION, threads=threads,
                            on_time=on_time)
         assert job.audio is not None and job.cards is not None
@@ -137,11 +137,11 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
         job.opening, job.closing = job.cards.result()
         final = out_dir / f"{name}.mp4"
         with atomic_path(final) as tmp_out:
-            ffmpeg.run(build_mux_args(job, str(tmp_out)), cwd=tmp)
+            ffmpeg.run(build_mux_args(job, body.parts, str(tmp_out)), cwd=tmp)
             tracks = [lang for lang in languages if lang in job.cues]  # the soft tracks, in mux order
             mp4boxes.settle_subtitle_tracks(tmp_out, top={n for n, lang in enumerate(tracks)
                                                           if lang in above_burned(job)},
-                                            chapters_language=_spoken(module.project))
+                                            chapters_language=spoken_language(module.project))
     except ffmpeg.FFmpegFailed as exc:
         raise PackagerError(f"module {module.id}: ffmpeg failed to render it:\n{exc.tail()}",
                             path=module.path, hint="check the footage clips this module names") from None
@@ -156,9 +156,9 @@ def _encode_module(job: Job, *, threads: int | None, preset: str, on_time, cache
         {"duration": round(job.duration, 3), "chapters": module_chapters(module, languages)},
         ensure_ascii=False, indent=2) + "\n")
     produced.append(f"{name}.chapters.json")
-    _readable(out_dir, produced)
+    make_readable(out_dir, produced)
     seconds = time.monotonic() - started
-    entry = {"key": job.key, "outputs": _record(out_dir, produced), "duration": round(job.duration, 3),
+    entry = {"key": job.key, "outputs": output_record(out_dir, produced), "duration": round(job.duration, 3),
              "subtitles": sorted(job.cues), "burned": job.burn is not None, "audio_channels": job.audio_channels,
              "options": [job.options.size, job.options.preset]}
     write_text(cache_path, json.dumps(entry, indent=1) + "\n")
@@ -189,7 +189,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     plan = plan_for(project, target, options)
     out_dir = render_dir(project, target)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _clean_partials(out_dir)
+    clean_partials(out_dir)
     result = RenderResult(target=target, directory=out_dir, plan=plan)
     fps = Fraction(project.config.programme.frame_rate).limit_denominator(1001)
     selected = project.select(module_ids or [])
@@ -199,8 +199,8 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     probes: dict[Path, FootageProbe] = {}
     for module in selected:
         key = module_key(project, module, plan, options)
-        entry = _read_cache(_cache_file(project, target, module.id))
-        if entry.get("key") == key and _outputs_current(entry, out_dir):
+        entry = read_cache_entry(cache_file(project, target, module.id))
+        if entry.get("key") == key and outputs_current(entry, out_dir):
             result.modules.append(ModuleRender(module.id, out_dir / f"{base_name(module)}.mp4",
                                                float(entry["duration"]), False))
             continue
@@ -261,7 +261,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
         try:
             scratch = project.cache_dir / "render-tmp"
             scratch.mkdir(parents=True, exist_ok=True)
-            _sweep(scratch)
+            sweep_scratch(scratch)
             for job in todo:  # in programme order, so each module's audio is ready when its video is
                 job.tmp = Path(tempfile.mkdtemp(prefix=f"{job.name}-{os.getpid()}-", dir=scratch))
                 prepare_files(job)
@@ -270,7 +270,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
             for job in todo:
                 job.cards = card_pool.submit(_make_cards, project, plan, job, options.preset)
             result.modules += _run_jobs(todo, jobs=jobs, cores=cores, options=options, console=console,
-                                        cache=lambda m: _cache_file(project, target, m.id))
+                                        cache=lambda m: cache_file(project, target, m.id))
         finally:
             for job in todo:
                 for future in (job.states, job.audio, job.cards):
@@ -289,7 +289,7 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
     result.modules.sort(key=lambda r: order[r.module_id])
 
     # 4. The full programme and the manifest.
-    _programme_and_manifest(project, target, plan, result, console, options)
+    programme_and_manifest(project, target, plan, result, console, options)
     return result
 
 
@@ -302,10 +302,10 @@ def _share_usb_render(project: Project, module: Module, plan: Plan, options: Ren
         return None
     usb_plan = plan_for(project, "usb", options)
     usb_dir = render_dir(project, "usb")
-    entry = _read_cache(_cache_file(project, "usb", module.id))
+    entry = read_cache_entry(cache_file(project, "usb", module.id))
     if (usb_plan.width, usb_plan.height) != (plan.width, plan.height) or not entry \
             or entry.get("key") != module_key(project, module, usb_plan, options) \
-            or not _outputs_current(entry, usb_dir):
+            or not outputs_current(entry, usb_dir):
         return None
     name = base_name(module)
     size = (usb_dir / f"{name}.mp4").stat().st_size
@@ -322,9 +322,9 @@ def _share_usb_render(project: Project, module: Module, plan: Plan, options: Ren
                 os.link(usb_dir / file_name, tmp)
             except OSError:
                 shutil.copyfile(usb_dir / file_name, tmp)
-    _readable(out_dir, produced)
-    write_text(_cache_file(project, plan.target, module.id), json.dumps(
-        dict(entry, key=key, outputs=_record(out_dir, produced), shared_from="usb"), indent=1) + "\n")
+    make_readable(out_dir, produced)
+    write_text(cache_file(project, plan.target, module.id), json.dumps(
+        dict(entry, key=key, outputs=output_record(out_dir, produced), shared_from="usb"), indent=1) + "\n")
     console.print(f"render: {name}.mp4 taken from the usb render, not encoded again: it fits {plan.target}'s "
                   f"plan ({plan.width}×{plan.height}; {size * 8 / 1000 / runtime:.0f} kb/s within the "
                   f"{plan.video_kbps + plan.audio_kbps} kb/s of its budget)")

@@ -22,7 +22,7 @@ from .job import RENDER_VERSION, RenderOptions, plan_for, render_dir
 from .targets import Plan
 
 
-def _file_identity(path: Path) -> list:
+def file_identity(path: Path) -> list:
     try:
         st = path.stat()
     except OSError:
@@ -43,7 +43,7 @@ def module_key(project: Project, module: Module, plan: Plan, options: RenderOpti
         "version": [__version__, RENDER_VERSION, CARD_VERSION],
         "definition": module.definition.model_dump(mode="json", by_alias=True),
         "programme": project.config.programme.model_dump(mode="json"),
-        "footage": [_file_identity(module.footage_path(e)) for e in module.definition.edits],
+        "footage": [file_identity(module.footage_path(e)) for e in module.definition.edits],
         "subtitles": {lang: _bytes_hash(module.subtitle_path(lang)) for lang in project.languages},
         "plan": plan.key(),
         "options": [options.size, options.preset],
@@ -51,11 +51,11 @@ def module_key(project: Project, module: Module, plan: Plan, options: RenderOpti
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _cache_file(project: Project, target: str, name: str) -> Path:
+def cache_file(project: Project, target: str, name: str) -> Path:
     return project.cache_dir / "render-cache" / target / f"{name}.json"
 
 
-def _outputs_current(entry: dict, out_dir: Path) -> bool:
+def outputs_current(entry: dict, out_dir: Path) -> bool:
     for name, (size, mtime) in entry.get("outputs", {}).items():
         try:
             st = (out_dir / name).stat()
@@ -66,7 +66,7 @@ def _outputs_current(entry: dict, out_dir: Path) -> bool:
     return bool(entry.get("outputs"))
 
 
-def _read_cache(path: Path) -> dict:
+def read_cache_entry(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -79,8 +79,8 @@ def render_state(project: Project, module: Module, target: str) -> str | None:
     its inputs changed), or None (never rendered, or an output is missing: e.g. an interrupted build).
     Compared with the options that render used (`--size`, `--preset`). Raises PackagerError when the
     medium cannot hold the programme."""
-    entry = _read_cache(_cache_file(project, target, module.id))
-    if not entry or not _outputs_current(entry, render_dir(project, target)):
+    entry = read_cache_entry(cache_file(project, target, module.id))
+    if not entry or not outputs_current(entry, render_dir(project, target)):
         return None
     size, preset = entry.get("options") or [None, RenderOptions.preset]
     options = RenderOptions(size=tuple(size) if size else None, preset=preset)
@@ -88,14 +88,14 @@ def render_state(project: Project, module: Module, target: str) -> str | None:
     return "current" if entry.get("key") == key else "out of date"
 
 
-def _readable(out_dir: Path, names: list[str]) -> None:
+def make_readable(out_dir: Path, names: list[str]) -> None:
     """Outputs are for everyone who gets the stick or disc."""
     for name in names:
         with contextlib.suppress(OSError):
             readable(out_dir / name)
 
 
-def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
+def output_record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
     out = {}
     for name in names:
         st = (out_dir / name).stat()
@@ -103,7 +103,7 @@ def _record(out_dir: Path, names: list[str]) -> dict[str, list[int]]:
     return out
 
 
-def _clean_partials(out_dir: Path) -> None:
+def clean_partials(out_dir: Path) -> None:
     """Temporary files a killed render left (named .<name>.XXXX.part.<ext>): never mistaken for outputs."""
     if out_dir.is_dir():
         for leftover in out_dir.glob(".*.part*"):
@@ -124,7 +124,7 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _sweep(scratch: Path, max_age: float = 12 * 3600) -> None:
+def sweep_scratch(scratch: Path, max_age: float = 12 * 3600) -> None:
     """Working folders (named <module>-<pid>-XXXX) of renders that are no longer running (killed), or very old."""
     now = time.time()
     for folder in scratch.iterdir():

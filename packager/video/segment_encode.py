@@ -13,9 +13,14 @@ gets the same settings as the single encode; each segment starts with an IDR fra
 from another, so the segments join by stream copy (concat demuxer), and the joined body joins the cards
 as before.
 
-Encodes run at most one per core at once for the whole render (modules rendered in parallel share the
-cores): segments of one module fill every core when it is the only module to render. Bit-rate targets
-(dvd, cd) encode each segment in two passes at the plan's average rate (see docs/DESIGN.md, "Segments").
+Consecutive segments to encode are encoded by one ffmpeg run (a *run*: its span read and filtered as one
+stretch, an IDR frame forced on each cut, the segment muxer writing one file per segment), so a full
+render costs what one encode of the module costs; a re-render that redoes a few scattered segments runs
+one each. Runs are split in halves until there is one per two cores (one module alone fills a machine of
+many cores), and at most one encode per core runs at once across the render (modules rendered in
+parallel share the cores). Bit-rate targets (dvd, cd) encode each segment alone, in two passes at the
+plan's average rate, so any mix of cached and new segments keeps the budget (see docs/DESIGN.md,
+"Segments").
 
 Cache: .packager/render-cache/segments/<target>-<W>x<H>/<NN>-<id>-<key>.mp4, written under a temporary name
 and renamed when complete, so a killed render keeps every segment it finished. When a module's render
@@ -30,6 +35,7 @@ import contextlib
 import os
 import re
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -45,8 +51,8 @@ from . import ffmpeg
 from .burn import BURN_VERSION, subtitle_states
 from .cards import LOWER_THIRD_SECONDS, lower_third_geometry
 from .footage_graph import video_chain
-from .segments import (SEGMENT_VERSION, Hashes, Held, Segment, plan_segments, read_playlist, segment_key,
-                       shown_between)
+from .segments import (SEGMENT_VERSION, Hashes, Held, Segment, plan_segments, read_playlist, runs, segment_key,
+                       shown_between, span)
 
 if TYPE_CHECKING:
     from .job import Job
@@ -68,7 +74,7 @@ def _encode_slots() -> threading.BoundedSemaphore:
 
 @dataclass
 class Body:
-    video: Path  # the joined segments (video only), in the job's temporary folder
+    parts: list[Path]  # the segments (video only) in order, in the cache: the mux joins them with the cards
     reused: int  # segments taken from the cache
     total: int
 
@@ -160,8 +166,9 @@ def _playlist(overlays: _Overlays, seg: Segment, fps: Fraction, folder: Path) ->
 
 
 def segment_args(job: Job, seg: Segment, overlays: _Overlays, *, encoder: list[str], rate: list[str],
-                 output: str, playlist: Path | None) -> list[str]:
-    """One segment's ffmpeg command (see the module's docstring); `rate`: the rate-control options."""
+                 sink: list[str], playlist: Path | None) -> list[str]:
+    """One segment's ffmpeg command (see the module's docstring), or a run's (`seg` its span); `rate`: the
+    rate-control options; `sink`: the output's options and name."""
     plan, fps = job.plan, job.fps
     w, h = plan.width, plan.height
     t0, t1 = seg.seconds(fps)
@@ -211,7 +218,6 @@ def segment_args(job: Job, seg: Segment, overlays: _Overlays, *, encoder: list[s
         graph.append(burn.overlay_filter(current, f"{len(lower_thirds) + len(seg.pieces)}:v", "vsub"))
         current = "vsub"
     graph.append(f"[{current}]setpts=PTS-STARTPTS[out]")
-    sink = ["-f", "null", "-"] if output == "-" else ["-f", "mp4", output]
     return args + ["-filter_complex", ";".join(graph), "-map", "[out]", *encoder, *rate,
                    "-frames:v", str(seg.frames), "-an", *sink]
 
@@ -229,7 +235,7 @@ def _sweep(folder: Path, name: str, keep: set[str], suffix: str) -> None:
 
 def encode_body(job: Job, *, encoder: Callable[[int | None], list[str]], preset: str, cache_root: Path,
                 version: int, threads: int | None, on_time: Callable[[float, float], None]) -> Body:
-    """Encode the module's body as segments (those not in the cache), join them into tmp/video.mp4.
+    """Encode the module's body as segments (those not in the cache); returns them in order.
 
     `encoder(threads)`: the x264 options shared with the cards; `threads`: per encode (None: chosen
     from the cores and the segments to encode). Raises ffmpeg.FFmpegFailed."""
@@ -250,33 +256,77 @@ def encode_body(job: Job, *, encoder: Callable[[int | None], list[str]], preset:
     done_before = float(sum(seg.frames for seg in segments if seg not in todo) / fps) * len(passes)
     lock = threading.Lock()
     cores = os.cpu_count() or 1
-    per_encode = threads or max(1, cores // max(1, min(cores, len(todo))))
+    # Consecutive segments to encode are encoded by one x264 run (keyframes forced at their cuts, the
+    # segment muxer writing one file each): a full render costs what one encode of the module costs.
+    # Two-pass targets encode segment by segment: each lands on the plan's rate, so any mix of cached and
+    # new segments stays within the budget.
+    groups = runs(todo, parallel=max(1, cores // 2)) if not plan.two_pass else [[seg] for seg in todo]
+    per_encode = threads or max(1, cores // max(1, min(cores, len(groups))))
 
-    def report(seg: Segment, seconds: float) -> None:
+    def report(first: Segment, seconds: float) -> None:
         with lock:
-            progress[seg.index] = seconds
+            progress[first.index] = seconds
             on_time(min(total, done_before + sum(progress.values())), total)
 
-    def encode(seg: Segment, name: str) -> None:
-        slots = _encode_slots()
-        with slots:
-            playlist = _playlist(overlays, seg, fps, job.tmp) if job.burn is not None else None
-            length = float(seg.frames / fps)
-            with atomic_path(folder / name) as out:
-                for number, pass_no in enumerate(passes):
-                    if pass_no is None:
-                        rate = ["-crf", str(plan.crf)]
-                    else:
-                        rate = ["-b:v", f"{plan.video_kbps}k", "-pass", str(pass_no),
-                                "-passlogfile", f"x264-{seg.index:05d}"]
-                    args = segment_args(job, seg, overlays, encoder=encoder(per_encode), rate=rate,
-                                        output="-" if pass_no == 1 else str(out), playlist=playlist)
-                    ffmpeg.run(args, cwd=job.tmp,
-                               on_time=lambda t, o=number * length: report(seg, o + min(t, length)))
+    def encode_one(seg: Segment, name: str) -> None:
+        playlist = _playlist(overlays, seg, fps, job.tmp) if job.burn is not None else None
+        length = float(seg.frames / fps)
+        with atomic_path(folder / name) as out:
+            for number, pass_no in enumerate(passes):
+                if pass_no is None:
+                    rate = ["-crf", str(plan.crf)]
+                else:
+                    rate = ["-b:v", f"{plan.video_kbps}k", "-pass", str(pass_no),
+                            "-passlogfile", f"x264-{seg.index:05d}"]
+                sink = ["-f", "null", "-"] if pass_no == 1 else ["-f", "mp4", str(out)]
+                args = segment_args(job, seg, overlays, encoder=encoder(per_encode), rate=rate, sink=sink,
+                                    playlist=playlist)
+                ffmpeg.run(args, cwd=job.tmp, on_time=lambda t, o=number * length: report(seg, o + min(t, length)))
 
-    if todo:
-        with ThreadPoolExecutor(max_workers=min(len(todo), cores)) as pool:
-            futures = [pool.submit(encode, seg, names[seg.index]) for seg in todo]
+    def encode_run(run: list[Segment]) -> None:
+        stretch = span(run)
+        playlist = _playlist(overlays, stretch, fps, job.tmp) if job.burn is not None else None
+        work = Path(tempfile.mkdtemp(prefix=f"run-{stretch.index:05d}-", dir=job.tmp))
+        cuts = [seg.start - stretch.start for seg in run[1:]]  # frame numbers counted from the run's start
+        # an IDR frame on each cut: the first frame at or after a time half a frame before it (an `expr:`
+        # of one term per cut overflows ffmpeg's expression parser on a 15-minute module)
+        keyframes = ["-force_key_frames", ",".join(f"{(cut - 0.5) / fps:.6f}" for cut in cuts), "-forced-idr", "1"]
+        sink = ["-f", "segment", "-segment_format", "mp4", "-segment_frames", ",".join(map(str, cuts)),
+                "-reset_timestamps", "1", str(work / "part%05d.mp4")]
+        args = segment_args(job, stretch, overlays, encoder=[*encoder(per_encode), *keyframes],
+                            rate=["-crf", str(plan.crf)], sink=sink, playlist=playlist)
+        kept = 0
+
+        def keep_finished(final: bool) -> None:
+            # The muxer closes a segment's file before it opens the next one: a part is complete once the
+            # part after it exists (or ffmpeg has ended). Each goes to the cache at once, so a killed
+            # render keeps it.
+            nonlocal kept
+            while kept < len(run) and (final or (work / f"part{kept + 1:05d}.mp4").exists()):
+                part = work / f"part{kept:05d}.mp4"
+                with open(part, "rb") as fh:
+                    os.fsync(fh.fileno())
+                with atomic_path(folder / names[run[kept].index]) as out:
+                    os.replace(part, out)
+                kept += 1
+
+        def on_progress(seconds: float) -> None:
+            report(stretch, min(seconds, float(stretch.frames / fps)))
+            keep_finished(final=False)
+
+        ffmpeg.run(args, cwd=job.tmp, on_time=on_progress)
+        keep_finished(final=True)
+
+    def encode(run: list[Segment]) -> None:
+        with _encode_slots():
+            if len(run) == 1:
+                encode_one(run[0], names[run[0].index])
+            else:
+                encode_run(run)
+
+    if groups:
+        with ThreadPoolExecutor(max_workers=min(len(groups), cores)) as pool:
+            futures = [pool.submit(encode, run) for run in groups]
             try:
                 for future in futures:
                     future.result()
@@ -285,14 +335,8 @@ def encode_body(job: Job, *, encoder: Callable[[int | None], list[str]], preset:
                     future.cancel()
                 raise
     on_time(total, total)
-    listing = job.tmp / "segments.txt"
-    listing.write_text("".join("file '{}'\n".format(str(folder / name).replace("'", "'\\''"))
-                               for name in names), encoding="utf-8")
-    video = job.tmp / "video.mp4"
-    ffmpeg.run(["-y", "-f", "concat", "-safe", "0", "-i", listing.name, "-map", "0:v", "-c", "copy", "-an",
-                "-f", "mp4", video.name], cwd=job.tmp)
     _sweep(folder, job.name, set(names), ".mp4")
-    return Body(video, len(segments) - len(todo), len(segments))
+    return Body([folder / name for name in names], len(segments) - len(todo), len(segments))
 
 
 def cached_audio(job: Job, tmp: Path, encode: Callable[[Job, Path], Path], *, cache_root: Path,

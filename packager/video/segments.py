@@ -114,6 +114,38 @@ def plan_segments(durations: list[float], fps: Fraction, busy: list[tuple[float,
     return segments
 
 
+def span(run: list[Segment]) -> Segment:
+    """Consecutive segments as one stretch of the body (index: the first one's), each clip's pieces joined:
+    what one encoder run reads when it encodes them all (segment_encode.py)."""
+    assert run and all(b.start == a.end for a, b in zip(run, run[1:])), "segments not consecutive"
+    pieces: list[Piece] = []
+    for piece in (p for seg in run for p in seg.pieces):
+        if pieces and pieces[-1].clip == piece.clip and pieces[-1].end == piece.first:
+            pieces[-1] = Piece(piece.clip, pieces[-1].first, piece.end, piece.frames)
+        else:
+            pieces.append(piece)
+    return Segment(run[0].index, run[0].start, run[-1].end, tuple(pieces))
+
+
+def runs(todo: list[Segment], parallel: int) -> list[list[Segment]]:
+    """The segments to encode, grouped into runs of consecutive ones (one encoder run each: no start-up
+    cost per segment), the longest split in halves until there are `parallel` runs to encode at once."""
+    grouped: list[list[Segment]] = []
+    for seg in todo:
+        if grouped and grouped[-1][-1].index + 1 == seg.index:
+            grouped[-1].append(seg)
+        else:
+            grouped.append([seg])
+    while grouped and len(grouped) < parallel:
+        longest = max(grouped, key=len)
+        if len(longest) < 2:
+            break
+        at = grouped.index(longest)
+        half = len(longest) // 2
+        grouped[at:at + 1] = [longest[:half], longest[half:]]
+    return grouped
+
+
 # ---------------------------------------------------------------------------------------------- keys
 
 
