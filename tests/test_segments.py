@@ -401,3 +401,24 @@ def test_runs_are_the_consecutive_segments_to_encode_split_for_the_cores(seconds
         assert len({p.clip for p in stretch.pieces}) == len(stretch.pieces)  # one piece per clip
     gaps = sum(1 for a, b in zip(todo, todo[1:]) if b.index != a.index + 1)
     assert len(grouped) == max(gaps + 1 if todo else 0, min(parallel, len(todo)))
+
+
+def test_segments_no_render_will_use_again_are_swept(tmp_path, footage):
+    """A renumbered (or removed) module's segments and a target's segments at an earlier --size go when
+    that target renders again; the module's current ones stay."""
+    root = make_project(tmp_path / "p", footage)
+    render_project(Project.load(root), "usb", options=OPTIONS)
+    cache = root / ".packager/render-cache/segments"
+    folder = cache / f"usb-{W}x{H}"
+    first = sorted(p.name for p in folder.iterdir())
+    assert len([n for n in first if n.startswith("01-seg-") and n.endswith(".mp4")]) == 6
+    module = root / "modules/01-seg.toml"
+    module.write_text(module.read_text(encoding="utf-8").replace("order = 1", "order = 2"), encoding="utf-8")
+    render_project(Project.load(root), "usb", options=OPTIONS)
+    names = sorted(p.name for p in folder.iterdir())
+    assert not [n for n in names if n.startswith("01-seg-")]
+    assert len([n for n in names if n.startswith("02-seg-") and n.endswith(".mp4")]) == 6
+    assert len([n for n in names if n.startswith("02-seg-audio-")]) == 1
+    render_project(Project.load(root), "usb", options=RenderOptions(size=(160, 90), preset="ultrafast"))
+    assert sorted(p.name for p in cache.iterdir()) == ["usb-160x90"]
+    assert len(list((cache / "usb-160x90").glob("02-seg-*.mp4"))) == 6

@@ -56,7 +56,7 @@ from .probe import FootageProbe
 from .programme import programme_and_manifest
 from .render_cache import (cache_file, clean_partials, make_readable, module_key, output_record,
                            outputs_current, read_cache_entry, render_state, sweep_scratch)
-from .segment_encode import cached_audio, encode_body
+from .segment_encode import cached_audio, encode_body, sweep_segments
 from .targets import TARGETS, Plan
 
 # The names other packages, the tests and the benchmarks import from here (their homes are the modules above).
@@ -271,6 +271,8 @@ def render_project(project: Project, target: str, module_ids=None, jobs: int | N
                 job.cards = card_pool.submit(_make_cards, project, plan, job, options.preset)
             result.modules += _run_jobs(todo, jobs=jobs, cores=cores, options=options, console=console,
                                         cache=lambda m: cache_file(project, target, m.id))
+            sweep_segments(_segments_dir(project), target, (plan.width, plan.height),
+                           {base_name(m) for m in project.modules})
         finally:
             for job in todo:
                 for future in (job.states, job.audio, job.cards):

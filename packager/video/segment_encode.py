@@ -26,7 +26,9 @@ Cache: .packager/render-cache/segments/<target>-<W>x<H>/<NN>-<id>-<key>.mp4, wri
 and renamed when complete, so a killed render keeps every segment it finished. When a module's render
 completes, its segments from earlier renders that it no longer uses are removed: the cache holds the
 latest render of each module for each target (about the size of the outputs), plus the segments a
-killed render finished, until that module's next complete render.
+killed render finished, until that module's next complete render. A target's render also removes the
+files of modules the project no longer has (removed or renumbered) and that target's folders at
+another frame size (an earlier `--size`).
 """
 
 from __future__ import annotations
@@ -231,6 +233,30 @@ def _sweep(folder: Path, name: str, keep: set[str], suffix: str) -> None:
         if _KEYED.fullmatch(path.name[len(name):]) and path.name not in keep:
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+_CACHED_NAME = re.compile(r"(?P<module>.+?)-(audio-)?[0-9a-f]{24}\.(mp4|m4a)")
+
+
+def sweep_segments(cache_root: Path, target: str, size: tuple[int, int], modules: set[str]) -> int:
+    """What no render will use again: this target's folders at another frame size (an earlier `--size`),
+    and in its folder the files of modules the project no longer has (removed, or renumbered: `modules`
+    are the base names). Each module's own older segments go when it renders (`_sweep`). Returns how
+    many files went."""
+    removed = 0
+    current = cache_root / f"{target}-{size[0]}x{size[1]}"
+    for folder in cache_root.glob(f"{target}-*x*"):
+        if folder.is_dir() and folder != current and re.fullmatch(rf"{re.escape(target)}-\d+x\d+", folder.name):
+            removed += sum(1 for _ in folder.iterdir())
+            shutil.rmtree(folder, ignore_errors=True)
+    if current.is_dir():
+        for path in current.iterdir():
+            match = _CACHED_NAME.fullmatch(path.name)
+            if match and match["module"] not in modules:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+    return removed
 
 
 def encode_body(job: Job, *, encoder: Callable[[int | None], list[str]], preset: str, cache_root: Path,
