@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -18,8 +19,8 @@ from lxml import etree
 
 from packager.project import Project
 from packager.review import history
-from packager.review.states import StateFile, effective_state
-from packager.subtitles.cues import read_srt
+from packager.review.states import StateFile, effective_state, sidecar_path
+from packager.subtitles.cues import format_srt, read_srt
 from review_support import drafted_project, edit_review_docx, run, srt
 
 FR = [
@@ -235,12 +236,34 @@ def test_a_kill_between_an_imports_writes_keeps_the_persons_text_and_state(proje
         import_file(Project.load(project), out)
     monkeypatch.undo()
     assert texts(project)[0] == "¡Hola a todas!"
-    # Cue 1's text is the person's (the history says so); cue 2's approval never reached the states:
-    # the import did not finish, so importing again completes it.
-    assert states(project) == ["edited", "draft", "draft"]
-    assert StateFile.load(es(project)).units["1"].who == "review import (m1.docx)"
-    run(project, "review", "import", str(out))
+    # Cue 1's text is the person's (the history says so); cue 2's approval never reached the states
+    # file, but the history has it (written first): it is approved.
+    assert states(project) == ["edited", "approved", "draft"]
+    loaded = StateFile.load(es(project))
+    assert loaded.units["1"].who == loaded.units["2"].who == "review import (m1.docx)"
+    run(project, "review", "import", str(out))  # importing again changes nothing
     assert states(project) == ["edited", "approved", "draft"] and texts(project)[0] == "¡Hola a todas!"
+
+
+def test_an_approval_killed_before_the_states_file_is_kept(project: Path, monkeypatch):
+    """`review approve` writes the history, then the states: killed between the two, the approval holds."""
+    run(project, "review", "approve", "module-1", "--cues", "1")
+    sidecar = sidecar_path(es(project))
+    before = sidecar.read_bytes()
+
+    def killed(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(StateFile, "save", killed)
+    run(project, "review", "approve", "module-1", "--cues", "2-3", code=130)
+    monkeypatch.undo()
+    assert sidecar.read_bytes() == before  # the states file was never written
+    assert states(project) == ["approved", "approved", "approved"]
+    # and a later edit by hand of an approved cue is still seen as an edit
+    cues = read_srt(es(project))
+    es(project).write_text(format_srt([replace(c, text="Otro texto.") if c.index == 2 else c for c in cues]),
+                           encoding="utf-8")
+    assert states(project)[1] == "edited"
 
 
 # ---------------------------------------------------------------------------------------------- with `translate`

@@ -22,7 +22,7 @@ document units are keyed by the keys of `packager.texts`. The file is sorted and
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,17 +122,29 @@ class StateFile:
         history gets the state and author of its last version with that text. Not only the unit's
         last version: a later run may have appended one and been killed before writing the file
         (a translate killed before its sidecar, then an import killed before its SRT). So a machine
-        draft is never taken for a person's text, whatever the points runs were killed at. Returns self."""
+        draft is never taken for a person's text, whatever the points runs were killed at. A unit whose
+        text is the recorded one but whose latest version is a person's with another state (an approval
+        killed before this sidecar) takes that state. Returns self."""
         from . import history
 
         if not history.history_path(self.target_path).is_file():
             return self
         texts = target_texts(self.target_path)
-        versions = history.versions_by_text(history.read(self.target_path))
+        records = history.read(self.target_path)
+        versions = history.versions_by_text(records)
+        latest = {r.key: r for r in records if r.event == "version"}
         for key, text in texts.items():
             entry = self.units.get(key)
             current = text_hash(text)
             if entry is not None and entry.target_hash == current:
+                # Same text, but the unit's latest version (written before the sidecar) is a person's with
+                # another state: a run killed between the two (an approval) did set it. Never the machine's:
+                # a state a sidecar holds without history (written by an older packager) is not undone.
+                last = latest.get(key)
+                if last is not None and last.who == history.PERSON and text_hash(last.text) == current \
+                        and last.state in STATES and last.state != entry.state:
+                    self.units[key] = replace(entry, state=last.state, who=last.by, when=last.when,
+                                              source_hash=last.source_hash or entry.source_hash)
                 continue
             last = versions.get((key, current))
             if last is None or last.state not in STATES:
