@@ -14,6 +14,7 @@ from ..atomic import atomic_path
 from ..errors import PackagerError
 from . import ffmpeg
 from .cards import CARD_SECONDS
+from .footage_graph import BT709
 from .job import RENDER_VERSION
 from .targets import Plan
 
@@ -41,7 +42,6 @@ def _fit(plan: Plan) -> str:
 # (swscale's default is BT.601, which shifts their colours against the footage), and every file says so:
 # the H.264 stream's VUI (rewritten at the mux, whatever the encode wrote: FFmpeg's encoder takes the
 # frames' unset primaries over `-color_primaries`) and the MP4's colr box, so players do not guess.
-BT709 = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
 TO_BT709 = f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709}"
 BT709_VUI = ["-bsf:v", "h264_metadata=colour_primaries=1:transfer_characteristics=1:matrix_coefficients=1:"
                        "video_full_range_flag=0"]

@@ -102,8 +102,27 @@ def deinterlacer(probe: FootageProbe, fps: Fraction) -> str | None:
     return f"bwdif=mode={mode}:parity={video.scan}:deint={which}"
 
 
+# HD video is BT.709 (what the footage's cameras write, and what every output says it is).
+BT709 = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+
+
+def source_matrix(probe: FootageProbe) -> str:
+    """The YCbCr matrix a clip's picture was made with: what its stream says, else what players assume
+    (BT.601 below 720 lines: SD cameras, DV and DVD archives; BT.709 above)."""
+    video = probe.video
+    assert video is not None
+    if video.matrix != "unknown":
+        return video.matrix
+    return "bt709" if video.height >= 720 else "bt601"
+
+
 def video_chain(probe: FootageProbe, *, width: int, height: int, fps: Fraction) -> str:
-    """The filters between a clip's decoded picture and the project's frame (yuv420p, square pixels)."""
+    """The filters between a clip's decoded picture and the project's frame (yuv420p, square pixels,
+    BT.709 video range).
+
+    An SD clip's BT.601 colours (or a phone's full-range ones) are converted to BT.709 by the scale that
+    resizes it: taken as they are, a file labelled BT.709 shows them with shifted hues (a red goes
+    orange), and the overlays (lower thirds, subtitles) are converted with the frame's own matrix."""
     video = probe.video
     assert video is not None
     steps = []
@@ -117,12 +136,16 @@ def video_chain(probe: FootageProbe, *, width: int, height: int, fps: Fraction) 
     fit_w, fit_h = fitted_size(probe, width, height)
     already = (video.width, video.height) == (width, height) and (fit_w, fit_h) == (width, height) \
         and video.rotation in (0, 180)
-    if not already:
-        steps.append(f"scale={fit_w}:{fit_h}:flags=bicubic")
+    matrix = source_matrix(probe)
+    convert = matrix != "bt709" or video.full_range
+    if not already or convert:
+        colours = (f":in_color_matrix={matrix}:out_color_matrix=bt709:in_range={'pc' if video.full_range else 'tv'}"
+                   ":out_range=tv") if convert else ""
+        steps.append(f"scale={fit_w}:{fit_h}:flags=bicubic{colours}")
     steps.append("setsar=1")
     if (fit_w, fit_h) != (width, height):
         steps.append(f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black")
-    steps.append("format=yuv420p")
+    steps += ["format=yuv420p", BT709]
     return ",".join(steps)
 
 

@@ -20,7 +20,7 @@ from .footage_graph import Source
 from .probe import FootageProbe
 from .targets import Plan, plan_target
 
-RENDER_VERSION = 8  # bump when the output of the same inputs changes
+RENDER_VERSION = 9  # bump when the output of the same inputs changes
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ from pathlib import Path
 from ..atomic import write_text
 from ..errors import PackagerError
 
-PROBE_VERSION = 2  # bump when what a probe records changes (invalidates the cache)
+PROBE_VERSION = 3  # bump when what a probe records changes (invalidates the cache)
 
+# AVColorSpace → the name ffmpeg's scale filter takes for that matrix (2: unspecified)
+_MATRICES = {1: "bt709", 4: "fcc", 5: "bt601", 6: "bt601", 7: "smpte240m", 9: "bt2020", 10: "bt2020"}
 # AVFieldOrder: 0 unknown, 1 progressive, 2 TT, 3 BB, 4 TB (top coded first, bottom shown first), 5 BT
 _FIELD_ORDER = {1: "progressive", 2: "tff", 3: "bff", 4: "bff", 5: "tff"}
 _IDET_SAMPLE_FRAMES = 120
@@ -47,6 +49,8 @@ class VideoShape:
     flipped: bool  # the display matrix mirrors the picture
     fps: tuple[int, int] | None  # average frame rate
     variable_rate: bool  # frame durations vary (phones)
+    matrix: str = "unknown"  # the YCbCr matrix the stream says it uses: bt709, bt601, bt2020, … or unknown
+    full_range: bool = False  # 0-255 luma (phones, JPEG-style), not the video range 16-235
 
     @property
     def sample_aspect(self) -> Fraction:
@@ -244,7 +248,10 @@ def _probe(path: Path, size: int, mtime_ns: int) -> FootageProbe:
                                else "", sar=(sar.numerator, sar.denominator) if sar else (1, 1), scan=scan,
                                scan_source=scan_source, rotation=rotation, flipped=flipped,
                                fps=(rate.numerator, rate.denominator) if rate else None,
-                               variable_rate=_varies(video_pts, video_stream.time_base, rate))
+                               variable_rate=_varies(video_pts, video_stream.time_base, rate),
+                               matrix=_MATRICES.get(int(cc.colorspace or 2), "unknown"),
+                               full_range=int(cc.color_range or 0) == 2 or (cc.format is not None
+                                                                           and cc.format.name.startswith("yuvj")))
     return FootageProbe(path=path, size=size, mtime_ns=mtime_ns, container=container.format.name,
                         duration=round(duration, 6), header_duration=header, video=video, audio=audio,
                         problems=tuple(problems))
