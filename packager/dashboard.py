@@ -137,7 +137,8 @@ def module_rows(project: Project) -> list[ModuleRow]:
             kind=module.kind,
             footage=_footage_cell(module),
             source_cues=" · ".join(filter(None, [_cue_count(module, project.source_language),
-                                                 transcript_cell(module)])),
+                                                 transcript_cell(module)]))
+            + _queue_cell(module.subtitle_path(project.source_language)),
             target_cues=_cue_count(module, project.target_language),
             review=(_review_cell(state_counts(project, module)) + low_confidence_note(project, module)
                     + _queue_cell(module.subtitle_path(project.target_language))),

@@ -17,6 +17,7 @@ import docx
 import pytest
 from lxml import etree
 
+from packager.dashboard import module_rows
 from packager.project import Project
 from packager.review import history
 from packager.review.states import StateFile, effective_state, sidecar_path
@@ -396,3 +397,27 @@ def test_xliff_12_with_renumbered_units_says_save_as_xliff_20(project: Path, tmp
                     "</xliff>", encoding="utf-8")
     result = run(project, "review", "import", str(back), code=2)
     assert "no such cue" in result.output and "save as XLIFF 2.0" in result.output
+
+
+def test_a_transcripts_pending_conflict_and_orphan_are_listed_shown_and_settled(project: Path):
+    """The French transcript has a unit history too: what waits in it is listed by `review conflicts`,
+    counted by `status` (in the source cues' column) and settled with --source."""
+    french = project / "subtitles/fr/module-1.srt"
+    pending = history.Pending(french)
+    pending.add(history.Record("conflict", "2", "Nous formons des jeunes\nen pâtisserie.", who=history.PERSON,
+                               by="a returned transcript", origin="kit return", when="2026-12-01T10:00:00Z",
+                               home=FR[1][2], reason="changed at home"))
+    pending.orphan("4", "Merci à vous.", state="edited", by="packager transcribe", when="2026-12-01T10:00:00Z")
+    pending.flush()
+    listing = run(project, "review", "conflicts", code=1)
+    assert "module-1 (transcript) cue 2" in listing.output and "en pâtisserie" in listing.output
+    assert "module-1 (transcript): orphaned" in listing.output and "Merci à vous." in listing.output
+    assert "--source" in listing.output
+    (row,) = module_rows(Project.load(project))  # what `status` prints (its table wraps the cells)
+    assert row.source_cues.endswith(" · 1 conflict · 1 orphaned") and "conflict" not in row.review
+    wrong = run(project, "review", "resolve", "module-1", "--cue", "2", "--take", "returned", code=2)
+    assert "has no pending conflict" in wrong.output  # the Spanish file's cue 2 has none
+    run(project, "review", "resolve", "module-1", "--cue", "2", "--take", "returned", "--source")
+    assert read_srt(french)[1].text == "Nous formons des jeunes\nen pâtisserie."
+    listing = run(project, "review", "conflicts")  # exit 0: the orphan waits, nothing to settle
+    assert "0 conflict(s) pending, 1 orphaned text(s)" in listing.output

@@ -205,20 +205,26 @@ def conflicts_cmd(app: AppContext) -> None:
     project = app.project
     conflicts = pending_items(project, "conflict")
     for target, record in conflicts:
-        app.out.print(f"{target.name} {target.unit_word(record.key)} (#{record.n}, {record.file or record.by}, "
+        app.out.print(f"{_listed(target)} {target.unit_word(record.key)} (#{record.n}, {record.file or record.by}, "
                       f"{record.when}): {record.reason or 'changed at home'}", markup=False, highlight=False,
                       soft_wrap=True)
         app.out.print(f"    home    : {record.home!r}\n    returned: {record.text!r}", markup=False,
                       highlight=False, soft_wrap=True)
     orphans = pending_items(project, "orphan")
     for target, record in orphans:
-        app.out.print(f"{target.name}: orphaned #{record.n} (was {target.unit_word(record.key)}, {record.state}): "
+        app.out.print(f"{_listed(target)}: orphaned #{record.n} (was {target.unit_word(record.key)}, {record.state}): "
                       f"{record.text!r}", markup=False, highlight=False, soft_wrap=True)
     app.out.print(f"review conflicts: {len(conflicts)} conflict(s) pending, {len(orphans)} orphaned text(s)")
     if conflicts:
-        app.err.print("  → settle each: packager review resolve MODULE --cue N --take home|returned|edit",
+        app.err.print("  → settle each: packager review resolve MODULE --cue N --take home|returned|edit"
+                      + (" (add --source for a transcript's)" if any(t.transcript for t, _ in conflicts) else ""),
                       highlight=False)
         raise click.exceptions.Exit(EXIT_FAILURE)
+
+
+def _listed(target) -> str:
+    """How a file is named in the lists: a transcript's module with "(transcript)" after it."""
+    return f"{target.name} (transcript)" if target.transcript else target.name
 
 
 @command.command("resolve")
@@ -228,15 +234,16 @@ def conflicts_cmd(app: AppContext) -> None:
               help="home: keep the current text; returned: take the returned text; edit: write --text.")
 @click.option("--text", default=None, help="With --take edit: the text to keep.")
 @click.option("--who", default="review resolve", show_default=True, help="Who decides (recorded).")
+@click.option("--source", is_flag=True, help="A conflict of the module's source-language transcript (French).")
 @pass_app
-def resolve_cmd(app: AppContext, name: str, cue: str, take: str, text: str | None, who: str) -> None:
+def resolve_cmd(app: AppContext, name: str, cue: str, take: str, text: str | None, who: str, source: bool) -> None:
     """Settle the pending conflict of a cue (or of the cues 1-5,8). The text not taken stays in the history."""
     from ..review.approve import parse_cue_ranges
     from ..review.queue import resolve
 
     keys = [str(n) for n in sorted(parse_cue_ranges(cue))] if re.fullmatch(r"[\d,\s-]+", cue) else [cue]
     for key in keys:
-        settled = resolve(app.project, name, key, take, text=text, who=who)
+        settled = resolve(app.project, name, key, take, text=text, who=who, source=source)
         app.out.print(f"review resolve: {name} cue {key}: {settled} conflict(s) settled, took {take}")
 
 

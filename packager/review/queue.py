@@ -129,12 +129,13 @@ def restore(project: Project, name: str, cue: str, version: int, *, who: str, so
     return record
 
 
-def resolve(project: Project, name: str, cue: str, take: str, *, text: str | None, who: str) -> int:
+def resolve(project: Project, name: str, cue: str, take: str, *, text: str | None, who: str,
+            source: bool = False) -> int:
     """Settle the pending conflicts of one unit: keep the home text, take the returned one, or a
-    new text. Returns how many conflicts were settled."""
+    new text. Returns how many conflicts were settled. `source`: of the module's source transcript."""
     if take not in TAKES:
         raise PackagerError(f"unknown choice {take!r}", hint=f"use one of: {', '.join(TAKES)}")
-    target = find_target(project, name)
+    target = find_target(project, name, source=source)
     key = unit_key(target, cue)
     records = history.read(target.path)
     open_ = [r for r in history.pending(records, "conflict") if r.key == key]
@@ -158,9 +159,11 @@ def resolve(project: Project, name: str, cue: str, take: str, *, text: str | Non
 
 
 def pending_items(project: Project, event: str) -> list[tuple[Target, history.Record]]:
-    """Every pending conflict (or orphan) of the project, file by file."""
+    """Every pending conflict (or orphan) of the project, file by file: the translated files, then the
+    modules' source transcripts."""
     out = []
-    for target in targets(project):
+    transcripts = [Target(m.id, m.subtitle_path(project.source_language), transcript=True) for m in project.modules]
+    for target in targets(project) + transcripts:
         for record in history.pending(history.read(target.path), event):
             out.append((target, record))
     return out
