@@ -116,7 +116,7 @@ def _videos(project: Project) -> dict[str, str]:
 
 def module_rows(project: Project) -> list[ModuleRow]:
     from .review.confidence import low_confidence_note
-    from .review.kit import kit_history
+    from .review.kit_records import kit_history
     from .review.states import state_counts
     from .subtitles.qa import run_qa
     from .transcription.flow import transcript_cell

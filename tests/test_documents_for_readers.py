@@ -189,7 +189,7 @@ def test_review_and_kit_documents_mark_the_spanish_column_and_fit_the_page(tmp_p
     from docx.shared import Cm
 
     from packager.review.export import export_bytes
-    from packager.review.kit import DOC_WIDTHS, _documents_docx
+    from packager.review.kit_documents import DOC_WIDTHS, documents_docx
 
     project = make_project(tmp_path / "proj")
     document = docx.Document(io.BytesIO(export_bytes(project, project.modules[0], "docx")))
@@ -201,7 +201,7 @@ def test_review_and_kit_documents_mark_the_spanish_column_and_fit_the_page(tmp_p
 
     units = [{"key": "booklet|b001", "source_hash": "a", "target_hash": "b", "state": "needs-review",
               "source": "Texte français.", "draft": "Texto español.", "comment": None}]
-    kit_doc = docx.Document(io.BytesIO(_documents_docx(units, "kit-1", "2026-12-06T00:00:00Z")))
+    kit_doc = docx.Document(io.BytesIO(documents_docx(units, "kit-1", "2026-12-06T00:00:00Z")))
     section = kit_doc.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
     grid = kit_doc.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))

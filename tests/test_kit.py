@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from packager.project import Project
-from packager.review.kit import kit_history
+from packager.review.kit_records import kit_history
 from packager.review.states import StateFile, effective_state, text_hash
 from packager.subtitles.cues import read_srt
 from review_support import drafted_project, edit_review_docx, run, srt
@@ -636,17 +636,17 @@ def test_a_reversed_pair_kit_names_its_languages(tmp_path):
 
 
 def test_the_kit_readmes_name_the_burned_in_source(project):
-    from packager.review.kit import _readme
+    from packager.review.kit_readme import kit_readme
 
     toml = project / "packager.toml"
     loaded = Project.load(project)
-    assert "con los subtítulos FRANCESES incrustados" in _readme(loaded, loaded.modules, "es", False)
-    assert "sous-titres FRANÇAIS incrustés" in _readme(loaded, loaded.modules, "fr", False)
+    assert "con los subtítulos FRANCESES incrustados" in kit_readme(loaded, loaded.modules, "es", False)
+    assert "sous-titres FRANÇAIS incrustés" in kit_readme(loaded, loaded.modules, "fr", False)
     toml.write_text(toml.read_text("utf-8").replace('source_language = "fr"', 'source_language = "es"')
                     .replace('target_language = "es"', 'target_language = "fr"'), encoding="utf-8")
     loaded = Project.load(project)
-    assert "con los subtítulos ESPAÑOLES incrustados" in _readme(loaded, loaded.modules, "es", False)
-    assert "sous-titres ESPAGNOLS incrustés" in _readme(loaded, loaded.modules, "fr", False)
+    assert "con los subtítulos ESPAÑOLES incrustados" in kit_readme(loaded, loaded.modules, "es", False)
+    assert "sous-titres ESPAGNOLS incrustés" in kit_readme(loaded, loaded.modules, "fr", False)
 
 
 def test_general_documents_travel_with_one_module_on_request(project: Path, tmp_path: Path):

@@ -142,7 +142,7 @@ def file_stem(project: Project, module: Module) -> str:
 # ---------------------------------------------------------------------------------------------- DOCX
 
 
-def _shade(cell, colour: str) -> None:
+def shade_cell(cell, colour: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -162,7 +162,7 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(marker)
 
 
-def _set_text(cell, text: str, *, size: float = 10, bold: bool = False, colour=None) -> None:
+def set_cell_text(cell, text: str, *, size: float = 10, bold: bool = False, colour=None) -> None:
     from docx.shared import Pt
 
     paragraph = cell.paragraphs[0]
@@ -220,8 +220,8 @@ def review_table(document, headers: list[str], widths_cm: list[float]):
     table.style = "Table Grid"
     table.autofit = False
     for cell, header, width in zip(table.rows[0].cells, headers, widths_cm):
-        _set_text(cell, header, size=9, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
-        _shade(cell, "404040")
+        set_cell_text(cell, header, size=9, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
+        shade_cell(cell, "404040")
         cell.width = Cm(width)
     _repeat_header(table.rows[0])
     return table
@@ -335,16 +335,16 @@ def docx_bytes(project: Project, module: Module, rows: list[ReviewRow], *, expor
     grey = RGBColor(0x55, 0x55, 0x55)
     for row in rows:
         cells = table.add_row().cells
-        _set_text(cells[0], str(row.number), colour=grey)
+        set_cell_text(cells[0], str(row.number), colour=grey)
         add_hidden(cells[0], hidden_cue_identity(row))
         # The import reads the two times only: the mark under them is for the eye.
         low_mark = f"\n⚠ {round(low[row.number] * 100)} %" if row.number in low else ""
-        _set_text(cells[1], f"{srt_timecode(row.start)} → {srt_timecode(row.end)}{low_mark}", size=8, colour=grey)
-        _set_text(cells[2], row.source, colour=grey)
-        _shade(cells[2], "EEEEEE")
-        _set_text(cells[3], row.target)
-        _set_text(cells[4], STATE_LABELS.get(row.state, row.state), size=9)
-        _set_text(cells[5], row.comment or "", size=9)
+        set_cell_text(cells[1], f"{srt_timecode(row.start)} → {srt_timecode(row.end)}{low_mark}", size=8, colour=grey)
+        set_cell_text(cells[2], row.source, colour=grey)
+        shade_cell(cells[2], "EEEEEE")
+        set_cell_text(cells[3], row.target)
+        set_cell_text(cells[4], STATE_LABELS.get(row.state, row.state), size=9)
+        set_cell_text(cells[5], row.comment or "", size=9)
     finish_table(table, SUBTITLE_WIDTHS)
     from ..documents.language import review_document_language
 
