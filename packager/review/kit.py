@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING
 from ..atomic import atomic_path
 from ..errors import PackagerError
 from ..timecode import srt_timecode
-from .export import (FORMATS, LANGUAGE_FORMS, export_bytes, file_stem, finish_table, module_rows, new_document,
-                     review_table, set_cell_text)
+from .export import FORMATS, LANGUAGE_FORMS, export_bytes, file_stem, module_rows
 from .kit_documents import document_units, documents_docx
 from .kit_readme import kit_readme
 from .kit_records import KIT_FORMAT, MANIFEST, record_sent
 from .kit_records import sha256 as _sha256
 from .states import notice_person_texts
+from .word_table import finish_table, new_document, review_table, set_cell_text
 
 if TYPE_CHECKING:
     from ..project import Module, Project

@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from .export import (LANGUAGE_FORMS, STATE_LABELS, add_hidden, finish_table, hidden_identity, identity_line, new_document, review_table, set_cell_text, shade_cell, source_header)
+from .export import LANGUAGE_FORMS, STATE_LABELS, source_header
+from .word_table import (add_hidden, finish_table, hidden_identity, identity_line, new_document, review_table,
+                         set_cell_text, shade_cell)
 
 if TYPE_CHECKING:
     from ..project import Project

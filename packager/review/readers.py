@@ -13,16 +13,9 @@ import zipfile
 from pathlib import Path
 
 from ..errors import PackagerError
-from .export import (
-    XLIFF_NS,
-    is_approve_word,
-    is_unapprove_word,
-    parse_cue_cell,
-    parse_doc_cell,
-    parse_identity,
-    parse_tc_pair,
-)
+from .export import XLIFF_NS, is_approve_word, is_unapprove_word, parse_tc_pair
 from .returns import ReturnedFile, ReturnedUnit
+from .word_table import parse_cue_cell, parse_doc_cell, parse_identity
 
 
 def _clean(text: str) -> str:
