@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from ..errors import PackagerError
 from .clock import now_iso
 from .export import FORMATS
-from .importer import FilePlan, align_subtitles, commit, import_file, plan_documents, plan_subtitles
+from .alignment import align_subtitles
+from .importer import FilePlan, commit, import_file, plan_documents, plan_subtitles
 from .kit_records import JUNK, KIT_FORMAT, MANIFEST, MAX_MEMBER_BYTES, MAX_TOTAL_BYTES, record_returned, sha256
 from .readers import OTHER_OFFICE_FORMATS, parse_return
 from .returns import Conflict, Summary
