@@ -36,8 +36,10 @@ def command(app: AppContext, modules: tuple[str, ...], documents: bool) -> None:
     from ..progress import step_progress
     from ..texts import project_documents
     from ..translation.engine import load_engine
-    from ..translation.flow import (DraftMaker, Stats, now_iso, pending_document_texts, translate_document,
-                                    translate_subtitles)
+    from ..review.clock import now_iso
+    from ..translation.decisions import Stats
+    from ..translation.documents import pending_document_texts, translate_document
+    from ..translation.flow import DraftMaker, translate_subtitles
     from ..translation.memory import TranslationMemory
 
     project = app.project

@@ -11,13 +11,14 @@ For every unit (a cue, a document unit) the target text and its sidecar entry de
 - ``needs-review`` → kept, until a person edits or approves it.
 
 A machine never overwrites a person's text. Files are written only when they change, atomically.
+Those rules are decisions.py's; this module drafts the subtitles (cues grouped into sentences, so a
+sentence split over two cues is translated whole), documents.py the workbook texts.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..atomic import write_text
@@ -26,6 +27,7 @@ from ..review.clock import now_iso
 from ..review.states import StateFile, UnitState, text_hash
 from ..subtitles.cues import Cue, format_srt, read_srt, strip_tags
 from ..subtitles.linebreak import break_lines
+from .decisions import MACHINE, Stats, content_changed, decide, is_person_text, person_state, resolve
 from .sentences import distribute, group_cues, protect, split_sentences
 
 if TYPE_CHECKING:
@@ -33,28 +35,6 @@ if TYPE_CHECKING:
     from ..project import Module, Project
     from .engine import Engine
     from .memory import TranslationMemory
-
-MACHINE = "packager translate"
-
-
-@dataclass
-class Stats:
-    drafted: int = 0  # units drafted with new model output
-    reused: int = 0  # units drafted entirely from the translation memory
-    kept: int = 0  # a person's text kept (edited, approved)
-    needs_review: int = 0  # a person's text kept whose source changed
-    model_calls: int = 0
-    files_written: int = 0
-    dropped: list[str] = field(default_factory=list)  # people's texts with no source cue left
-
-    def add(self, other: Stats) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
-    @property
-    def units(self) -> int:
-        return self.drafted + self.reused + self.kept + self.needs_review
-
 
 class DraftMaker:
     """Texts in, translations out: sentences, glossary protection, memory first, one batch for the rest."""
@@ -126,64 +106,6 @@ class DraftMaker:
         return results
 
 
-# ---------------------------------------------------------------------------------------------- decisions
-
-
-def _decide(entry: UnitState | None, source_text: str, target_text: str | None) -> str:
-    """draft | new-edit | keep | needs-review (see the module docstring)."""
-    if target_text is None or not target_text.strip():
-        return "draft"
-    if entry is None or entry.target_hash != text_hash(target_text):
-        if entry is not None and entry.source_hash != text_hash(source_text):
-            return "needs-review"  # edited by hand, but against the French as it was before
-        return "new-edit"
-    if entry.state == "draft":
-        return "draft"
-    if entry.state == "needs-review" or entry.source_hash != text_hash(source_text):
-        return "needs-review"
-    return "keep"
-
-
-def _resolve(decision: str, entry: UnitState | None, source_text: str, target_text: str | None,
-             machine: str | None, from_memory: bool, stats: Stats, when: str) -> tuple[str, UnitState]:
-    """The unit's new text and state entry, counting it in `stats`."""
-    source_hash = text_hash(source_text)
-    if decision == "draft":
-        assert machine is not None
-        if from_memory:
-            stats.reused += 1
-        else:
-            stats.drafted += 1
-        if (entry is not None and entry.state == "draft" and entry.machine == machine
-                and entry.source_hash == source_hash and entry.target_hash == text_hash(machine)):
-            return machine, entry  # unchanged: no churn in the sidecar
-        return machine, UnitState("draft", source_hash, text_hash(machine), machine=machine, who=MACHINE,
-                                  when=when, comment=entry.comment if entry else None)
-    assert target_text is not None
-    if decision == "new-edit":
-        stats.kept += 1
-        return target_text, UnitState("edited", source_hash, text_hash(target_text),
-                                      machine=entry.machine if entry else None, who=None, when=when,
-                                      comment=entry.comment if entry else None)
-    if decision == "merged":  # people's texts of several cues now on one source cue
-        stats.needs_review += 1
-        return target_text, UnitState("needs-review", source_hash, text_hash(target_text), machine=machine,
-                                      who=entry.who if entry else None, when=when,
-                                      comment=entry.comment if entry else None)
-    if decision == "needs-review":
-        stats.needs_review += 1
-        assert entry is not None
-        if entry.state == "needs-review" and (machine is None or entry.machine == machine) \
-                and entry.source_hash == source_hash:
-            return target_text, entry
-        return target_text, UnitState("needs-review", source_hash, text_hash(target_text),
-                                      machine=machine if machine is not None else entry.machine,
-                                      who=entry.who, when=when, comment=entry.comment)
-    stats.kept += 1
-    assert entry is not None
-    return target_text, entry
-
-
 # ---------------------------------------------------------------------------------------------- subtitles
 
 
@@ -246,18 +168,6 @@ def _match(source: list[Cue], old: list[Cue], recorded: dict[str, UnitState] | N
         else:
             j -= 1
     return matched
-
-
-def _is_person_text(entry: UnitState | None, text: str | None) -> bool:
-    """A target text a person wrote, edited or approved (anything but an untouched machine draft)."""
-    if text is None or not text.strip():
-        return False
-    return entry is None or entry.state != "draft" or entry.target_hash != text_hash(text)
-
-
-def _person_state(entry: UnitState | None, text: str) -> str:
-    """The state a person's text has now: its recorded state, or edited when the sidecar does not know it."""
-    return entry.state if entry is not None and entry.target_hash == text_hash(text) else "edited"
 
 
 _DASH = re.compile(r"^\s*[-–—]\s*")
@@ -358,7 +268,7 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
         entry = states.units.get(str(j + 1)) if j is not None else None
         entries.append(entry)
         old_texts.append(old_text)
-        decisions.append(_decide(entry, cue.text, old_text))
+        decisions.append(decide(entry, cue.text, old_text))
 
     # A person's text whose cue no longer pairs with a French cue (French cues merged or re-cut) is
     # never dropped silently: it joins the text of the French cue it overlaps most, which then needs
@@ -368,18 +278,18 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
     orphans: list[tuple[int, Cue, str]] = []
     for j, cue in enumerate(old):
         entry = states.units.get(str(j + 1))
-        if j in taken or not _is_person_text(entry, cue.text):
+        if j in taken or not is_person_text(entry, cue.text):
             continue
         overlap, i = max(((min(s.end, cue.end) - max(s.start, cue.start), i) for i, s in enumerate(source)),
                          default=(0.0, -1))
         if overlap <= 0:
             stats.dropped.append(f"{module.id} cue {j + 1} ({' '.join(cue.text.split())!r}): "
                                  f"no {project.source_language} cue at its time any more")
-            orphans.append((j, cue, _person_state(entry, cue.text)))
+            orphans.append((j, cue, person_state(entry, cue.text)))
             continue
         if i not in joined:
             own = matched[i]
-            joined[i] = [(own, old_texts[i])] if own is not None and _is_person_text(entries[i], old_texts[i]) \
+            joined[i] = [(own, old_texts[i])] if own is not None and is_person_text(entries[i], old_texts[i]) \
                 else []
             entries[i] = UnitState("needs-review", "", "", machine=entry.machine if entry else None,
                                    who=entry.who if entry else None, comment=entry.comment if entry else None)
@@ -400,7 +310,7 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
     new_states = StateFile(target_path=target_path)
     for i, cue in enumerate(source):
         suggestion, from_memory = machine.get(i, (None, True))
-        text, entry = _resolve(decisions[i], entries[i], cue.text, old_texts[i], suggestion, from_memory,
+        text, entry = resolve(decisions[i], entries[i], cue.text, old_texts[i], suggestion, from_memory,
                                stats, when)
         if entry.state == "draft" and confidences.get(i) is not None:  # the model's score, for reviewers
             entry = replace(entry, confidence=confidences[i])
@@ -412,8 +322,8 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
     pending = history.Pending(target_path)
     for j, cue in enumerate(old):
         entry = states.units.get(str(j + 1))
-        if _is_person_text(entry, cue.text):
-            pending.keep_person_text(str(j + 1), cue.text, _person_state(entry, cue.text),
+        if is_person_text(entry, cue.text):
+            pending.keep_person_text(str(j + 1), cue.text, person_state(entry, cue.text),
                                      source_hash=entry.source_hash if entry else None)
     for j, cue, dropped_state in orphans:
         pending.orphan(str(j + 1), cue.text, state=dropped_state, by=MACHINE, when=when)
@@ -422,92 +332,8 @@ def translate_subtitles(project: Project, module: Module, maker: DraftMaker, *, 
     pending.flush()
 
     content = format_srt(new_cues)
-    if _changed(target_path, content):
+    if content_changed(target_path, content):
         write_text(target_path, content)
-        stats.files_written += 1
-    if new_states.save():
-        stats.files_written += 1
-    stats.model_calls = maker.engine.calls - calls_before
-    return stats
-
-
-def _changed(path: Path, content: str) -> bool:
-    try:
-        return path.read_text(encoding="utf-8") != content
-    except (OSError, UnicodeDecodeError):
-        return True
-
-
-# ---------------------------------------------------------------------------------------------- documents
-
-
-_SOURCE_LINE = re.compile(r"^\s*(sources?|fuentes?)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
-_SOURCE_LABELS = {"es": ("Fuente:", "Fuentes:"), "fr": ("Source :", "Sources :")}
-
-
-def _source_line(text: str, target_lang: str) -> str | None:
-    """A "Source : …" line: the label in the target language, the citation (names, titles, years) as is."""
-    match = _SOURCE_LINE.match(text)
-    if not match or target_lang not in _SOURCE_LABELS:
-        return None
-    singular, plural = _SOURCE_LABELS[target_lang]
-    label = plural if match.group(1).lower().endswith("s") else singular
-    return f"{label} {match.group(2).strip()}".strip()
-
-
-def _document_plan(project: Project, doc):
-    from ..texts import read_units
-
-    old = read_units(doc.target_path)
-    states = StateFile.load(doc.target_path)
-    units = [u for u in doc.units if u.text.strip()]
-    decisions = {u.key: _decide(states.units.get(u.key), u.text, old.get(u.key)) for u in units}
-    todo = [u for u in units if decisions[u.key] in ("draft", "needs-review")]
-    sources = {u.key: _source_line(u.text, project.target_language) for u in todo if u.kind == "source"}
-    todo = [u for u in todo if sources.get(u.key) is None]
-    return old, states, units, decisions, todo, sources
-
-
-def pending_document_texts(project: Project, docs: list) -> list[str]:
-    """The texts of every document unit the machine has to (re)draft, to translate them in one batch."""
-    return [u.text for doc in docs for u in _document_plan(project, doc)[4]]
-
-
-def translate_document(project: Project, doc, maker: DraftMaker, *, when: str | None = None) -> Stats:
-    """Draft one workbook text (questions, booklet, guide, synthesis) with the same states and memory."""
-    from ..texts import render_target
-
-    when = when or now_iso()
-    stats = Stats()
-    calls_before = maker.engine.calls
-    old, states, units, decisions, todo, sources = _document_plan(project, doc)
-    results = dict(zip((u.key for u in todo), maker.translate([u.text for u in todo])))
-    results.update({key: (text, True) for key, text in sources.items() if text is not None})
-
-    texts: dict[str, str] = {}
-    new_states = StateFile(target_path=doc.target_path)
-    for unit in units:
-        suggestion, from_memory = results.get(unit.key, (None, True))
-        text, entry = _resolve(decisions[unit.key], states.units.get(unit.key), unit.text, old.get(unit.key),
-                               suggestion, from_memory, stats, when)
-        texts[unit.key] = text
-        new_states.units[unit.key] = entry
-
-    pending = history.Pending(doc.target_path)
-    for key, text in old.items():
-        entry = states.units.get(key)
-        if _is_person_text(entry, text):
-            pending.keep_person_text(key, text, _person_state(entry, text),
-                                     source_hash=entry.source_hash if entry else None)
-            if doc.unit(key) is None:  # its source unit is gone: kept in the history, to restore
-                stats.dropped.append(f"{doc.doc_id} {key} ({' '.join(text.split())!r}): no source text any more")
-                pending.orphan(key, text, state=_person_state(entry, text), by=MACHINE, when=when)
-    history.record_run(pending, new_states.units, texts, by=MACHINE, origin="translate", when=when)
-    pending.flush()
-
-    content = render_target(doc, texts)
-    if _changed(doc.target_path, content):
-        write_text(doc.target_path, content)
         stats.files_written += 1
     if new_states.save():
         stats.files_written += 1
