@@ -22,7 +22,9 @@ from packager.config import SubtitleQAProfile
 from packager.project import Project
 from packager.review.states import StateFile, effective_state, text_hash
 from packager.subtitles.cues import Cue, read_srt
-from packager.subtitles.qa import char_count, check_track, fix_track, visible_lines
+from packager.subtitles.qa import check_track
+from packager.subtitles.qa_fix import fix_track
+from packager.subtitles.qa_measure import char_count, visible_lines
 from review_support import drafted_project, run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

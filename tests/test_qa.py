@@ -16,8 +16,9 @@ from packager.errors import PackagerError
 from packager.project import Project
 from packager.subtitles.cues import Cue, read_srt
 from packager.subtitles.linebreak import break_lines
-from packager.subtitles.qa import (
-    CSV_COLUMNS, check_spanish_marks, check_track, compare_tracks, extract_numbers, run_qa)
+from packager.subtitles.qa import check_spanish_marks, check_track, run_qa
+from packager.subtitles.qa_compare import compare_tracks, extract_numbers
+from packager.subtitles.qa_report import CSV_COLUMNS
 
 # ---------------------------------------------------------------------------------------------- helpers
 

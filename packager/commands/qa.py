@@ -42,7 +42,9 @@ def command(app: AppContext, modules: tuple[str, ...], csv_path: Path | None, st
     An unreadable subtitle file stops QA with exit 2 and nothing written.
     Exit 0, or 1 with --strict when any error remains.
     """
-    from ..subtitles.qa import apply_fixes, run_qa, write_report_csv
+    from ..subtitles.qa import run_qa
+    from ..subtitles.qa_fix import apply_fixes
+    from ..subtitles.qa_report import write_report_csv
 
     project = app.project
     ids = [m.id for m in project.select(modules)]

@@ -4,7 +4,7 @@ and JavaScript inline, no network, no server) that opens from file:// in any bro
 Per module it shows the proxy video with the French and the Spanish being edited drawn over it, the
 cue list (number, times, French, editable Spanish, state, comment), live counters against the
 project's `[subtitle_qa]` profile with the same verdicts and the same line-breaking advice as
-`packager qa` (the rules' numbers and word lists come from qa.py and linebreak.py, passed to the
+`packager qa` (the tolerance and word lists come from qa_measure.py and linebreak.py, passed to the
 page as data; tests/test_editor_browser.py runs both on one table of cases), the glossary terms of
 the cue's French with their required Spanish, and the machine's confidence in each draft.
 
@@ -38,11 +38,11 @@ def linebreak_rules(lang: str) -> dict:
 
 
 def qa_profile(project: Project) -> dict:
-    from ..subtitles.qa import _EPS
+    from ..subtitles.qa_measure import EPS
 
     profile = project.config.subtitle_qa
     return {"maxChars": profile.max_chars_per_line, "maxLines": profile.max_lines, "maxCps": profile.max_cps,
-            "minDuration": profile.min_duration, "maxDuration": profile.max_duration, "eps": _EPS}
+            "minDuration": profile.min_duration, "maxDuration": profile.max_duration, "eps": EPS}
 
 
 def cue_terms(glossary, source: str, src: str, dst: str) -> list[dict]:
