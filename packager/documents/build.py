@@ -74,7 +74,11 @@ def _digest(plan: _Plan, common: str) -> str:
 
 
 def _plans(project: Project) -> list[_Plan]:
-    from . import assemble
+    from .booklet import build_booklet
+    from .guide import build_guide
+    from .synthesis import build_synthesis
+    from .workbook import build_workbook, workbook_name, workbook_title
+    from .writing import TITLES
 
     src, dst = project.source_language, project.target_language
     base = project.root / WORKBOOKS_DIR
@@ -84,16 +88,16 @@ def _plans(project: Project) -> list[_Plan]:
     for module in project.modules:
         inputs = [module.subtitle_path(src), module.subtitle_path(dst), glossary]
         inputs += [p for p in (module.questions_path(src), module.questions_path(dst)) if p is not None]
-        plans.append(_Plan(assemble.workbook_name(module), "workbook", module.id, assemble.workbook_title(module),
+        plans.append(_Plan(workbook_name(module), "workbook", module.id, workbook_title(module),
                            inputs, [module.definition.model_dump(mode="json"), CARD_SECONDS],
-                           lambda m=module: assemble.build_workbook(project, m)))
+                           lambda m=module: build_workbook(project, m)))
     for name, kind, source, make in (
-            ("introduction.docx", "booklet", "booklet.md", assemble.build_booklet),
-            ("analyse-synthese.docx", "synthesis", "synthesis.toml", assemble.build_synthesis),
-            ("guide-formateur.docx", "guide", "guide.md", assemble.build_guide)):
+            ("introduction.docx", "booklet", "booklet.md", build_booklet),
+            ("analyse-synthese.docx", "synthesis", "synthesis.toml", build_synthesis),
+            ("guide-formateur.docx", "guide", "guide.md", build_guide)):
         if not (base / src / source).is_file():
             continue
-        plans.append(_Plan(name, kind, None, assemble.TITLES[kind], [base / src / source, base / dst / source],
+        plans.append(_Plan(name, kind, None, TITLES[kind], [base / src / source, base / dst / source],
                            modules, lambda make=make: make(project)))
     return plans
 

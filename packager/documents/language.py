@@ -46,7 +46,7 @@ def mark_runs(element, tag: str) -> None:
         _set_lang(run.get_or_add_rPr(), tag)
 
 
-PAIR = " · "  # "Plan du module · Estructura del módulo": French, then Spanish (assemble._pair)
+PAIR = " · "  # "Plan du module · Estructura del módulo": French, then Spanish (writing.pair)
 PART = " — "  # "2 — Titre · Título": parts of a heading, each maybe a pair
 
 
