@@ -362,7 +362,7 @@ class DocWriter:
                 for r in range(len(rows)):
                     self.mark(cells[r * columns + c], code)
         if header:
-            _repeat_header(table.rows[0])
+            repeat_header_row(table.rows[0])
         return table
 
     def answer_space(self, lines: int = 6) -> None:
@@ -508,7 +508,8 @@ def _keep_row_together(row) -> None:
     row._tr.get_or_add_trPr().append(element)
 
 
-def _repeat_header(row) -> None:
+def repeat_header_row(row) -> None:
+    """The row repeats at the top of every page the table runs onto (Word and LibreOffice)."""
     tr_pr = row._tr.get_or_add_trPr()
     element = OxmlElement("w:tblHeader")
     element.set(qn("w:val"), "true")

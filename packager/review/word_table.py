@@ -21,15 +21,6 @@ def shade_cell(cell, colour: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def repeat_header_row(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(marker)
-
-
 def set_cell_text(cell, text: str, *, size: float = 10, bold: bool = False, colour=None) -> None:
     from docx.shared import Pt
 
@@ -83,6 +74,8 @@ def new_document(title: str, identity: str, instructions: list[str]):
 
 def review_table(document, headers: list[str], widths_cm: list[float]):
     from docx.shared import Cm, RGBColor
+
+    from ..documents.docx import repeat_header_row
 
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
