@@ -116,13 +116,30 @@ def source_matrix(probe: FootageProbe) -> str:
     return "bt709" if video.height >= 720 else "bt601"
 
 
+# HDR reference white (BT.2408): 203 cd/m², where an HLG camera puts a white card and PQ grading puts
+# diffuse white. Linearised at that level, SDR-range light stays within 0-1 and only highlights above it
+# are compressed (mobius: in-range colours kept nearly as they are; hable darkened a red by a third).
+HDR_REFERENCE_WHITE = 203
+
+
+def tone_map(transfer: str, matrix: str, full_range: bool) -> str:
+    """HDR (PQ or HLG, BT.2020) to SDR BT.709 video range: linear light, BT.709 primaries, highlights
+    compressed, then the BT.709 transfer and matrix."""
+    source = {"pq": "smpte2084", "hlg": "arib-std-b67"}[transfer]
+    matrix_in = {"bt709": "709", "bt601": "470bg"}.get(matrix, "2020_ncl")
+    return (f"zscale=tin={source}:min={matrix_in}:pin=2020:rin={'pc' if full_range else 'tv'}:t=linear"
+            f":npl={HDR_REFERENCE_WHITE},format=gbrpf32le,zscale=p=709,tonemap=tonemap=mobius:desat=0,"
+            f"zscale=t=709:m=709:r=tv,format=yuv420p")
+
+
 def video_chain(probe: FootageProbe, *, width: int, height: int, fps: Fraction) -> str:
     """The filters between a clip's decoded picture and the project's frame (yuv420p, square pixels,
     BT.709 video range).
 
     An SD clip's BT.601 colours (or a phone's full-range ones) are converted to BT.709 by the scale that
     resizes it: taken as they are, a file labelled BT.709 shows them with shifted hues (a red goes
-    orange), and the overlays (lower thirds, subtitles) are converted with the frame's own matrix."""
+    orange), and the overlays (lower thirds, subtitles) are converted with the frame's own matrix.
+    HDR clips (PQ, HLG) are tone-mapped to SDR first (`tone_map`): shown as SDR they look flat and dark."""
     video = probe.video
     assert video is not None
     steps = []
@@ -137,7 +154,10 @@ def video_chain(probe: FootageProbe, *, width: int, height: int, fps: Fraction) 
     already = (video.width, video.height) == (width, height) and (fit_w, fit_h) == (width, height) \
         and video.rotation in (0, 180)
     matrix = source_matrix(probe)
-    convert = matrix != "bt709" or video.full_range
+    if video.transfer in ("pq", "hlg"):
+        steps.append(tone_map(video.transfer, matrix, video.full_range))
+        matrix = "bt709"  # and video range: nothing left to convert
+    convert = (matrix != "bt709" or video.full_range) and video.transfer == "sdr"
     if not already or convert:
         colours = (f":in_color_matrix={matrix}:out_color_matrix=bt709:in_range={'pc' if video.full_range else 'tv'}"
                    ":out_range=tv") if convert else ""

@@ -27,10 +27,12 @@ from pathlib import Path
 from ..atomic import write_text
 from ..errors import PackagerError
 
-PROBE_VERSION = 3  # bump when what a probe records changes (invalidates the cache)
+PROBE_VERSION = 4  # bump when what a probe records changes (invalidates the cache)
 
 # AVColorSpace → the name ffmpeg's scale filter takes for that matrix (2: unspecified)
 _MATRICES = {1: "bt709", 4: "fcc", 5: "bt601", 6: "bt601", 7: "smpte240m", 9: "bt2020", 10: "bt2020"}
+# AVColorTransferCharacteristic of HDR video: 16 SMPTE ST 2084 (PQ), 18 ARIB STD-B67 (HLG)
+_TRANSFERS = {16: "pq", 18: "hlg"}
 # AVFieldOrder: 0 unknown, 1 progressive, 2 TT, 3 BB, 4 TB (top coded first, bottom shown first), 5 BT
 _FIELD_ORDER = {1: "progressive", 2: "tff", 3: "bff", 4: "bff", 5: "tff"}
 _IDET_SAMPLE_FRAMES = 120
@@ -51,6 +53,7 @@ class VideoShape:
     variable_rate: bool  # frame durations vary (phones)
     matrix: str = "unknown"  # the YCbCr matrix the stream says it uses: bt709, bt601, bt2020, … or unknown
     full_range: bool = False  # 0-255 luma (phones, JPEG-style), not the video range 16-235
+    transfer: str = "sdr"  # "pq" or "hlg": HDR (phones record HLG by default), tone-mapped to SDR
 
     @property
     def sample_aspect(self) -> Fraction:
@@ -251,7 +254,8 @@ def _probe(path: Path, size: int, mtime_ns: int) -> FootageProbe:
                                variable_rate=_varies(video_pts, video_stream.time_base, rate),
                                matrix=_MATRICES.get(int(cc.colorspace or 2), "unknown"),
                                full_range=int(cc.color_range or 0) == 2 or (cc.format is not None
-                                                                           and cc.format.name.startswith("yuvj")))
+                                                                           and cc.format.name.startswith("yuvj")),
+                               transfer=_TRANSFERS.get(int(cc.color_trc or 2), "sdr"))
     return FootageProbe(path=path, size=size, mtime_ns=mtime_ns, container=container.format.name,
                         duration=round(duration, 6), header_duration=header, video=video, audio=audio,
                         problems=tuple(problems))
