@@ -1,7 +1,7 @@
 """A thin writer over python-docx that only uses named styles (no direct formatting).
 
 Styles come from python-docx's default template (Title, Subtitle, Heading 1–3, List Bullet, Table
-Grid, Light Grid Accent 1, Header, Footer) plus a few project styles defined here once (Source,
+Grid, Light Grid Accent 1, Header, Footer) plus a few project styles defined once (docx_styles.py: Source,
 Draft Mark, Draft Text, Draft Note, Placeholder, Spanish Text, Table Text, Table Header, Table Total,
 Table Spanish, List Bullet Spanish, Speaker, Question, Question Spanish, Matrix Text, Matrix Spanish,
 Answer Space, toc 1–3).
@@ -30,20 +30,18 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Inches, Mm, Pt, RGBColor
+from docx.shared import Cm, Inches, Mm
 
 from ..atomic import readable, write_bytes
 from ..config import DEFAULT_LANGUAGE_TAGS
+from .docx_fields import field, field_begin, field_end
+from .docx_styles import GRID_STYLE, TABLE_STYLE, TARGET_STYLES, define_styles
 from .language import mark_pairs, mark_runs, set_document_language, set_style_language
 from .widths import fit_words
 from .word_settings import update_fields_on_open
 
-TABLE_STYLE = "Light Grid Accent 1"  # data tables: statistics, plans, glossary, matrix
-GRID_STYLE = "Table Grid"  # the transcript and the room to write
 
 # What marks a target-language text still in draft, or missing, written in the target language (the
 # language of the text the mark sits on): (draft mark, draft note, missing mark). A draft is the
@@ -61,144 +59,6 @@ REVIEW_MARKS = {
 REVIEW_MARK, REVIEW_NOTE = REVIEW_MARKS["es"]
 
 _PLACEHOLDER = re.compile(r"\[(?:À COMPLÉTER|A COMPLETAR)\s*:[^\]]*\]")
-
-
-def _shade(style, fill: str) -> None:
-    """Background shading on a style's run properties (Word and LibreOffice both honour it in styles)."""
-    rpr = style.element.get_or_add_rPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    rpr.append(shd)
-
-
-def _define_styles(document) -> None:
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = "Arial"  # Word has it on every system; DejaVu Sans was substituted
-    for fonts in styles.element.iter(qn("w:rFonts")):  # the template's Macro Text: Word has Courier New
-        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            if fonts.get(qn(attribute)) == "Courier":
-                fonts.set(qn(attribute), "Courier New")
-    normal.font.size = Pt(10)
-
-    def paragraph_style(name: str, base: str = "Normal"):
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = styles[base]
-        style.quick_style = True
-        return style
-
-    def character_style(name: str):
-        style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
-        style.base_style = styles["Default Paragraph Font"]
-        style.quick_style = True
-        return style
-
-    source = paragraph_style("Source")
-    source.font.italic = True
-    source.font.size = Pt(8.5)
-    source.paragraph_format.space_after = Pt(10)
-
-    note = paragraph_style("Draft Note")
-    note.font.bold = True
-    note.font.color.rgb = RGBColor(0x9C, 0x27, 0x00)
-    _shade(note, "FFF2CC")
-
-    small = paragraph_style("Matrix Text")
-    small.font.size = Pt(7.5)
-    small.paragraph_format.space_after = Pt(2)
-
-    small_es = paragraph_style("Matrix Spanish", "Matrix Text")
-    small_es.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
-
-    table_text = paragraph_style("Table Text")
-    table_text.font.size = Pt(9)
-    table_text.paragraph_format.space_after = Pt(0)
-
-    table_header = paragraph_style("Table Header", "Table Text")
-    table_header.font.bold = True
-
-    speaker = paragraph_style("Speaker", "Table Text")
-    speaker.font.italic = True
-
-    question = paragraph_style("Question")
-    question.paragraph_format.keep_with_next = True  # a question stays with its frame to write in
-    question.paragraph_format.space_after = Pt(4)
-
-    question_es = paragraph_style("Question Spanish", "Question")
-    question_es.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
-    question_es.paragraph_format.keep_with_next = True
-
-    answer = paragraph_style("Answer Space")
-    answer.paragraph_format.space_after = Pt(0)
-    answer.paragraph_format.line_spacing = 1.6
-
-    spanish = paragraph_style("Spanish Text")
-    spanish.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
-
-    table_spanish = paragraph_style("Table Spanish", "Table Text")
-    table_spanish.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
-
-    table_total = paragraph_style("Table Total", "Table Text")
-    table_total.font.bold = True
-
-    bullet_spanish = paragraph_style("List Bullet Spanish", "List Bullet")
-    bullet_spanish.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
-
-    # TOC lines end with their page number at the right margin, after a dotted leader.
-    first = document.sections[0]
-    right = first.page_width - first.left_margin - first.right_margin
-    for level in (1, 2, 3):
-        toc = paragraph_style(f"toc {level}")
-        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-        toc.paragraph_format.space_after = Pt(2)
-        toc.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-
-    mark = character_style("Draft Mark")
-    mark.font.bold = True
-    mark.font.color.rgb = RGBColor(0x9C, 0x27, 0x00)
-    _shade(mark, "FFD966")
-
-    draft_text = character_style("Draft Text")
-    _shade(draft_text, "FFF2CC")
-
-    placeholder = character_style("Placeholder")
-    placeholder.font.italic = True
-    _shade(placeholder, "FCE4D6")
-
-
-# The blue styles: the target language's text.
-TARGET_STYLES = ("Spanish Text", "Table Spanish", "List Bullet Spanish", "Question Spanish", "Matrix Spanish")
-
-def _field(paragraph, instruction: str, result: str = "") -> None:
-    """A complex field (begin, instruction, separate, cached result, end) in one paragraph."""
-    _field_begin(paragraph, instruction)
-    if result:
-        paragraph.add_run(result)
-    _field_end(paragraph)
-
-
-def _fld_char(run, kind: str, dirty: bool = False) -> None:
-    element = OxmlElement("w:fldChar")
-    element.set(qn("w:fldCharType"), kind)
-    if dirty:
-        element.set(qn("w:dirty"), "true")
-    run._r.append(element)
-
-
-def _field_begin(paragraph, instruction: str) -> None:
-    _fld_char(paragraph.add_run(), "begin", dirty=True)
-    run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run._r.append(instr)
-    _fld_char(paragraph.add_run(), "separate")
-
-
-def _field_end(paragraph) -> None:
-    _fld_char(paragraph.add_run(), "end")
 
 
 PAPER_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
@@ -221,7 +81,7 @@ class DocWriter:
         for section in self.document.sections:  # python-docx's template is US Letter
             section.page_width, section.page_height = width, height
         self.title = title
-        _define_styles(self.document)  # after the page size: the TOC's tab stop is at the right margin
+        define_styles(self.document)  # after the page size: the TOC's tab stop is at the right margin
         set_document_language(self.document, self.tags.get(lang, lang))
         for name in TARGET_STYLES:
             set_style_language(self.document.styles[name], self.tags.get(target, target))
@@ -242,9 +102,9 @@ class DocWriter:
         footer = section.footer.paragraphs[0]
         footer.style = self.document.styles["Footer"]
         footer.add_run(f"{title} — ")
-        _field(footer, "PAGE", "1")
+        field(footer, "PAGE", "1")
         footer.add_run(" / ")
-        _field(footer, "NUMPAGES", "1")
+        field(footer, "NUMPAGES", "1")
         update_fields_on_open(self.document)
 
     # ------------------------------------------------------------------ language
@@ -408,10 +268,10 @@ class DocWriter:
         if paragraph is None:
             return
         entries = [(level, text) for level, text in self._headings if level <= 2]
-        _field_begin(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
+        field_begin(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
         if not entries:
             paragraph.add_run(" ")
-            _field_end(paragraph)
+            field_end(paragraph)
             return
         pages = self.toc_pages if self.toc_pages and len(self.toc_pages) == len(entries) else None
         lines = [(level, f"{text}\t{pages[n]}" if pages else text) for n, (level, text) in enumerate(entries)]
@@ -421,7 +281,7 @@ class DocWriter:
         last = paragraph
         for level, text in lines[1:]:
             last = _insert_paragraph_after(last, text, f"toc {level}")
-        _field_end(last)
+        field_end(last)
 
     def to_bytes(self) -> bytes:
         self._fill_toc()
