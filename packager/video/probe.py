@@ -222,17 +222,26 @@ def _probe(path: Path, size: int, mtime_ns: int) -> FootageProbe:
         end = 0.0
         start: float | None = None
         video_pts: list[int] = []
+        # Each stream's time base as a float, once: a Fraction per packet cost a second on a 15-minute
+        # clip, on the way to the render's first encode.
+        streams = [video_stream, *audio_streams] if video_stream is not None else audio_streams
+        bases = {s.index: float(s.time_base) for s in streams if s.time_base}
+        video_index = video_stream.index if video_stream is not None else None
         try:
-            for packet in container.demux(*([video_stream] if video_stream else []), *audio_streams):
-                if packet.pts is None or packet.time_base is None:
+            for packet in container.demux(*streams):
+                pts, base = packet.pts, bases.get(packet.stream_index)
+                if pts is None or base is None:
                     continue
                 if packet.is_corrupt and "corrupt packet" not in problems:
                     problems.append("corrupt packet")
-                t0 = float(packet.pts * packet.time_base)
-                start = t0 if start is None else min(start, t0)
-                end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
-                if video_stream is not None and packet.stream_index == video_stream.index:
-                    video_pts.append(packet.pts)
+                t0 = pts * base
+                if start is None or t0 < start:
+                    start = t0
+                last = (pts + (packet.duration or 0)) * base
+                if last > end:
+                    end = last
+                if packet.stream_index == video_index:
+                    video_pts.append(pts)
         except av.error.FFmpegError as exc:
             problems.append(f"unreadable data after {end:.1f} s ({getattr(exc, 'strerror', None) or exc})")
         duration = max(0.0, end - (start or 0.0))
