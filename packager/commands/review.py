@@ -205,14 +205,14 @@ def conflicts_cmd(app: AppContext) -> None:
     project = app.project
     conflicts = pending_items(project, "conflict")
     for target, record in conflicts:
-        app.out.print(f"{_listed(target)} {target.unit_word(record.key)} (#{record.n}, {record.file or record.by}, "
+        app.out.print(f"{target.label} {target.unit_word(record.key)} (#{record.n}, {record.file or record.by}, "
                       f"{record.when}): {record.reason or 'changed at home'}", markup=False, highlight=False,
                       soft_wrap=True)
         app.out.print(f"    home    : {record.home!r}\n    returned: {record.text!r}", markup=False,
                       highlight=False, soft_wrap=True)
     orphans = pending_items(project, "orphan")
     for target, record in orphans:
-        app.out.print(f"{_listed(target)}: orphaned #{record.n} (was {target.unit_word(record.key)}, {record.state}): "
+        app.out.print(f"{target.label}: orphaned #{record.n} (was {target.unit_word(record.key)}, {record.state}): "
                       f"{record.text!r}", markup=False, highlight=False, soft_wrap=True)
     app.out.print(f"review conflicts: {len(conflicts)} conflict(s) pending, {len(orphans)} orphaned text(s)")
     if conflicts:
@@ -220,11 +220,6 @@ def conflicts_cmd(app: AppContext) -> None:
                       + (" (add --source for a transcript's)" if any(t.transcript for t, _ in conflicts) else ""),
                       highlight=False)
         raise click.exceptions.Exit(EXIT_FAILURE)
-
-
-def _listed(target) -> str:
-    """How a file is named in the lists: a transcript's module with "(transcript)" after it."""
-    return f"{target.name} (transcript)" if target.transcript else target.name
 
 
 @command.command("resolve")

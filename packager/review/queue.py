@@ -16,7 +16,7 @@ from . import history
 from .states import StateFile, target_texts, text_hash
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..project import Module, Project
 
 TAKES = ("home", "returned", "edit")
 
@@ -34,6 +34,11 @@ class Target:
     @property
     def is_subtitles(self) -> bool:
         return self.document is None
+
+    @property
+    def label(self) -> str:
+        """How the file is named in lists: a transcript's module with "(transcript)" after it."""
+        return f"{self.name} (transcript)" if self.transcript else self.name
 
     def unit_word(self, key: str) -> str:
         return f"cue {key}" if self.is_subtitles else key
@@ -69,11 +74,15 @@ def targets(project: Project) -> list[Target]:
     return out
 
 
+def transcript_target(project: Project, module: Module) -> Target:
+    """A module's source-language transcript (French for the sample)."""
+    return Target(module.id, module.subtitle_path(project.source_language), transcript=True)
+
+
 def find_target(project: Project, name: str, *, source: bool = False) -> Target:
     """The file `name` names; with `source`, the module's source-language transcript."""
     if source:
-        module = project.module(name)
-        return Target(module.id, module.subtitle_path(project.source_language), transcript=True)
+        return transcript_target(project, project.module(name))
     for target in targets(project):
         if target.name == name:
             return target
@@ -162,7 +171,7 @@ def pending_items(project: Project, event: str) -> list[tuple[Target, history.Re
     """Every pending conflict (or orphan) of the project, file by file: the translated files, then the
     modules' source transcripts."""
     out = []
-    transcripts = [Target(m.id, m.subtitle_path(project.source_language), transcript=True) for m in project.modules]
+    transcripts = [transcript_target(project, m) for m in project.modules]
     for target in targets(project) + transcripts:
         for record in history.pending(history.read(target.path), event):
             out.append((target, record))

@@ -153,13 +153,13 @@ def video_chain(probe: FootageProbe, *, width: int, height: int, fps: Fraction) 
     fit_w, fit_h = fitted_size(probe, width, height)
     already = (video.width, video.height) == (width, height) and (fit_w, fit_h) == (width, height) \
         and video.rotation in (0, 180)
-    matrix = source_matrix(probe)
+    matrix, full_range = source_matrix(probe), video.full_range
     if video.transfer in ("pq", "hlg"):
-        steps.append(tone_map(video.transfer, matrix, video.full_range))
-        matrix = "bt709"  # and video range: nothing left to convert
-    convert = (matrix != "bt709" or video.full_range) and video.transfer == "sdr"
+        steps.append(tone_map(video.transfer, matrix, full_range))
+        matrix, full_range = "bt709", False  # what the tone mapping leaves: nothing more to convert
+    convert = matrix != "bt709" or full_range
     if not already or convert:
-        colours = (f":in_color_matrix={matrix}:out_color_matrix=bt709:in_range={'pc' if video.full_range else 'tv'}"
+        colours = (f":in_color_matrix={matrix}:out_color_matrix=bt709:in_range={'pc' if full_range else 'tv'}"
                    ":out_range=tv") if convert else ""
         steps.append(f"scale={fit_w}:{fit_h}:flags=bicubic{colours}")
     steps.append("setsar=1")

@@ -238,16 +238,13 @@ def _sweep(folder: Path, name: str, keep: set[str], suffix: str) -> None:
 _CACHED_NAME = re.compile(r"(?P<module>.+?)-(audio-)?[0-9a-f]{24}\.(mp4|m4a)")
 
 
-def sweep_segments(cache_root: Path, target: str, size: tuple[int, int], modules: set[str]) -> int:
+def sweep_segments(cache_root: Path, target: str, size: tuple[int, int], modules: set[str]) -> None:
     """What no render will use again: this target's folders at another frame size (an earlier `--size`),
     and in its folder the files of modules the project no longer has (removed, or renumbered: `modules`
-    are the base names). Each module's own older segments go when it renders (`_sweep`). Returns how
-    many files went."""
-    removed = 0
+    are the base names). Each module's own older segments go when it renders (`_sweep`)."""
     current = cache_root / f"{target}-{size[0]}x{size[1]}"
     for folder in cache_root.glob(f"{target}-*x*"):
         if folder.is_dir() and folder != current and re.fullmatch(rf"{re.escape(target)}-\d+x\d+", folder.name):
-            removed += sum(1 for _ in folder.iterdir())
             shutil.rmtree(folder, ignore_errors=True)
     if current.is_dir():
         for path in current.iterdir():
@@ -255,8 +252,6 @@ def sweep_segments(cache_root: Path, target: str, size: tuple[int, int], modules
             if match and match["module"] not in modules:
                 with contextlib.suppress(OSError):
                     path.unlink()
-                    removed += 1
-    return removed
 
 
 def encode_body(job: Job, *, encoder: Callable[[int | None], list[str]], preset: str, cache_root: Path,
