@@ -267,6 +267,32 @@ def test_an_approval_killed_before_the_states_file_is_kept(project: Path, monkey
     assert states(project)[1] == "edited"
 
 
+def test_a_machine_draft_returned_as_it_stands_stays_a_draft(project: Path, tmp_path: Path):
+    """Found by the state machine: a translator's file copied from the project after a `translate`
+    (cue 2 is the new machine draft) is traced to the older kit by its unchanged cues; against that
+    kit, cue 2 "changed", to the draft here now. It is the machine's text: it stays a draft, unmarked
+    as a person's, and the cue the translator did edit is taken in."""
+    kit_folder(project, tmp_path)  # the export the file will be traced to
+    french = project / "subtitles/fr/module-1.srt"
+    french.write_text(srt([(a, b, "Nous formons des jeunes." if n == 1 else t) for n, (a, b, t) in enumerate(FR)]),
+                      encoding="utf-8")
+    draft = "Formamos a jóvenes."  # what `translate` leaves: the new draft and its entry
+    edit_at_home(project, 2, draft)
+    sidecar = StateFile.load(es(project))
+    sidecar.record("2", "draft", "Nous formons des jeunes.", draft, who="packager translate", machine=draft)
+    sidecar.save()
+    assert states(project) == ["draft", "draft", "draft"]
+
+    returned = tmp_path / "single.srt"
+    returned.write_text(srt([(c.start, c.end, "¡Hola a todas y a todos!" if c.index == 1 else c.text)
+                             for c in read_srt(es(project))]), encoding="utf-8")
+    result = run(project, "review", "import", str(returned), "--module", "module-1")
+    assert "changed cue 1" in result.output and "cue 2" not in result.output
+    assert texts(project)[:2] == ["¡Hola a todas y a todos!", draft]
+    assert states(project) == ["edited", "draft", "draft"]
+    assert [r.key for r in history.read(es(project)) if r.who == history.PERSON] == ["1"]
+
+
 # ---------------------------------------------------------------------------------------------- with `translate`
 
 from test_argos_tiny import NETWORK_GUARD, _offline_env, _unshare_prefix  # noqa: E402

@@ -113,8 +113,11 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
     if not (text_changed or approve_new):
         return comment_only()
     same_as_now = returned_hash == current_hash
-    if same_as_now and current_state != "draft" and (current_state == "approved" or not approve_new):
-        # Already here (this return was imported before, or the same text was written at home).
+    if same_as_now and (current_state == "approved" or not approve_new):
+        # Already here (this return was imported before, or the same text was written at home). A
+        # machine draft returned as it stands stays a draft, whatever the export carried (a file
+        # copied from the project after a translate, traced to an older export): only an approval
+        # makes a person's text of it.
         return comment_only()
     if carried and carried.get("target_hash"):
         changed_at_home = current_hash != carried["target_hash"]
