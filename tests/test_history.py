@@ -159,6 +159,34 @@ def test_resolve_home_and_edit(project: Path, tmp_path: Path):
     assert HOME in shown and "Otra versión de casa." in shown and "Texto nuevo." in shown
 
 
+def test_a_resolve_killed_before_its_file_stays_pending_and_completes_when_run_again(
+        project: Path, tmp_path: Path, monkeypatch):
+    """`review resolve` writes the person's text to the history, then the SRT and the states, and
+    marks the conflict settled last: Ctrl-C before the SRT leaves the conflict pending (not settled
+    with its text nowhere but the history); the same command again completes it."""
+    import packager.atomic as atomic
+
+    folder = kit_folder(project, tmp_path)
+    edit_at_home(project, 2, HOME)
+    run(project, "review", "import", str(untraceable(folder, "srt", tmp_path)), code=1)
+    edit_at_home(project, 3, "Colocamos a casi todos.")  # after the import: no command has seen it
+
+    def killed(tmp, final):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic, "_publish", killed)
+    args = ("review", "resolve", "module-1", "--cue", "2", "--take", "edit", "--text", "Texto nuevo.")
+    assert run(project, *args, code=None).exit_code == 130
+    monkeypatch.undo()
+    assert texts(project)[1] == HOME and states(project)[1] == "edited"
+    assert "module-1 cue 2" in run(project, "review", "conflicts", code=1).output  # still pending
+    # resolve noticed cue 3's hand edit before writing: a person's text, in the history now
+    assert "Colocamos a casi todos." in [r.text for r in history.read(es(project)) if r.key == "3"]
+    run(project, *args)
+    assert texts(project)[1] == "Texto nuevo." and states(project)[1] == "edited"
+    assert "0 conflict(s)" in run(project, "review", "conflicts").output
+
+
 def test_word_comment_balloon_arrives_as_the_cues_comment(project: Path, tmp_path: Path):
     """Review › New comment in Word: a w:comment in word/comments.xml anchored in the row's cell."""
     out = tmp_path / "m1.docx"

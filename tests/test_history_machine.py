@@ -3,8 +3,10 @@ write, nothing a person wrote is lost and no machine text passes for a person's.
 
 hypothesis drives a one-module project through random sequences of: edit the French, edit the
 Spanish by hand, translate, approve, export a kit, return it (DOCX, SRT or XLIFF; the whole zip or
-one file; a fresh or a stale kit; identity stripped or not), drop a French cue, and a simulated kill
-(an interrupt at the Nth atomic rename, or a history line torn half way). After every step:
+one file; a fresh or a stale kit; identity stripped or not), drop a French cue, settle a
+pending conflict (home, returned or a new text), restore a version from the history, and a simulated
+kill (an interrupt at the Nth atomic rename, or a history line torn half way) during a translate, an
+import, an approval, a settling or a restore. After every step:
 
 - every text a person ever wrote is a cue's text now or is in the unit history;
 - no cue whose text is the machine's is counted as a person's (edited);
@@ -87,6 +89,7 @@ class ReviewMachine(RuleBasedStateMachine):
         self.root = self.tmp / "proj"
         self.person_texts: set[str] = set()  # texts a person wrote that a packager command has seen
         self.unseen: set[str] = set()  # hand edits made since the last command
+        self.adopted: set[tuple[int, str]] = set()  # (cue, machine text) a person restored as theirs
         self.cli("init", str(self.root), project=self.tmp)
         self.french = [(1.0 + 3 * i, 3.0 + 3 * i, f"Bonjour {w}.") for i, w in enumerate(FRENCH_WORDS[:4])]
         self.write_french()
@@ -112,7 +115,8 @@ class ReviewMachine(RuleBasedStateMachine):
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         assert result.exit_code in codes, (args, result.exit_code, result.output)
-        works_from_spanish = args[0] in ("translate", "kit") or args[:2] == ("review", "approve")
+        works_from_spanish = args[0] in ("translate", "kit") or args[:2] in (
+            ("review", "approve"), ("review", "resolve"), ("review", "restore"))
         if (works_from_spanish and result.exit_code == 0) or (
                 args[:2] == ("review", "import") and result.exit_code in (0, 1) and "refused" not in result.output):
             self.seen()
@@ -219,11 +223,54 @@ class ReviewMachine(RuleBasedStateMachine):
         assert self.snapshot() == before, "importing the same return twice changed something"
         self.translated_clean = False
 
-    @rule(command=st.sampled_from(["translate", "import"]), at=st.integers(1, 3), tear=st.booleans(),
-          text=sentence(SPANISH_WORDS))
-    def kill_during_a_write(self, command, at, tear, text):
+    def pending_conflict_keys(self) -> list[str]:
+        return sorted({r.key for r in history.pending(history.read(self.es), "conflict")}, key=int)
+
+    def settle(self, pick: int, take: str, text: str):
+        """`review resolve` on one of the cues with a pending conflict (None when there is none)."""
+        keys = [k for k in self.pending_conflict_keys() if int(k) <= len(self.texts())]
+        if not keys:
+            return None
+        args = ["review", "resolve", "module-1", "--cue", keys[pick % len(keys)], "--take", take]
+        if take == "edit":
+            args += ["--text", text]
+        return self.cli(*args)
+
+    def restore_args(self, pick: int, cue: int) -> list[str] | None:
+        versions = [r for r in history.read(self.es) if r.event in ("version", "orphan", "conflict")]
+        if not versions or not self.texts():
+            return None
+        record = versions[pick % len(versions)]
+        cue = cue % len(self.texts()) + 1
+        self.restoring = (cue, record.text)
+        return ["review", "restore", "module-1", "--cue", str(cue), "--version", str(record.n)]
+
+    def adopt(self, cue: int, text: str) -> None:
+        """A person restored `text` onto `cue`: theirs from now on, even a machine draft."""
+        if is_machine(text):
+            self.adopted.add((cue, text))
+        else:
+            self.person_texts.add(text)
+
+    @rule(pick=st.integers(0, 5), take=st.sampled_from(["home", "returned", "edit"]), text=sentence(SPANISH_WORDS))
+    def resolve_a_conflict(self, pick, take, text):
+        if self.settle(pick, take, text) is not None and take == "edit":
+            self.person_texts.add(text)
+        self.translated_clean = False
+
+    @rule(pick=st.integers(0, 30), cue=st.integers(0, 5))
+    def restore_a_version(self, pick, cue):
+        args = self.restore_args(pick, cue)
+        if args is not None and self.cli(*args) is not None:
+            self.adopt(*self.restoring)
+        self.translated_clean = False
+
+    @rule(command=st.sampled_from(["translate", "import", "approve", "resolve", "restore"]), at=st.integers(1, 3),
+          tear=st.booleans(), text=sentence(SPANISH_WORDS), pick=st.integers(0, 30))
+    def kill_during_a_write(self, command, at, tear, text, pick):
         """An interrupt at the `at`-th atomic rename (the file is not replaced), or a history line
-        torn half way, during a translate or an import of a one-cue hand edit."""
+        torn half way, during a translate, an import of a one-cue hand edit, an approval, the
+        settling of a conflict (with a new text) or a restore."""
         original_publish, original_append = atomic._publish, history.append
         count = {"n": 0}
 
@@ -251,14 +298,26 @@ class ReviewMachine(RuleBasedStateMachine):
         try:
             if command == "translate":
                 self.cli("translate", "--no-documents", codes=(0, 2))
-            elif self.es.is_file() and len(self.texts()) == len(self.french):
-                out = self.tmp / "single.srt"
-                cues = read_srt(self.es)
-                out.write_text(srt([(c.start, c.end, text if n == 0 else c.text) for n, c in enumerate(cues)]),
-                               encoding="utf-8")
-                result = self.cli("review", "import", str(out), "--module", "module-1", codes=(0, 1, 2))
-                if result is None:  # killed: the text may or may not have been taken in; it was sent
-                    self.killed_text = text
+            elif command == "import":
+                if self.es.is_file() and len(self.texts()) == len(self.french):
+                    out = self.tmp / "single.srt"
+                    cues = read_srt(self.es)
+                    out.write_text(srt([(c.start, c.end, text if n == 0 else c.text) for n, c in enumerate(cues)]),
+                                   encoding="utf-8")
+                    self.cli("review", "import", str(out), "--module", "module-1", codes=(0, 1, 2))
+            elif command == "approve":
+                if self.texts() and len(self.texts()) == len(self.french):
+                    self.cli("review", "approve", "module-1", "--cues", str(pick % len(self.texts()) + 1))
+            elif command == "resolve":
+                if self.settle(pick, "edit", text) is not None:  # not killed after all (no write to kill)
+                    self.person_texts.add(text)
+            else:
+                args = self.restore_args(pick, at)
+                if args is not None:
+                    cue, restored = self.restoring
+                    # A person chose the text: theirs once it is on the cue, whether the run ended or not.
+                    if self.cli(*args) is not None or self.texts()[cue - 1] == restored:
+                        self.adopt(cue, restored)
         finally:
             atomic._publish, history.append = original_publish, original_append
         self.translated_clean = False
@@ -282,7 +341,7 @@ class ReviewMachine(RuleBasedStateMachine):
         source = read_srt(self.root / "subtitles/fr/module-1.srt")
         states = StateFile.load(self.es)
         for n, cue in enumerate(read_srt(self.es), start=1):
-            if is_machine(cue.text) and cue.text not in self.person_texts:
+            if is_machine(cue.text) and cue.text not in self.person_texts and (n, cue.text) not in self.adopted:
                 src = source[n - 1].text if n <= len(source) else ""
                 state = effective_state(states.units.get(str(n)), src, cue.text)
                 assert state != "edited", f"cue {n}: machine text {cue.text!r} counted as a person's"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import PackagerError
 from . import history
-from .states import StateFile, target_texts, text_hash
+from .states import StateFile, notice_person_texts, target_texts, text_hash
 
 if TYPE_CHECKING:
     from ..project import Module, Project
@@ -102,24 +102,24 @@ def unit_key(target: Target, cue: str) -> str:
 
 def _take_text(project: Project, target: Target, key: str, text: str, *, origin: str, who: str,
                settles: list[history.Record], take: str) -> None:
-    """Put `text` on a unit as a person's (edited) text, history first; settle `settles`."""
+    """Put `text` on a unit as a person's (edited) text, history first; settle `settles` last, so
+    that a run killed on the way leaves them pending and running the command again completes it."""
+    notice_person_texts(target.path)  # the text replaced, and any other edit made by hand, kept first
     current = target_texts(target.path).get(key, "")
     source = target.source_texts(project).get(key, "")
     states = StateFile.load(target.path)
-    entry = states.units.get(key)
     pending = history.Pending(target.path)
-    state = entry.state if entry is not None and entry.target_hash == text_hash(current) else "edited"
-    pending.keep_person_text(key, current, state, source_hash=entry.source_hash if entry else None)
     pending.version(key, text, state="edited", who=history.PERSON, origin=origin, by=who,
                     source_hash=text_hash(source))
-    for record in settles:
-        pending.add(history.Record("settled", key, who=history.PERSON, by=who, origin=origin, settles=record.n,
-                                   take=take))
     pending.flush()
     if text_hash(current) != text_hash(text) or current != text:
         target.write(key, text)
     states.record(key, "edited", source, text, who=who)
     states.save()
+    for record in settles:
+        pending.add(history.Record("settled", key, who=history.PERSON, by=who, origin=origin, settles=record.n,
+                                   take=take))
+    pending.flush()
 
 
 def restore(project: Project, name: str, cue: str, version: int, *, who: str, source: bool = False) -> history.Record:

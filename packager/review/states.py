@@ -207,7 +207,8 @@ def target_texts(target_path: Path | str) -> dict[str, str]:
 def notice_person_texts(target_path: Path | str) -> None:
     """Record in the unit history every text of a person the target file holds and the history
     lacks (an edit made in an editor since packager last looked), before a command works from it:
-    `review export`, `kit`, `review approve`, `review import`. A person may overwrite it next."""
+    `review export`, `kit`, `review approve`, `review import`, `review resolve` and `restore`. A person
+    may overwrite it next."""
     from . import history
 
     target_path = Path(target_path)
