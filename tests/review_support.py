@@ -40,6 +40,20 @@ def drafted_project(root: Path, french: list[tuple[float, float, str]], spanish:
     return root
 
 
+def editor_file(manifest: dict, edits: dict[int, dict]) -> dict:
+    """What editor.html's "Save my work" writes for module-1 of a kit (its manifest), with `edits`
+    (cue → target/state/comment) applied."""
+    cues = []
+    for cue in manifest["modules"][0]["cues"]:
+        edit = edits.get(cue["n"], {})
+        cues.append({"n": cue["n"], "start": cue["start"], "end": cue["end"], "source_hash": cue["source_hash"],
+                     "exported_hash": cue["target_hash"], "exported_state": cue["state"],
+                     "target": edit.get("target", cue["draft"]), "state": edit.get("state", cue["state"]),
+                     "comment": edit.get("comment", cue["comment"] or "")})
+    return {"format": "packager-editor/1", "kit": manifest["kit"], "module": "module-1",
+            "exported": manifest["created"], "saved": manifest["created"], "cues": cues}
+
+
 # The review table's columns (python-docx cell indexes): N°, times, source, target, state, comment.
 TARGET, STATE, COMMENT = 3, 4, 5
 

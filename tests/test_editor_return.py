@@ -17,7 +17,7 @@ from packager.project import Project
 from packager.review.editor_return import is_editor_return, parse_editor_return
 from packager.review.states import StateFile, UnitState, effective_state
 from packager.subtitles.cues import read_srt
-from review_support import drafted_project, run
+from review_support import drafted_project, editor_file, run
 
 FR = [(1.0, 3.0, "Bonjour à tous."), (3.5, 6.0, "Nous formons des jeunes\nen cuisine."),
       (6.5, 9.0, "Le taux de placement est de 14,9 %.")]
@@ -42,19 +42,6 @@ def returned_kit(root: Path, back: Path) -> tuple[Path, dict]:
         archive.extractall(back)
     (folder,) = list(back.iterdir())
     return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-
-
-def editor_file(manifest: dict, edits: dict[int, dict]) -> dict:
-    """What editor.html's "Save my work" writes, with `edits` (cue → target/state/comment) applied."""
-    cues = []
-    for cue in manifest["modules"][0]["cues"]:
-        edit = edits.get(cue["n"], {})
-        cues.append({"n": cue["n"], "start": cue["start"], "end": cue["end"], "source_hash": cue["source_hash"],
-                     "exported_hash": cue["target_hash"], "exported_state": cue["state"],
-                     "target": edit.get("target", cue["draft"]), "state": edit.get("state", cue["state"]),
-                     "comment": edit.get("comment", cue["comment"] or "")})
-    return {"format": "packager-editor/1", "kit": manifest["kit"], "module": "module-1",
-            "exported": manifest["created"], "saved": manifest["created"], "cues": cues}
 
 
 def current(root: Path) -> list[tuple[str, str, str | None]]:

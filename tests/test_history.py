@@ -144,8 +144,12 @@ def test_resolve_home_and_edit(project: Path, tmp_path: Path):
     folder = kit_folder(project, tmp_path)
     edit_at_home(project, 2, HOME)
     run(project, "review", "import", str(untraceable(folder, "srt", tmp_path)), code=1)
+    edit_at_home(project, 3, "Colocamos a casi todos.")  # by hand, after the import
     run(project, "review", "resolve", "module-1", "--cue", "2", "--take", "home")
     assert texts(project)[1] == HOME
+    # resolve noticed the hand edit: a person's text in the history, whatever is typed over it next
+    assert ("3", "Colocamos a casi todos.", "edited") in [(r.key, r.text, r.state) for r in history.read(es(project))]
+    edit_at_home(project, 3, ES[2])
     assert "0 conflict(s)" in run(project, "review", "conflicts").output
     result = run(project, "review", "resolve", "module-1", "--cue", "2", "--take", "home", code=2)
     assert "no pending conflict" in result.output

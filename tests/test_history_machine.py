@@ -2,11 +2,11 @@
 write, nothing a person wrote is lost and no machine text passes for a person's.
 
 hypothesis drives a one-module project through random sequences of: edit the French, edit the
-Spanish by hand, translate, approve, export a kit, return it (DOCX, SRT or XLIFF; the whole zip or
-one file; a fresh or a stale kit; identity stripped or not), drop a French cue, settle a
-pending conflict (home, returned or a new text), restore a version from the history, and a simulated
-kill (an interrupt at the Nth atomic rename, or a history line torn half way) during a translate, an
-import, an approval, a settling or a restore. After every step:
+Spanish by hand, translate, approve, export a kit, return it (DOCX, SRT, XLIFF or the kit editor's
+.return.json; the whole zip or one file; a fresh or a stale kit; identity stripped or not), drop a
+French cue, settle a pending conflict (home, returned or a new text), restore a version from the
+history, and a simulated kill (an interrupt at the Nth atomic rename, or a history line torn half
+way) during a translate, an import, an approval, a settling or a restore. After every step:
 
 - every text a person ever wrote is a cue's text now or is in the unit history;
 - no cue whose text is the machine's is counted as a person's (edited);
@@ -24,6 +24,7 @@ much deeper.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
@@ -43,7 +44,7 @@ from packager.cli import cli
 from packager.review import history
 from packager.review.states import StateFile, effective_state, text_hash
 from packager.subtitles.cues import read_srt
-from review_support import srt
+from review_support import editor_file, srt
 
 FRENCH_WORDS = ["bonjour", "formation", "jeunes", "cuisine", "taux", "emploi", "atelier", "quartier", "projet"]
 SPANISH_WORDS = ["hola", "formación", "jóvenes", "cocina", "tasa", "empleo", "taller", "barrio", "proyecto"]
@@ -193,7 +194,7 @@ class ReviewMachine(RuleBasedStateMachine):
         self.kits.append(kit)
 
     @precondition(lambda self: self.kits)
-    @rule(which=st.integers(0, 2), fmt=st.sampled_from(["docx", "srt", "xliff"]), whole_zip=st.booleans(),
+    @rule(which=st.integers(0, 2), fmt=st.sampled_from(["docx", "srt", "xliff", "editor"]), whole_zip=st.booleans(),
           strip=st.booleans(), edits=st.dictionaries(st.integers(1, 4), sentence(SPANISH_WORDS), max_size=4),
           approvals=st.sets(st.integers(1, 4), max_size=2))
     def return_kit(self, which, fmt, whole_zip, strip, edits, approvals):
@@ -203,9 +204,18 @@ class ReviewMachine(RuleBasedStateMachine):
         with zipfile.ZipFile(kit) as archive:
             archive.extractall(folder)
         (top,) = list(folder.iterdir())
-        module_dir = top / "01-module-1"
-        path = module_dir / f"01-module-1.es.{fmt}"
-        written = edit_returned(path, fmt, edits, approvals, strip)
+        if fmt == "editor":  # "Save my work" in the kit's editor.html: saved beside it
+            path = top / "01-module-1.return.json"
+            manifest = json.loads((top / "manifest.json").read_text(encoding="utf-8"))
+            changes = {n: {"target": text} for n, text in edits.items()}
+            for n in approvals:
+                changes.setdefault(n, {})["state"] = "approved"
+            document = editor_file(manifest, changes)
+            path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+            written = [text for n, text in edits.items() if n <= len(document["cues"])]
+        else:
+            path = top / "01-module-1" / f"01-module-1.es.{fmt}"
+            written = edit_returned(path, fmt, edits, approvals, strip)
         if whole_zip:
             back = self.tmp / "back.zip"
             with zipfile.ZipFile(back, "w") as archive:
@@ -227,14 +237,20 @@ class ReviewMachine(RuleBasedStateMachine):
         return sorted({r.key for r in history.pending(history.read(self.es), "conflict")}, key=int)
 
     def settle(self, pick: int, take: str, text: str):
-        """`review resolve` on one of the cues with a pending conflict (None when there is none)."""
+        """`review resolve` on one of the cues with a pending conflict (None when there is none, or
+        when the run was killed)."""
         keys = [k for k in self.pending_conflict_keys() if int(k) <= len(self.texts())]
         if not keys:
             return None
-        args = ["review", "resolve", "module-1", "--cue", keys[pick % len(keys)], "--take", take]
+        key = keys[pick % len(keys)]
+        returned = [r.text for r in history.pending(history.read(self.es), "conflict") if r.key == key][-1]
+        args = ["review", "resolve", "module-1", "--cue", key, "--take", take]
         if take == "edit":
             args += ["--text", text]
-        return self.cli(*args)
+        result = self.cli(*args)
+        if result is not None and take == "returned":
+            self.adopt(int(key), returned)  # a person chose it (a machine draft the translator approved)
+        return result
 
     def restore_args(self, pick: int, cue: int) -> list[str] | None:
         versions = [r for r in history.read(self.es) if r.event in ("version", "orphan", "conflict")]

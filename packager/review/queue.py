@@ -104,7 +104,6 @@ def _take_text(project: Project, target: Target, key: str, text: str, *, origin:
                settles: list[history.Record], take: str) -> None:
     """Put `text` on a unit as a person's (edited) text, history first; settle `settles` last, so
     that a run killed on the way leaves them pending and running the command again completes it."""
-    notice_person_texts(target.path)  # the text replaced, and any other edit made by hand, kept first
     current = target_texts(target.path).get(key, "")
     source = target.source_texts(project).get(key, "")
     states = StateFile.load(target.path)
@@ -132,6 +131,7 @@ def restore(project: Project, name: str, cue: str, version: int, *, who: str, so
         raise PackagerError(f"{name} has no version {version} to restore", path=history.history_path(target.path),
                             hint=f"see the versions with `packager review history {name}`")
     key = unit_key(target, cue)
+    notice_person_texts(target.path)  # the text replaced, and any other edit made by hand, kept first
     settles = [r for r in history.pending(records, "orphan") if r.n == record.n]
     settles += [r for r in history.pending(records, "conflict") if r.key == key]
     _take_text(project, target, key, record.text, origin="restore", who=who, settles=settles, take="restore")
@@ -155,6 +155,7 @@ def resolve(project: Project, name: str, cue: str, take: str, *, text: str | Non
         raise PackagerError("--take edit needs the new text", hint='pass it: --text "…"')
     if take != "edit" and text is not None:
         raise PackagerError("--text goes with --take edit only", hint="drop --text, or use --take edit")
+    notice_person_texts(target.path)  # the text replaced, and any other edit made by hand, kept first
     if take == "home":
         pending = history.Pending(target.path, records)
         for record in open_:
