@@ -140,6 +140,48 @@ def test_untraceable_return_never_overwrites_work_done_at_home(project: Path, tm
     assert texts(project)[1] == HOME and states(project)[1] == "edited"
 
 
+@pytest.mark.parametrize("fmt", ["srt", "docx"])
+def test_an_older_save_of_a_kit_never_undoes_a_newer_text(project: Path, tmp_path: Path, fmt: str):
+    """Found by the state machine: a translator returns their kit (cues 1 and 2 rewritten), a newer kit
+    goes out, then an older save of the first kit's file comes back with no identity (only cue 1
+    rewritten). Traced by its texts it matches both kits as well; cue 2 still holds the first kit's
+    machine draft. That draft must not replace the translator's newer text, as a person's edit."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    folder = kit_folder(project, tmp_path / "a")
+    path = folder / f"01-module-1.es.{fmt}"
+    older = tmp_path / f"older.{fmt}"
+    if fmt == "srt":
+        cues = read_srt(path)
+        path.write_text(srt([(c.start, c.end, REWRITTEN[0] if c.index == 1 else c.text) for c in cues]),
+                        encoding="utf-8")
+        older.write_bytes(path.read_bytes())
+        path.write_text(srt([(c.start, c.end, REWRITTEN[c.index - 1] if c.index <= 2 else c.text) for c in cues]),
+                        encoding="utf-8")
+    else:
+        edit_review_docx(path, texts={1: REWRITTEN[0]}, save_to=older)
+        document = docx.Document(str(older))  # the identity deleted with Word's "odd grey text"
+        for paragraph in document.paragraphs:
+            if "packager-review/1" in paragraph.text:
+                paragraph._p.getparent().remove(paragraph._p)
+        for n, row in enumerate(document.tables[0].rows[1:], start=1):
+            row.cells[0].text = str(n)
+        document.save(str(older))
+        edit_review_docx(path, texts={1: REWRITTEN[0], 2: REWRITTEN[1]})
+    run(project, "review", "import", str(path))
+    kit_folder(project, tmp_path / "b")  # a newer kit goes out with the translator's texts
+    assert texts(project)[:2] == REWRITTEN[:2]
+
+    result = run(project, "review", "import", str(older), "--module", "module-1")
+    assert "0 changed" in result.output and "0 conflict(s)" in result.output
+    assert texts(project)[:2] == REWRITTEN[:2] and states(project) == ["edited", "edited", "draft"]
+    if fmt == "docx":  # the older save approves that draft: a person must choose (a conflict)
+        approving = edit_review_docx(older, states={2: "aprobado"}, save_to=tmp_path / "approving.docx")
+        result = run(project, "review", "import", str(approving), "--module", "module-1", code=1)
+        assert "cue 2" in result.output and "approves an older text" in result.output
+        assert texts(project)[:2] == REWRITTEN[:2] and states(project) == ["edited", "edited", "draft"]
+
+
 def test_resolve_home_and_edit(project: Path, tmp_path: Path):
     folder = kit_folder(project, tmp_path)
     edit_at_home(project, 2, HOME)

@@ -6,7 +6,8 @@ Spanish by hand, translate, approve, export a kit, return it (DOCX, SRT, XLIFF o
 .return.json; the whole zip or one file; a fresh or a stale kit; identity stripped or not), drop a
 French cue, settle a pending conflict (home, returned or a new text), restore a version from the
 history, and a simulated kill (an interrupt at the Nth atomic rename, or a history line torn half
-way) during a translate, an import, an approval, a settling or a restore. After every step:
+way) during a translate, an import, an approval, a kit's export, a settling or a restore. After
+every step:
 
 - every text a person ever wrote is a cue's text now or is in the unit history;
 - no cue whose text is the machine's is counted as a person's (edited);
@@ -281,12 +282,12 @@ class ReviewMachine(RuleBasedStateMachine):
             self.adopt(*self.restoring)
         self.translated_clean = False
 
-    @rule(command=st.sampled_from(["translate", "import", "approve", "resolve", "restore"]), at=st.integers(1, 3),
-          tear=st.booleans(), text=sentence(SPANISH_WORDS), pick=st.integers(0, 30))
+    @rule(command=st.sampled_from(["translate", "import", "approve", "kit", "resolve", "restore"]),
+          at=st.integers(1, 3), tear=st.booleans(), text=sentence(SPANISH_WORDS), pick=st.integers(0, 30))
     def kill_during_a_write(self, command, at, tear, text, pick):
         """An interrupt at the `at`-th atomic rename (the file is not replaced), or a history line
-        torn half way, during a translate, an import of a one-cue hand edit, an approval, the
-        settling of a conflict (with a new text) or a restore."""
+        torn half way, during a translate, an import of a one-cue hand edit, an approval, a kit's
+        export, the settling of a conflict (with a new text) or a restore."""
         original_publish, original_append = atomic._publish, history.append
         count = {"n": 0}
 
@@ -324,6 +325,12 @@ class ReviewMachine(RuleBasedStateMachine):
             elif command == "approve":
                 if self.texts() and len(self.texts()) == len(self.french):
                     self.cli("review", "approve", "module-1", "--cues", str(pick % len(self.texts()) + 1))
+            elif command == "kit":
+                if len(self.kits) < 3 and self.texts() and len(self.texts()) == len(self.french):
+                    kit = self.tmp / f"kit{len(self.kits)}.zip"
+                    self.cli("kit", "module-1", "-o", str(kit), "--no-proxy")
+                    if kit.is_file():  # killed after the zip was written: the translator may have it
+                        self.kits.append(kit)
             elif command == "resolve":
                 if self.settle(pick, "edit", text) is not None:  # not killed after all (no write to kill)
                     self.person_texts.add(text)

@@ -56,7 +56,8 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
     its state, the French's hash); what happened at home since, against the files now. A return
     that adds nothing to what is here now (imported twice, or the same text already here) changes
     nothing, so an old return can never downgrade a newer approval. A file that carries nothing is
-    compared with `exported_hashes` (cue key → the Spanish hashes every recorded export carried).
+    compared with `exported_hashes` (cue key → the Spanish hashes every recorded export carried): a
+    text one of them carried, back unchanged, never replaces a newer one.
     """
     from .export import is_known_state_word
     from .states import UnitState, effective_state, text_hash
@@ -118,6 +119,15 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         # machine draft returned as it stands stays a draft, whatever the export carried (a file
         # copied from the project after a translate, traced to an older export): only an approval
         # makes a person's text of it.
+        return comment_only()
+    if exported_hashes and returned_hash in exported_hashes.get(key, ()) and not same_as_now:
+        # Back as an export carried it, and the cue has moved on here since: a file that does not say
+        # which export it is (even one traced by its texts: two exports can match it as well) gives
+        # back an older text the translator left as it was. It never replaces the newer one; a file
+        # that approves it is a conflict.
+        if approve_new:
+            summary.conflicts.append(Conflict(module_label, label, target, unit.target, current_state,
+                                              "the file approves an older text of this cue", unit.file))
         return comment_only()
     if carried and carried.get("target_hash"):
         changed_at_home = current_hash != carried["target_hash"]
@@ -229,7 +239,7 @@ def plan_subtitles(project: Project, module: Module, units: dict[str, ReturnedUn
     plan = FilePlan(label=module.id, target_path=target_path, kind="subtitles")
     decided = _decided(target_path)
     exported_hashes = None
-    if not carried and not any(u.carried for u in units.values()):
+    if not any(u.carried for u in units.values()):  # traced by its texts (`carried`), or not at all
         from .export import exported_target_hashes
 
         exported_hashes = exported_target_hashes(project, module)
