@@ -195,8 +195,9 @@ class ReviewMachine(RuleBasedStateMachine):
         self.kits.append(kit)
 
     @precondition(lambda self: self.kits)
-    @rule(which=st.integers(0, 2), fmt=st.sampled_from(["docx", "srt", "xliff", "editor"]), whole_zip=st.booleans(),
-          strip=st.booleans(), edits=st.dictionaries(st.integers(1, 4), sentence(SPANISH_WORDS), max_size=4),
+    @rule(which=st.integers(0, 2), fmt=st.sampled_from(["docx", "srt", "xliff", "editor"]),
+          whole_zip=st.booleans(), strip=st.booleans(),
+          edits=st.dictionaries(st.integers(1, 4), sentence(SPANISH_WORDS), max_size=4),
           approvals=st.sets(st.integers(1, 4), max_size=2))
     def return_kit(self, which, fmt, whole_zip, strip, edits, approvals):
         kit = self.kits[which % len(self.kits)]
@@ -253,17 +254,19 @@ class ReviewMachine(RuleBasedStateMachine):
             self.adopt(int(key), returned)  # a person chose it (a machine draft the translator approved)
         return result
 
-    def restore_args(self, pick: int, cue: int) -> list[str] | None:
+    def restore_choice(self, pick: int, cue: int) -> tuple[list[str], int, str] | None:
+        """The `review restore` arguments for one of the history's versions onto one cue, the cue and
+        the text (None when there is nothing to restore)."""
         versions = [r for r in history.read(self.es) if r.event in ("version", "orphan", "conflict")]
         if not versions or not self.texts():
             return None
         record = versions[pick % len(versions)]
         cue = cue % len(self.texts()) + 1
-        self.restoring = (cue, record.text)
-        return ["review", "restore", "module-1", "--cue", str(cue), "--version", str(record.n)]
+        return ["review", "restore", "module-1", "--cue", str(cue), "--version", str(record.n)], cue, record.text
 
     def adopt(self, cue: int, text: str) -> None:
-        """A person restored `text` onto `cue`: theirs from now on, even a machine draft."""
+        """A person chose `text` for `cue` (a restore, a resolve taking the returned text): theirs
+        from now on, even a machine draft."""
         if is_machine(text):
             self.adopted.add((cue, text))
         else:
@@ -277,9 +280,9 @@ class ReviewMachine(RuleBasedStateMachine):
 
     @rule(pick=st.integers(0, 30), cue=st.integers(0, 5))
     def restore_a_version(self, pick, cue):
-        args = self.restore_args(pick, cue)
-        if args is not None and self.cli(*args) is not None:
-            self.adopt(*self.restoring)
+        choice = self.restore_choice(pick, cue)
+        if choice is not None and self.cli(*choice[0]) is not None:
+            self.adopt(*choice[1:])
         self.translated_clean = False
 
     @rule(command=st.sampled_from(["translate", "import", "approve", "kit", "resolve", "restore"]),
@@ -335,9 +338,9 @@ class ReviewMachine(RuleBasedStateMachine):
                 if self.settle(pick, "edit", text) is not None:  # not killed after all (no write to kill)
                     self.person_texts.add(text)
             else:
-                args = self.restore_args(pick, at)
-                if args is not None:
-                    cue, restored = self.restoring
+                choice = self.restore_choice(pick, at)
+                if choice is not None:
+                    args, cue, restored = choice
                     # A person chose the text: theirs once it is on the cue, whether the run ended or not.
                     if self.cli(*args) is not None or self.texts()[cue - 1] == restored:
                         self.adopt(cue, restored)
