@@ -174,6 +174,7 @@ def test_an_older_save_of_a_kit_never_undoes_a_newer_text(project: Path, tmp_pat
 
     result = run(project, "review", "import", str(older), "--module", "module-1")
     assert "0 changed" in result.output and "0 conflict(s)" in result.output
+    assert "module-1: kept the newer text of cue 2" in result.output and "an older save?" in result.output
     assert texts(project)[:2] == REWRITTEN[:2] and states(project) == ["edited", "edited", "draft"]
     if fmt == "docx":  # the older save approves that draft: a person must choose (a conflict)
         approving = edit_review_docx(older, states={2: "aprobado"}, save_to=tmp_path / "approving.docx")

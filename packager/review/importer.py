@@ -30,7 +30,8 @@ from .approve import approve, approve_documents, format_cue_ranges, parse_cue_ra
 from .alignment import align_subtitles, module_with_timing
 from .clock import now_iso
 from .readers import OTHER_OFFICE_FORMATS, module_from_name, parse_return  # noqa: F401  (importable from here)
-from .returns import ACTIONS, Conflict, ReturnedFile, ReturnedUnit, Summary  # noqa: F401  (importable from here)
+from .returns import (ACTIONS, KEPT_NEWER, Conflict, ReturnedFile, ReturnedUnit,  # noqa: F401  (importable from here)
+                      Summary)
 
 if TYPE_CHECKING:
     from ..project import Module, Project
@@ -128,6 +129,13 @@ def decide(module_label: str, key: str, unit: ReturnedUnit, *, source: str, targ
         if approve_new:
             summary.conflicts.append(Conflict(module_label, label, target, unit.target, current_state,
                                               "the file approves an older text of this cue", unit.file))
+        else:
+            summary.events.append((module_label, label, KEPT_NEWER))
+            hint = ("the returned file gives back texts an earlier kit carried (an older save?): the newer "
+                    "ones were kept; to take one back, find it with `packager review history MODULE --cue N` "
+                    "and bring it back with `packager review restore`")
+            if hint not in summary.notes:
+                summary.notes.append(hint)
         return comment_only()
     if carried and carried.get("target_hash"):
         changed_at_home = current_hash != carried["target_hash"]

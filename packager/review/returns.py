@@ -66,6 +66,8 @@ class Conflict:
 
 
 ACTIONS = ("changed", "approved", "commented", "needs-review")
+# Reported, not counted: a text an earlier kit carried came back unchanged; the newer one was kept.
+KEPT_NEWER = "kept the newer text of"
 
 
 @dataclass
@@ -95,7 +97,7 @@ class Summary:
         lines = []
         for module, actions in by_module.items():
             parts = []
-            for action in ACTIONS:
+            for action in (*ACTIONS, KEPT_NEWER):
                 units = actions.get(action)
                 if not units:
                     continue
