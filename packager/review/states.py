@@ -132,7 +132,7 @@ class StateFile:
         texts = target_texts(self.target_path)
         records = history.read(self.target_path)
         versions = history.versions_by_text(records)
-        latest = {r.key: r for r in records if r.event == "version"}
+        latest = history.latest_versions(records)
         for key, text in texts.items():
             entry = self.units.get(key)
             current = text_hash(text)
