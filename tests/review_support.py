@@ -54,6 +54,18 @@ def editor_file(manifest: dict, edits: dict[int, dict]) -> dict:
             "exported": manifest["created"], "saved": manifest["created"], "cues": cues}
 
 
+def strip_docx_identity(document) -> None:
+    """What Word users do to a review table's "odd grey text" (python-docx `document`, saved by the
+    caller): the identity line deleted, each row's first cell (with its hidden markers) retyped as the
+    bare cue number, and the document's subject cleared."""
+    for paragraph in document.paragraphs:
+        if "packager-review/1" in paragraph.text:
+            paragraph._p.getparent().remove(paragraph._p)
+    document.core_properties.subject = ""
+    for n, row in enumerate(document.tables[0].rows[1:], start=1):
+        row.cells[0].text = str(n)
+
+
 # The review table's columns (python-docx cell indexes): N°, times, source, target, state, comment.
 TARGET, STATE, COMMENT = 3, 4, 5
 

@@ -22,7 +22,7 @@ from packager.project import Project
 from packager.review import history
 from packager.review.states import StateFile, effective_state, sidecar_path
 from packager.subtitles.cues import format_srt, read_srt
-from review_support import drafted_project, edit_review_docx, run, srt
+from review_support import drafted_project, edit_review_docx, run, srt, strip_docx_identity
 
 FR = [
     (1.0, 3.0, "Bonjour à tous."),
@@ -92,13 +92,8 @@ def untraceable(folder: Path, fmt: str, tmp_path: Path) -> Path:
         return path
     path = folder / "01-module-1.es.docx"
     document = docx.Document(str(path))
-    for paragraph in document.paragraphs:
-        if "packager-review/1" in paragraph.text:
-            paragraph._p.getparent().remove(paragraph._p)
-    document.core_properties.subject = ""
-    rows = document.tables[0].rows
-    for n, row in enumerate(rows[1:], start=1):
-        row.cells[0].text = str(n)  # the hidden markers deleted with the cell's grey text
+    strip_docx_identity(document)
+    for n, row in enumerate(document.tables[0].rows[1:], start=1):
         row.cells[3].text = REWRITTEN[n - 1]
     document.save(str(path))
     return path
@@ -150,7 +145,8 @@ def test_an_older_save_of_a_kit_never_undoes_a_newer_text(project: Path, tmp_pat
     (tmp_path / "b").mkdir()
     folder = kit_folder(project, tmp_path / "a")
     path = folder / f"01-module-1.es.{fmt}"
-    older = tmp_path / f"older.{fmt}"
+    older = tmp_path / "older" / path.name  # a save of the same file, kept elsewhere
+    older.parent.mkdir()
     if fmt == "srt":
         cues = read_srt(path)
         path.write_text(srt([(c.start, c.end, REWRITTEN[0] if c.index == 1 else c.text) for c in cues]),
@@ -160,12 +156,8 @@ def test_an_older_save_of_a_kit_never_undoes_a_newer_text(project: Path, tmp_pat
                         encoding="utf-8")
     else:
         edit_review_docx(path, texts={1: REWRITTEN[0]}, save_to=older)
-        document = docx.Document(str(older))  # the identity deleted with Word's "odd grey text"
-        for paragraph in document.paragraphs:
-            if "packager-review/1" in paragraph.text:
-                paragraph._p.getparent().remove(paragraph._p)
-        for n, row in enumerate(document.tables[0].rows[1:], start=1):
-            row.cells[0].text = str(n)
+        document = docx.Document(str(older))
+        strip_docx_identity(document)
         document.save(str(older))
         edit_review_docx(path, texts={1: REWRITTEN[0], 2: REWRITTEN[1]})
     run(project, "review", "import", str(path))
@@ -177,7 +169,8 @@ def test_an_older_save_of_a_kit_never_undoes_a_newer_text(project: Path, tmp_pat
     assert "module-1: kept the newer text of cue 2" in result.output and "an older save?" in result.output
     assert texts(project)[:2] == REWRITTEN[:2] and states(project) == ["edited", "edited", "draft"]
     if fmt == "docx":  # the older save approves that draft: a person must choose (a conflict)
-        approving = edit_review_docx(older, states={2: "aprobado"}, save_to=tmp_path / "approving.docx")
+        (tmp_path / "approving").mkdir()
+        approving = edit_review_docx(older, states={2: "aprobado"}, save_to=tmp_path / "approving" / path.name)
         result = run(project, "review", "import", str(approving), "--module", "module-1", code=1)
         assert "cue 2" in result.output and "approves an older text" in result.output
         assert texts(project)[:2] == REWRITTEN[:2] and states(project) == ["edited", "edited", "draft"]

@@ -45,7 +45,7 @@ from packager.cli import cli
 from packager.review import history
 from packager.review.states import StateFile, effective_state, text_hash
 from packager.subtitles.cues import read_srt
-from review_support import editor_file, srt
+from review_support import editor_file, srt, strip_docx_identity
 
 FRENCH_WORDS = ["bonjour", "formation", "jeunes", "cuisine", "taux", "emploi", "atelier", "quartier", "projet"]
 SPANISH_WORDS = ["hola", "formación", "jóvenes", "cocina", "tasa", "empleo", "taller", "barrio", "proyecto"]
@@ -235,17 +235,16 @@ class ReviewMachine(RuleBasedStateMachine):
         assert self.snapshot() == before, "importing the same return twice changed something"
         self.translated_clean = False
 
-    def pending_conflict_keys(self) -> list[str]:
-        return sorted({r.key for r in history.pending(history.read(self.es), "conflict")}, key=int)
-
     def settle(self, pick: int, take: str, text: str):
         """`review resolve` on one of the cues with a pending conflict (None when there is none, or
         when the run was killed)."""
-        keys = [k for k in self.pending_conflict_keys() if int(k) <= len(self.texts())]
-        if not keys:
+        count = len(self.texts())
+        conflicts = [r for r in history.pending(history.read(self.es), "conflict") if int(r.key) <= count]
+        if not conflicts:
             return None
+        keys = sorted({r.key for r in conflicts}, key=int)
         key = keys[pick % len(keys)]
-        returned = [r.text for r in history.pending(history.read(self.es), "conflict") if r.key == key][-1]
+        returned = [r.text for r in conflicts if r.key == key][-1]
         args = ["review", "resolve", "module-1", "--cue", key, "--take", take]
         if take == "edit":
             args += ["--text", text]
@@ -413,13 +412,8 @@ def edit_returned(path: Path, fmt: str, edits: dict[int, str], approvals: set[in
             row.cells[3].text = edits[n]
         if n in approvals:
             row.cells[4].text = "aprobado"
-        if strip:
-            row.cells[0].text = str(n)
     if strip:
-        for paragraph in document.paragraphs:
-            if "packager-review/1" in paragraph.text:
-                paragraph._p.getparent().remove(paragraph._p)
-        document.core_properties.subject = ""
+        strip_docx_identity(document)
     document.save(str(path))
     return [text for n, text in edits.items() if n < len(rows)]
 
